@@ -1,0 +1,33 @@
+// Bundles the client, the language server and the CLI with esbuild, and puts the tree-sitter wasm files
+// beside the bundles, where server/src/syntax/goParser.ts looks for them.
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const dist = path.join(root, 'dist');
+fs.rmSync(dist, { recursive: true, force: true });
+fs.mkdirSync(dist, { recursive: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
+  esbuild.build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' }),
+  esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' }),
+]);
+fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
+
+for (const wasm of ['node_modules/web-tree-sitter/web-tree-sitter.wasm', 'node_modules/tree-sitter-go/tree-sitter-go.wasm']) {
+  fs.copyFileSync(path.join(root, wasm), path.join(dist, path.basename(wasm)));
+}
+console.log('built dist/client.js, dist/server.js, dist/cli.js and the tree-sitter wasm files');

@@ -1,0 +1,155 @@
+/**
+ * The server's analysis of the workspace, without any LSP: which package a file belongs to, whether the
+ * cache already knows the answer, running the compiler through the scheduler, and locating every fact in
+ * the syntax tree. The language server and the CLI both drive this.
+ */
+import * as path from 'node:path';
+import { AnalysisCache, analysisKey } from './engine/analysisCache';
+import { analysePackage, type PackageAnalysis } from './engine/analysePackage';
+import type { EscapeFact } from './engine/facts';
+import { analysisEnvironment, type GoSettings } from './engine/goCommand';
+import { readPackageSnapshot, type PackageSnapshot } from './engine/packageSnapshot';
+import { isSuperseded, PackageScheduler } from './engine/packageScheduler';
+import type { GoRunner } from './engine/runGo';
+import { withGoTree } from './syntax/goParser';
+import { type LocatedFact, locateFact } from './syntax/locateFact';
+import { type SourceText, toSourceText } from './syntax/positions';
+
+export interface FileAnalysis {
+  readonly file: string;
+  /** The text the compiler saw, prepared for position conversion. */
+  readonly source: SourceText;
+  readonly located: readonly LocatedFact[];
+}
+
+export interface PackageResult {
+  readonly directory: string;
+  readonly analysis: PackageAnalysis;
+  /** Every Go file of the package; a file without facts has an empty list (its old diagnostics are cleared). */
+  readonly files: ReadonlyMap<string, FileAnalysis>;
+  readonly fromCache: boolean;
+  /**
+   * True when the analysis failed and `files` holds the last good facts of the files whose content has not
+   * changed since: their positions are still right. Changed files are left out.
+   */
+  readonly stale: boolean;
+}
+
+export interface AnalysisServiceOptions {
+  readonly runGo: GoRunner;
+  readonly skipLinkTool: string | null;
+  readonly parallelism: number;
+  readonly log?: (message: string) => void;
+  readonly onStarted?: (directory: string) => void;
+}
+
+export class AnalysisService {
+  private readonly cache = new AnalysisCache();
+  private readonly scheduler: PackageScheduler;
+  private readonly lastGood = new Map<string, PackageResult>();
+  private readonly current = new Map<string, PackageResult>();
+  private readonly goVersions = new Map<string, Promise<string>>();
+
+  constructor(private readonly options: AnalysisServiceOptions) {
+    this.scheduler = new PackageScheduler(options.parallelism);
+  }
+
+  /**
+   * Analyses the package of `file`. Resolves to undefined when a newer request for the same package
+   * replaced this one. `overlays` maps file paths to unsaved editor text (sent with `-overlay`).
+   */
+  async analyseFile(file: string, settings: GoSettings): Promise<PackageResult | undefined> {
+    return this.analyseDirectory(path.dirname(path.resolve(file)), settings);
+  }
+
+  async analyseDirectory(directory: string, settings: GoSettings): Promise<PackageResult | undefined> {
+    const outcome = await this.scheduler.schedule(directory, async (signal) => {
+      const snapshot = await readPackageSnapshot(directory);
+      const goVersion = await this.goVersion(settings);
+      const key = analysisKey(snapshot.contentHash, goVersion, JSON.stringify(settings));
+      const cached = this.cache.get(directory, key);
+      if (cached) return { ...(await this.locate(snapshot, cached)), fromCache: true };
+
+      this.options.onStarted?.(directory);
+      const analysis = await analysePackage(
+        snapshot,
+        settings,
+        { runGo: this.options.runGo, skipLinkTool: this.options.skipLinkTool },
+        signal,
+      );
+      if (analysis.status === 'cancelled') return undefined;
+      for (const line of analysis.facts.unrecognised) this.options.log?.(`unrecognised compiler line: ${line}`);
+      if (analysis.status !== 'ok') {
+        this.cache.invalidateAll();
+        return this.staleResult(snapshot, analysis);
+      }
+      this.cache.store(directory, key, analysis);
+      return this.locate(snapshot, analysis);
+    });
+    if (outcome === undefined || isSuperseded(outcome)) return undefined;
+    if (!outcome.stale && outcome.analysis.status === 'ok') this.lastGood.set(directory, outcome);
+    this.current.set(directory, outcome);
+    return outcome;
+  }
+
+  /** The current facts of one file, for hover, hints and the other features. */
+  fileResult(file: string): FileAnalysis | undefined {
+    return this.current.get(path.dirname(file))?.files.get(file);
+  }
+
+  packageResults(): PackageResult[] {
+    return [...this.current.values()];
+  }
+
+  cancelAll(): void {
+    this.scheduler.cancelAll();
+  }
+
+  /** `go env GOVERSION`, once per binary and environment: part of the cache key, and a cheap check that go runs. */
+  private goVersion(settings: GoSettings): Promise<string> {
+    const id = JSON.stringify([settings.goBinary, settings.env]);
+    let version = this.goVersions.get(id);
+    if (!version) {
+      version = this.options
+        .runGo({ goBinary: settings.goBinary, args: ['env', 'GOVERSION'], cwd: process.cwd(), env: analysisEnvironment(settings) })
+        .then((result) => (result.exitCode === 0 ? result.stdout.trim() : 'unknown'));
+      // A missing go binary is reported by the analysis itself; ask again next time.
+      version.then((value) => value === 'unknown' && this.goVersions.delete(id));
+      this.goVersions.set(id, version);
+    }
+    return version;
+  }
+
+  private async locate(snapshot: PackageSnapshot, analysis: PackageAnalysis): Promise<PackageResult> {
+    const factsByFile = new Map<string, EscapeFact[]>();
+    for (const fact of analysis.facts.facts) {
+      const list = factsByFile.get(fact.position.file) ?? [];
+      list.push(fact);
+      factsByFile.set(fact.position.file, list);
+    }
+    const files = new Map<string, FileAnalysis>();
+    for (const [file, text] of snapshot.files) {
+      const source = toSourceText(text);
+      const facts = factsByFile.get(file) ?? [];
+      const located =
+        facts.length === 0
+          ? []
+          : await withGoTree(source.text, (tree) =>
+              facts.map((fact) => locateFact(tree, source, fact)).filter((item): item is LocatedFact => item !== null),
+            );
+      files.set(file, { file, source, located });
+    }
+    return { directory: snapshot.directory, analysis, files, fromCache: false, stale: false };
+  }
+
+  private staleResult(snapshot: PackageSnapshot, analysis: PackageAnalysis): PackageResult {
+    const previous = this.lastGood.get(snapshot.directory);
+    const files = new Map<string, FileAnalysis>();
+    for (const [file, text] of snapshot.files) {
+      const good = previous?.files.get(file);
+      const unchanged = good && toSourceText(text).text === good.source.text;
+      files.set(file, unchanged ? good : { file, source: toSourceText(text), located: [] });
+    }
+    return { directory: snapshot.directory, analysis, files, fromCache: false, stale: true };
+  }
+}

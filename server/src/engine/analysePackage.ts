@@ -1,0 +1,89 @@
+/**
+ * One analysis of one package: run the compiler, parse what it says, and say plainly what went wrong when
+ * it could not run.
+ */
+import type { PackageFacts } from './facts';
+import { type GoSettings, packageAnalysisInvocation } from './goCommand';
+import type { PackageSnapshot } from './packageSnapshot';
+import { parseCompilerOutput } from './parseCompilerOutput';
+import type { GoRunner } from './runGo';
+
+export type AnalysisStatus =
+  | 'ok' // the package compiled; facts are complete
+  | 'buildFailed' // the package (or a dependency) does not compile, or is outside a module
+  | 'goMissing' // the go binary could not be started
+  | 'cancelled' // a newer analysis replaced this one
+  | 'failed'; // anything else: killed, output too large
+
+export interface PackageAnalysis {
+  readonly directory: string;
+  readonly status: AnalysisStatus;
+  readonly facts: PackageFacts;
+  /** For every status but `ok`: one line a user can act on. */
+  readonly message?: string;
+  readonly durationMilliseconds: number;
+  readonly commandLine: string;
+}
+
+export interface AnalysisDependencies {
+  readonly runGo: GoRunner;
+  readonly skipLinkTool: string | null;
+  readonly now?: () => number;
+}
+
+const NO_FACTS: PackageFacts = { importPaths: [], facts: [], errors: [], unrecognised: [] };
+
+export async function analysePackage(
+  snapshot: PackageSnapshot,
+  settings: GoSettings,
+  dependencies: AnalysisDependencies,
+  signal?: AbortSignal,
+  overlayFile?: string,
+): Promise<PackageAnalysis> {
+  const now = dependencies.now ?? Date.now;
+  const started = now();
+  const invocation = packageAnalysisInvocation(
+    {
+      directory: snapshot.directory,
+      hasTestFiles: snapshot.hasTestFiles,
+      skipLinkTool: dependencies.skipLinkTool,
+      overlayFile,
+    },
+    settings,
+  );
+  const commandLine = [invocation.goBinary, ...invocation.args].join(' ');
+  const result = await dependencies.runGo(invocation, signal);
+  const base = { directory: snapshot.directory, commandLine, durationMilliseconds: now() - started };
+
+  if (result.spawnError) {
+    const message =
+      result.spawnError.code === 'ENOENT'
+        ? `The go command was not found ("${settings.goBinary}"). Install Go or set goEscapeLens.goPath.`
+        : `The go command could not be started: ${result.spawnError.message}`;
+    return { ...base, status: 'goMissing', facts: NO_FACTS, message };
+  }
+  if (result.cancelled) return { ...base, status: 'cancelled', facts: NO_FACTS, message: 'Cancelled by a newer analysis.' };
+  if (result.truncated) {
+    return { ...base, status: 'failed', facts: NO_FACTS, message: 'The compiler printed more output than Go Escape Lens reads (256 MB).' };
+  }
+
+  const buildSucceeded = result.exitCode === 0;
+  const facts = parseCompilerOutput(result.stderr + result.stdout, {
+    workingDirectory: snapshot.directory,
+    packageDirectory: snapshot.directory,
+    buildSucceeded,
+  });
+  if (buildSucceeded) return { ...base, status: 'ok', facts };
+  if (result.exitCode === null) {
+    return { ...base, status: 'failed', facts: NO_FACTS, message: 'The go command was killed before it finished.' };
+  }
+  const firstError = facts.errors[0];
+  const message = firstError
+    ? `The package does not build: ${firstError.position ? `${relativeName(firstError.position.file, snapshot.directory)}:${firstError.position.line}: ` : ''}${firstError.message.split('\n')[0]}`
+    : `The go command failed (exit code ${result.exitCode}).`;
+  return { ...base, status: 'buildFailed', facts: { ...NO_FACTS, errors: facts.errors }, message };
+}
+
+function relativeName(file: string, directory: string): string {
+  return file.startsWith(`${directory}/`) ? file.slice(directory.length + 1) : file;
+}

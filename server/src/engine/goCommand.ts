@@ -1,0 +1,44 @@
+/**
+ * Chooses the go command line and environment for analysing one package. Pure.
+ */
+import * as os from 'node:os';
+import type { GoInvocation } from './runGo';
+
+export interface GoSettings {
+  /** The go binary: a name on PATH or an absolute path. */
+  readonly goBinary: string;
+  /** Extra build flags, e.g. ["-tags=integration"]. */
+  readonly buildFlags: readonly string[];
+  /** Extra environment, e.g. { GOOS: "linux", CGO_ENABLED: "0" }. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export interface PackageCommandInput {
+  readonly directory: string;
+  readonly hasTestFiles: boolean;
+  /** The `-toolexec` wrapper that skips linking; without one, test packages pay for a link. */
+  readonly skipLinkTool: string | null;
+  /** A `-overlay` JSON file mapping unsaved editor buffers to temp files. */
+  readonly overlayFile?: string;
+}
+
+export const ESCAPE_GCFLAGS = '-gcflags=-m=2';
+
+export function packageAnalysisInvocation(input: PackageCommandInput, settings: GoSettings): GoInvocation {
+  const common = [ESCAPE_GCFLAGS, '-buildvcs=false', ...settings.buildFlags];
+  if (input.overlayFile) common.push(`-overlay=${input.overlayFile}`);
+  // Test files are only compiled by `go test`; it also covers the package itself (as `p [p.test]`) and its
+  // external tests (`p_test`), so one run is enough either way.
+  const args = input.hasTestFiles
+    ? ['test', '-c', '-vet=off', '-o', os.devNull, ...(input.skipLinkTool ? [`-toolexec=${input.skipLinkTool}`] : []), ...common, '.']
+    : ['build', '-o', os.devNull, ...common, '.'];
+  return { goBinary: settings.goBinary, args, cwd: input.directory, env: analysisEnvironment(settings) };
+}
+
+/**
+ * The user's environment and settings, with the two guards we never let go: no module downloads
+ * (GOPROXY=off) and no toolchain downloads (GOTOOLCHAIN=local). A missing module is then a clear error.
+ */
+export function analysisEnvironment(settings: GoSettings, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...base, ...settings.env, GOPROXY: 'off', GOTOOLCHAIN: 'local' };
+}

@@ -1,0 +1,94 @@
+/**
+ * Runs the go command: the one place the engine starts processes.
+ *
+ * The runner is injected everywhere else (`GoRunner`), so tests can count or refuse invocations and the CLI
+ * and the server share the engine unchanged.
+ */
+import { spawn } from 'node:child_process';
+
+export interface GoInvocation {
+  readonly goBinary: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export interface GoResult {
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** True when the run was stopped through the abort signal. */
+  readonly cancelled: boolean;
+  /** Set when the process could not be started at all (e.g. ENOENT: no go binary). */
+  readonly spawnError?: NodeJS.ErrnoException;
+  /** True when the output passed the size limit and the rest was dropped. */
+  readonly truncated: boolean;
+}
+
+export type GoRunner = (invocation: GoInvocation, signal?: AbortSignal) => Promise<GoResult>;
+
+/** Output beyond this is dropped: -m=2 on net/http prints about 3 MB, so this only stops a runaway. */
+const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
+
+export const runGo: GoRunner = (invocation, signal) =>
+  new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve({ exitCode: null, stdout: '', stderr: '', cancelled: true, truncated: false });
+      return;
+    }
+    // detached: the go command starts compile and link children; killing the process group stops them all.
+    const child = spawn(invocation.goBinary, [...invocation.args], {
+      cwd: invocation.cwd,
+      env: invocation.env,
+      detached: process.platform !== 'win32',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let size = 0;
+    let truncated = false;
+    let cancelled = false;
+    const collect = (into: Buffer[]) => (chunk: Buffer) => {
+      if (size + chunk.length > MAX_OUTPUT_BYTES) {
+        truncated = true;
+        return;
+      }
+      size += chunk.length;
+      into.push(chunk);
+    };
+    child.stdout.on('data', collect(stdout));
+    child.stderr.on('data', collect(stderr));
+
+    const kill = () => {
+      cancelled = true;
+      killTree(child.pid);
+    };
+    signal?.addEventListener('abort', kill, { once: true });
+
+    let spawnError: NodeJS.ErrnoException | undefined;
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      spawnError = error;
+    });
+    child.on('close', (exitCode) => {
+      signal?.removeEventListener('abort', kill);
+      resolve({
+        exitCode,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+        cancelled,
+        spawnError,
+        truncated,
+      });
+    });
+  });
+
+function killTree(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    if (process.platform === 'win32') process.kill(pid, 'SIGKILL');
+    else process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}

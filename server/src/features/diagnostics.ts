@@ -1,0 +1,121 @@
+/**
+ * One diagnostic per heap fact of a file. Pure: (located facts, settings) => LSP diagnostics.
+ */
+import { pathToFileURL } from 'node:url';
+import {
+  type Diagnostic,
+  DiagnosticSeverity,
+  type DiagnosticRelatedInformation,
+  DiagnosticTag,
+} from 'vscode-languageserver';
+import type { CompilerPosition, EscapeFact } from '../engine/facts';
+import type { FileAnalysis } from '../analysisService';
+import type { SeveritySetting, Settings } from '../settings';
+import type { LocatedFact } from '../syntax/locateFact';
+import { compilerToLspPosition, type SourceText } from '../syntax/positions';
+import { headlineReason, reasonText } from './reasonText';
+
+export const DIAGNOSTIC_SOURCE = 'go-escape-lens';
+
+/** Stable codes, one per kind; each has a section of the same name in the README. */
+export const DIAGNOSTIC_CODES = {
+  escape: 'escapes-to-heap',
+  moved: 'moved-to-heap',
+  leak: 'leaking-param',
+} as const;
+
+export interface DiagnosticContext {
+  readonly settings: Settings;
+  /** Where the README is, for the `codeDescription` links. */
+  readonly readmeUri: string;
+  /** The package's other files, to place explanation steps that point into them. */
+  readonly sourceOf: (file: string) => SourceText | undefined;
+  /** Set when these facts are the last good ones of a package that no longer builds. */
+  readonly staleReason?: string;
+}
+
+export function fileDiagnostics(file: FileAnalysis, context: DiagnosticContext): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const located of file.located) {
+    const diagnostic = factDiagnostic(located, context);
+    if (diagnostic) diagnostics.push(diagnostic);
+  }
+  return diagnostics;
+}
+
+function factDiagnostic(located: LocatedFact, context: DiagnosticContext): Diagnostic | undefined {
+  const { fact } = located;
+  const kind = fact.kind === 'escape' || fact.kind === 'moved' || fact.kind === 'leak' ? fact.kind : undefined;
+  if (!kind) return undefined;
+  const severity = severityOf(kind, context.settings);
+  if (severity === undefined) return undefined;
+  const code = DIAGNOSTIC_CODES[kind];
+  return {
+    range: located.range,
+    severity,
+    source: DIAGNOSTIC_SOURCE,
+    code,
+    codeDescription: { href: `${context.readmeUri}#${code}` },
+    message: (context.staleReason ? `(stale: ${context.staleReason}) ` : '') + diagnosticMessage(fact),
+    relatedInformation: relatedInformation(fact, context),
+    ...(context.staleReason ? { tags: [DiagnosticTag.Unnecessary] } : {}),
+    data: { kind, line: fact.position.line, byteColumn: fact.position.byteColumn },
+  };
+}
+
+export function diagnosticMessage(fact: EscapeFact): string {
+  const reason = headlineReason(fact);
+  const why = reason ? `: ${reasonText(reason).short}` : '';
+  switch (fact.kind) {
+    case 'escape':
+      return `${fact.expression} escapes to the heap${why}`;
+    case 'moved':
+      return `${fact.expression} is moved to the heap${why}`;
+    case 'leak':
+      return fact.leak?.toResult
+        ? `parameter ${fact.expression} leaks to result ${fact.leak.toResult}`
+        : `parameter ${fact.expression}${fact.leak?.what === 'content' ? ' content' : ''} leaks${why}`;
+    default:
+      return fact.compilerText[fact.compilerText.length - 1] ?? fact.expression;
+  }
+}
+
+function severityOf(kind: 'escape' | 'moved' | 'leak', settings: Settings): DiagnosticSeverity | undefined {
+  const setting: SeveritySetting =
+    kind === 'escape' ? settings.severity.escapesToHeap : kind === 'moved' ? settings.severity.movedToHeap : settings.severity.leakingParam;
+  switch (setting) {
+    case 'error':
+      return DiagnosticSeverity.Error;
+    case 'warning':
+      return DiagnosticSeverity.Warning;
+    case 'information':
+      return DiagnosticSeverity.Information;
+    case 'hint':
+      return DiagnosticSeverity.Hint;
+    case 'off':
+      return undefined;
+  }
+}
+
+/** Every step of the compiler's explanation, as a link to the file and line it happened at. */
+function relatedInformation(fact: EscapeFact, context: DiagnosticContext): DiagnosticRelatedInformation[] {
+  const related: DiagnosticRelatedInformation[] = [];
+  for (const flow of fact.flows) {
+    for (const step of flow.steps) {
+      if (!step.position || step.reason === 'spill') continue;
+      related.push({
+        location: { uri: pathToFileURL(step.position.file).href, range: pointRange(step.position, context) },
+        message: `${reasonText(step.reason).short}: ${step.expression} (flow: ${flow.destination} ← ${flow.source})`,
+      });
+    }
+  }
+  return related;
+}
+
+/** A zero-width range at the step's position; at the line's start when we do not have that file's text. */
+function pointRange(position: CompilerPosition, context: DiagnosticContext) {
+  const source = context.sourceOf(position.file);
+  const converted = source ? compilerToLspPosition(source, position.line, position.byteColumn) : null;
+  const start = converted ?? { line: position.line - 1, character: 0 };
+  return { start, end: start };
+}

@@ -1,0 +1,145 @@
+/**
+ * Wiring only: capabilities, handler registration, and the hand-off between LSP events and the analysis
+ * service. What a feature shows is decided in features/; what the compiler says, in engine/.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisService, type PackageResult } from './analysisService';
+import { runGo as realRunGo, type GoRunner } from './engine/runGo';
+import { ensureSkipLinkTool } from './engine/skipLinkTool';
+import { fileDiagnostics } from './features/diagnostics';
+import { SETTINGS_SECTION, StatusNotification } from './protocol';
+import { goSettings, normaliseSettings, type Settings } from './settings';
+
+export interface ServerOptions {
+  /** Injected in tests to observe or refuse go invocations. */
+  readonly runGo?: GoRunner;
+}
+
+export function startLanguageServer(connection: Connection, options: ServerOptions = {}): void {
+  const documents = new TextDocuments(TextDocument);
+  let canPullConfiguration = false;
+  let pushedSettings: unknown = undefined;
+  const readmeUri = pathToFileURL(path.join(__dirname, '..', 'README.md')).href;
+  const log = (message: string) => connection.console.log(message);
+  /** The last message logged per package, so a repeated failure is said once. */
+  const lastMessages = new Map<string, string>();
+  /** Files we published diagnostics for, per package, so files that lost all facts get cleared. */
+  const published = new Map<string, Set<string>>();
+
+  const service = new AnalysisService({
+    runGo: options.runGo ?? realRunGo,
+    skipLinkTool: ensureSkipLinkTool(),
+    parallelism: Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
+    log,
+    onStarted: (directory) =>
+      void connection.sendNotification(StatusNotification, {
+        state: 'analysing',
+        packageDirectory: directory,
+        message: `Analysing ${path.basename(directory)}`,
+      }),
+  });
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    canPullConfiguration = params.capabilities.workspace?.configuration === true;
+    pushedSettings = (params.initializationOptions as Record<string, unknown> | undefined)?.settings;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      },
+      serverInfo: { name: 'go-escape-lens', version: '0.1.0' },
+    };
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    const section = (change.settings as Record<string, unknown> | undefined)?.[SETTINGS_SECTION];
+    if (section !== undefined) pushedSettings = section;
+    for (const document of documents.all()) void analyse(document.uri);
+  });
+
+  async function settingsFor(uri: string): Promise<Settings> {
+    let raw: unknown = pushedSettings;
+    if (canPullConfiguration) {
+      raw = await connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION }).catch(() => pushedSettings);
+    }
+    const { settings, problems } = normaliseSettings(raw);
+    for (const problem of problems) sayOnce('settings', problem);
+    return settings;
+  }
+
+  function sayOnce(key: string, message: string) {
+    if (lastMessages.get(key) === message) return;
+    lastMessages.set(key, message);
+    log(message);
+  }
+
+  async function analyse(uri: string): Promise<void> {
+    if (!uri.startsWith('file:') || !uri.endsWith('.go')) return;
+    const file = fileURLToPath(uri);
+    try {
+      const settings = await settingsFor(uri);
+      const result = await service.analyseFile(file, goSettings(settings));
+      if (result) publish(result, settings);
+    } catch (error) {
+      log(`Go Escape Lens: analysis of ${file} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+
+  function uriOf(file: string): string {
+    const open = documents.all().find((document) => document.uri.startsWith('file:') && fileURLToPath(document.uri) === file);
+    return open?.uri ?? pathToFileURL(file).href;
+  }
+
+  function publish(result: PackageResult, settings: Settings) {
+    const { analysis } = result;
+    const staleReason = result.stale ? (analysis.message ?? 'the last analysis failed') : undefined;
+    const sourceOf = (file: string) => result.files.get(file)?.source;
+    const previouslyPublished = published.get(result.directory) ?? new Set<string>();
+    const nowPublished = new Set<string>();
+    const heapAllocationsByUri: Record<string, number> = {};
+    for (const file of result.files.values()) {
+      const uri = uriOf(file.file);
+      const diagnostics = fileDiagnostics(file, { settings, readmeUri, sourceOf, staleReason });
+      heapAllocationsByUri[uri] = file.located.filter((item) => item.fact.kind === 'escape' || item.fact.kind === 'moved').length;
+      if (diagnostics.length > 0 || previouslyPublished.has(file.file)) {
+        void connection.sendDiagnostics({ uri, diagnostics });
+      }
+      if (diagnostics.length > 0) nowPublished.add(file.file);
+    }
+    for (const file of previouslyPublished) {
+      if (!result.files.has(file)) void connection.sendDiagnostics({ uri: uriOf(file), diagnostics: [] });
+    }
+    published.set(result.directory, nowPublished);
+
+    if (analysis.status === 'ok') {
+      lastMessages.delete(result.directory);
+      const count = Object.values(heapAllocationsByUri).reduce((sum, value) => sum + value, 0);
+      log(`${path.basename(result.directory)}: ${count} heap allocations (${result.fromCache ? 'from cache' : `${analysis.durationMilliseconds} ms`})`);
+      void connection.sendNotification(StatusNotification, { state: 'idle', packageDirectory: result.directory, heapAllocationsByUri });
+    } else {
+      sayOnce(result.directory, `${path.basename(result.directory)}: ${analysis.message ?? analysis.status}`);
+      void connection.sendNotification(StatusNotification, {
+        state: 'paused',
+        packageDirectory: result.directory,
+        message: analysis.message,
+        heapAllocationsByUri,
+      });
+    }
+  }
+
+  documents.onDidOpen((event) => void analyse(event.document.uri));
+  documents.onDidSave((event) => void analyse(event.document.uri));
+  connection.onShutdown(() => service.cancelAll());
+
+  documents.listen(connection);
+  connection.listen();
+}
