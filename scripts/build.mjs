@@ -18,6 +18,9 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   absWorkingDir: root,
+  // web-tree-sitter locates its files through import.meta.url, which a CommonJS bundle does not have.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 
 await Promise.all([

@@ -14,6 +14,8 @@ export interface StatusParams {
   readonly message?: string;
   /** Heap allocations per analysed file URI, so the client can show the active file's count. */
   readonly heapAllocationsByUri?: Readonly<Record<string, number>>;
+  /** True when an idle state's results came from the cache without running the compiler. */
+  readonly fromCache?: boolean;
 }
 
 export const StatusNotification = new NotificationType<StatusParams>('goEscapeLens/status');

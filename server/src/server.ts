@@ -90,7 +90,10 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
       const result = await service.analyseFile(file, goSettings(settings));
       if (result) publish(result, settings);
     } catch (error) {
-      log(`Go Escape Lens: analysis of ${file} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      // Read-only features are best-effort: say what failed and keep serving.
+      const message = `analysis of ${path.basename(file)} failed: ${error instanceof Error ? error.message : String(error)}`;
+      log(`Go Escape Lens: ${message}\n${error instanceof Error ? error.stack : ''}`);
+      void connection.sendNotification(StatusNotification, { state: 'paused', packageDirectory: path.dirname(file), message });
     }
   }
 
@@ -124,7 +127,12 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
       lastMessages.delete(result.directory);
       const count = Object.values(heapAllocationsByUri).reduce((sum, value) => sum + value, 0);
       log(`${path.basename(result.directory)}: ${count} heap allocations (${result.fromCache ? 'from cache' : `${analysis.durationMilliseconds} ms`})`);
-      void connection.sendNotification(StatusNotification, { state: 'idle', packageDirectory: result.directory, heapAllocationsByUri });
+      void connection.sendNotification(StatusNotification, {
+        state: 'idle',
+        packageDirectory: result.directory,
+        heapAllocationsByUri,
+        fromCache: result.fromCache,
+      });
     } else {
       sayOnce(result.directory, `${path.basename(result.directory)}: ${analysis.message ?? analysis.status}`);
       void connection.sendNotification(StatusNotification, {
@@ -135,6 +143,12 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
       });
     }
   }
+
+  /** The current facts of an open document, for the read-only features. */
+  const fileResultForUri = (uri: string) => (uri.startsWith('file:') ? service.fileResult(fileURLToPath(uri)) : undefined);
+  void fileResultForUri;
+
+  // Feature handlers: each is a one-line hand-off to a pure function in features/.
 
   documents.onDidOpen((event) => void analyse(event.document.uri));
   documents.onDidSave((event) => void analyse(event.document.uri));

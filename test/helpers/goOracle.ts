@@ -51,7 +51,7 @@ export function heapFactsFromCompiler(packageDirectory: string): OracleFact[] {
 
 /** Byte position → UTF-16 position by decoding the bytes before it; the BOM is dropped as editors do. */
 function utf16At(file: string, line: number, byteColumn: number): { line0: number; utf16Column: number } {
-  let bytes = fs.readFileSync(file);
+  const bytes = fs.readFileSync(file);
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   const lines: Buffer[] = [];
   let start = 0;
@@ -67,8 +67,7 @@ function utf16At(file: string, line: number, byteColumn: number): { line0: numbe
     lineBytes = lineBytes.subarray(3);
     column -= 3;
   }
-  bytes = lineBytes.subarray(0, column);
-  return { line0: line - 1, utf16Column: bytes.toString('utf8').length };
+  return { line0: line - 1, utf16Column: lineBytes.subarray(0, column).toString('utf8').length };
 }
 
 export function goVersion(): string {

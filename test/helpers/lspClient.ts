@@ -1,0 +1,131 @@
+/**
+ * A real LSP client over real stdio: starts `go-escape-lens serve --stdio` (the built dist/cli.js) and talks
+ * to it with vscode-languageserver-protocol. Tests wait on the messages the server sends, never on time.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  ConfigurationRequest,
+  createProtocolConnection,
+  DidOpenTextDocumentNotification,
+  DidSaveTextDocumentNotification,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node';
+import { type StatusParams, StatusNotification } from '../../server/src/protocol';
+
+export const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
+export const CLI = path.join(REPOSITORY_ROOT, 'dist', 'cli.js');
+
+type Waiter<T> = { predicate: (value: T) => boolean; resolve: (value: T) => void };
+
+export class LspTestClient {
+  readonly connection: ProtocolConnection;
+  readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
+  readonly statuses: StatusParams[] = [];
+  readonly logs: string[] = [];
+  private readonly diagnosticWaiters: Waiter<PublishDiagnosticsParams>[] = [];
+  private readonly statusWaiters: Waiter<StatusParams>[] = [];
+  private versions = new Map<string, number>();
+
+  private constructor(
+    readonly process: ChildProcess,
+    public settings: Record<string, unknown>,
+  ) {
+    if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does).`);
+    this.connection = createProtocolConnection(new StreamMessageReader(process.stdout!), new StreamMessageWriter(process.stdin!));
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+      this.diagnostics.set(params.uri, params);
+      settle(this.diagnosticWaiters, params);
+    });
+    this.connection.onNotification(StatusNotification, (params) => {
+      this.statuses.push(params);
+      settle(this.statusWaiters, params);
+    });
+    this.connection.onNotification('window/logMessage', (params: { message: string }) => {
+      this.logs.push(params.message);
+    });
+    this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => this.settings));
+    this.connection.listen();
+  }
+
+  static async start(
+    rootDirectory: string,
+    options: { settings?: Record<string, unknown>; env?: NodeJS.ProcessEnv } = {},
+  ): Promise<LspTestClient> {
+    const child = spawn(process.execPath, [CLI, 'serve', '--stdio'], {
+      cwd: rootDirectory,
+      env: options.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const client = new LspTestClient(child, options.settings ?? {});
+    child.stderr!.on('data', (chunk: Buffer) => client.logs.push(chunk.toString()));
+    await client.connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: pathToFileURL(rootDirectory).href,
+      workspaceFolders: [{ uri: pathToFileURL(rootDirectory).href, name: path.basename(rootDirectory) }],
+      capabilities: {
+        workspace: { configuration: true },
+        textDocument: { publishDiagnostics: { relatedInformation: true }, hover: { contentFormat: ['markdown', 'plaintext'] } },
+      },
+    });
+    await client.connection.sendNotification(InitializedNotification.type, {});
+    return client;
+  }
+
+  /** Opens a file as an editor would (text from disk); returns its URI. */
+  async open(file: string): Promise<string> {
+    const uri = pathToFileURL(file).href;
+    this.versions.set(uri, 1);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: 'go', version: 1, text: fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '') },
+    });
+    return uri;
+  }
+
+  async save(file: string): Promise<void> {
+    await this.connection.sendNotification(DidSaveTextDocumentNotification.type, {
+      textDocument: { uri: pathToFileURL(file).href },
+    });
+  }
+
+  /** Resolves with the first diagnostics for `uri` (from now on) that satisfy `predicate`. */
+  nextDiagnostics(uri: string, predicate: (params: PublishDiagnosticsParams) => boolean = () => true): Promise<PublishDiagnosticsParams> {
+    return new Promise((resolve) => this.diagnosticWaiters.push({ predicate: (p) => p.uri === uri && predicate(p), resolve }));
+  }
+
+  /** Resolves with the first status notification (from now on) that satisfies `predicate`. */
+  nextStatus(predicate: (params: StatusParams) => boolean): Promise<StatusParams> {
+    return new Promise((resolve) => this.statusWaiters.push({ predicate, resolve }));
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise((resolve) => this.process.once('exit', resolve));
+    try {
+      await this.connection.sendRequest(ShutdownRequest.type);
+      await this.connection.sendNotification(ExitNotification.type);
+    } catch {
+      this.process.kill('SIGKILL');
+    }
+    await exited;
+    this.connection.dispose();
+  }
+}
+
+function settle<T>(waiters: Waiter<T>[], value: T): void {
+  for (let index = waiters.length - 1; index >= 0; index--) {
+    if (waiters[index].predicate(value)) {
+      waiters[index].resolve(value);
+      waiters.splice(index, 1);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The language server over real stdio, as Neovim or any LSP editor uses it.
+ */
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { requireGo } from '../helpers/goOracle';
+import { LspTestClient, REPOSITORY_ROOT } from '../helpers/lspClient';
+
+const ARTICLE = path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'article');
+let client: LspTestClient;
+
+before(async () => {
+  requireGo();
+  client = await LspTestClient.start(ARTICLE);
+});
+after(() => client.stop());
+
+test('opening a file publishes a diagnostic on each heap allocation, with the explanation as related information', async () => {
+  const file = path.join(ARTICLE, 'pointers', 'pointers.go');
+  const published = client.nextDiagnostics(`file://${file}`, (params) => params.diagnostics.length > 0);
+  await client.open(file);
+  const { diagnostics } = await published;
+
+  const newPoint = diagnostics.find((diagnostic) => diagnostic.range.start.line === 9);
+  assert.ok(newPoint, `no diagnostic on line 10 of pointers.go: ${JSON.stringify(diagnostics)}`);
+  assert.deepEqual(newPoint.range, { start: { line: 9, character: 8 }, end: { line: 9, character: 26 } });
+  assert.equal(newPoint.source, 'go-escape-lens');
+  assert.equal(newPoint.code, 'escapes-to-heap');
+  assert.match(newPoint.message, /&Point\{\.\.\.\} escapes to the heap: returned/);
+  assert.match(String(newPoint.codeDescription?.href), /README\.md#escapes-to-heap$/);
+  assert.ok(
+    newPoint.relatedInformation?.some((info) => info.message.startsWith('returned') && info.location.range.start.line === 9),
+    JSON.stringify(newPoint.relatedInformation),
+  );
+
+  const moved = diagnostics.find((diagnostic) => diagnostic.code === 'moved-to-heap');
+  assert.ok(moved, 'the moved-to-heap fact for u is published');
+  assert.deepEqual(moved.range, { start: { line: 30, character: 1 }, end: { line: 30, character: 2 } });
+});
+
+test('re-saving unchanged content answers from the cache without running the compiler', async () => {
+  const directory = path.join(ARTICLE, 'channels');
+  const file = path.join(directory, 'channels.go');
+  const analysed = client.nextStatus((status) => status.state === 'idle' && status.packageDirectory === directory);
+  await client.open(file);
+  assert.equal((await analysed).fromCache, false);
+
+  const resaved = client.nextStatus((status) => status.state === 'idle' && status.packageDirectory === directory);
+  const republished = client.nextDiagnostics(`file://${file}`);
+  await client.save(file);
+  assert.equal((await resaved).fromCache, true);
+  assert.equal((await republished).diagnostics.length, 1);
+});
