@@ -37,14 +37,17 @@ export function heapFactsFromCompiler(packageDirectory: string): OracleFact[] {
   const facts: OracleFact[] = [];
   const seen = new Set<string>();
   for (const line of result.stderr.split('\n')) {
-    const match = /^\.\/([^/:]+\.go):(\d+):(\d+): (.*(?: escapes to heap|moved to heap: .*))$/.exec(line);
+    // The build cache replays the text of the first compile, whose paths are relative to wherever that
+    // compile ran (`./a.go` or `pkg/a.go`); a bare name (`_testmain.go`) is a generated file.
+    const match = /^(\S*\/([^/:]+\.go)):(\d+):(\d+): (.*(?: escapes to heap|moved to heap: .*))$/.exec(line);
     if (!match || seen.has(line)) continue;
     seen.add(line);
-    const file = path.join(packageDirectory, match[1]);
-    const lineNumber = Number(match[2]);
-    const byteColumn = Number(match[3]);
+    const file = path.join(packageDirectory, match[2]);
+    if (!fs.existsSync(file)) continue;
+    const lineNumber = Number(match[3]);
+    const byteColumn = Number(match[4]);
     const { line0, utf16Column } = utf16At(file, lineNumber, byteColumn);
-    facts.push({ file, line: lineNumber, byteColumn, message: match[4], line0, utf16Column });
+    facts.push({ file, line: lineNumber, byteColumn, message: match[5], line0, utf16Column });
   }
   return facts;
 }

@@ -27,7 +27,7 @@ test('opening a file publishes a diagnostic on each heap allocation, with the ex
   assert.deepEqual(newPoint.range, { start: { line: 9, character: 8 }, end: { line: 9, character: 26 } });
   assert.equal(newPoint.source, 'go-escape-lens');
   assert.equal(newPoint.code, 'escapes-to-heap');
-  assert.match(newPoint.message, /&Point\{\.\.\.\} escapes to the heap: returned/);
+  assert.match(newPoint.message as string, /&Point\{\.\.\.\} escapes to the heap: returned/);
   assert.match(String(newPoint.codeDescription?.href), /README\.md#escapes-to-heap$/);
   assert.ok(
     newPoint.relatedInformation?.some((info) => info.message.startsWith('returned') && info.location.range.start.line === 9),

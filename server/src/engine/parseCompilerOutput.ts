@@ -49,7 +49,9 @@ const COST_OVER_BUDGET = /cost (\d+) exceeds budget (\d+)/;
 const KNOWN_NOISE = [/ capturing by (?:ref|value): /, /^warning: truncated explanation/, /^ignoring self-assignment/];
 
 interface Explanation {
-  readonly key: string;
+  /** What the header names: the expression or variable, or for a leak the parameter. */
+  readonly subject: string;
+  readonly isLeak: boolean;
   readonly functionName?: string;
   readonly flows: Flow[];
   readonly lines: string[];
@@ -62,7 +64,7 @@ export function parseCompilerOutput(output: string, options: ParseOptions): Pack
   const errors: CompilerError[] = [];
   const unrecognised: string[] = [];
   const seen = new Set<string>();
-  /** Explanations waiting for their final-form fact, keyed by position and subject. */
+  /** Explanations waiting for their final-form fact, keyed by position. */
   const explanations = new Map<string, Explanation[]>();
   let current: Explanation | undefined;
 
@@ -70,17 +72,28 @@ export function parseCompilerOutput(output: string, options: ParseOptions): Pack
     const match = POSITION.exec(text.trim());
     if (!match) return null;
     return {
-      file: path.resolve(options.workingDirectory, match[1]),
+      file: resolveCompilerFile(match[1], options.workingDirectory, packageDirectory),
       line: Number(match[2]),
       byteColumn: Number(match[3]),
     };
   };
   const inPackage = (position: CompilerPosition) => path.dirname(position.file) === packageDirectory;
 
-  const takeExplanations = (key: string): Explanation[] => {
-    const found = explanations.get(key) ?? [];
-    explanations.delete(key);
-    return found;
+  /**
+   * The explanations printed for a final-form fact. The header usually names the same subject as the final
+   * line, but not always: Go 1.26 explains `append(s.items, v) escapes to heap in F:` and then states
+   * `append escapes to heap`. So an exact subject wins, then one the final expression is a prefix of.
+   */
+  const takeExplanations = (position: CompilerPosition, subject: string, isLeak: boolean): Explanation[] => {
+    const key = positionKey(position);
+    const waiting = explanations.get(key) ?? [];
+    const candidates = waiting.filter((explanation) => explanation.isLeak === isLeak);
+    let chosen = candidates.filter((explanation) => explanation.subject === subject);
+    if (chosen.length === 0 && !isLeak) {
+      chosen = candidates.filter((explanation) => explanation.subject.startsWith(subject)).slice(0, 1);
+    }
+    explanations.set(key, waiting.filter((explanation) => !chosen.includes(explanation)));
+    return chosen;
   };
 
   const addFact = (fact: EscapeFact) => {
@@ -113,7 +126,7 @@ export function parseCompilerOutput(output: string, options: ParseOptions): Pack
       continue;
     }
     const position: CompilerPosition = {
-      file: path.resolve(options.workingDirectory, match[1]),
+      file: resolveCompilerFile(match[1], options.workingDirectory, packageDirectory),
       line: Number(match[2]),
       byteColumn: Number(match[3]),
     };
@@ -143,11 +156,10 @@ export function parseCompilerOutput(output: string, options: ParseOptions): Pack
     if (escapeHeader || leakHeader) {
       const subject = escapeHeader ? escapeHeader[1] : leakHeader![1];
       const functionName = escapeHeader ? escapeHeader[2] : leakHeader![3];
-      current = { key: `${positionKey(position)}|${subject}`, functionName, flows: [], lines: [rawLine] };
+      current = { subject, isLeak: leakHeader !== null, functionName, flows: [], lines: [rawLine] };
       if (relevant) {
-        const list = explanations.get(current.key) ?? [];
-        list.push(current);
-        explanations.set(current.key, list);
+        const key = positionKey(position);
+        explanations.set(key, [...(explanations.get(key) ?? []), current]);
       }
       continue;
     }
@@ -170,10 +182,11 @@ function parseFinalFact(
   message: string,
   position: CompilerPosition,
   rawLine: string,
-  takeExplanations: (key: string) => Explanation[],
+  takeExplanations: (position: CompilerPosition, subject: string, isLeak: boolean) => Explanation[],
 ): EscapeFact | undefined {
   const build = (kind: FactKind, expression: string, extra: Partial<EscapeFact> = {}): EscapeFact => {
-    const explained = kind === 'noEscape' ? [] : takeExplanations(`${positionKey(position)}|${expression}`);
+    const explained =
+      kind === 'escape' || kind === 'moved' || kind === 'leak' ? takeExplanations(position, expression, kind === 'leak') : [];
     return {
       kind,
       position,
@@ -223,6 +236,26 @@ function splitFlow(text: string): [string, string] {
     if (at >= 0) return [text.slice(0, at), text.slice(at + arrow.length)];
   }
   return [text, ''];
+}
+
+/**
+ * The absolute path of a file the compiler names. The go command prints paths relative to the directory
+ * the package was FIRST compiled from, and replays that text from its build cache: after a
+ * `go build -gcflags=-m=2 ./...` at the module root, an analysis run inside `sizes/` is told `sizes/sizes.go`,
+ * not `./sizes.go`. A relative path that, read from some ancestor of the package directory, names a file
+ * of the package is that file.
+ *
+ * A bare name without any directory (`_testmain.go`) is a file the go command generated in its temporary
+ * work directory; it is kept unresolved, so it never lands in the package directory.
+ */
+export function resolveCompilerFile(file: string, workingDirectory: string, packageDirectory: string): string {
+  if (!path.isAbsolute(file) && !file.includes('/') && !file.includes(path.sep)) return `<generated>/${file}`;
+  const resolved = path.resolve(workingDirectory, file);
+  if (path.isAbsolute(file) || path.dirname(resolved) === packageDirectory) return resolved;
+  const normalised = path.normalize(file);
+  if (normalised.startsWith('..')) return resolved;
+  const inPackage = path.join(packageDirectory, path.basename(normalised));
+  return inPackage.endsWith(path.sep + normalised) ? inPackage : resolved;
 }
 
 function positionKey(position: CompilerPosition): string {
