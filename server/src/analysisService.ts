@@ -24,6 +24,8 @@ export interface FileAnalysis {
 
 export interface PackageResult {
   readonly directory: string;
+  /** Whether the package's `_test.go` files were compiled (`go test -c`) or not (`go build`). */
+  readonly includesTests: boolean;
   readonly analysis: PackageAnalysis;
   /** Every Go file of the package; a file without facts has an empty list (its old diagnostics are cleared). */
   readonly files: ReadonlyMap<string, FileAnalysis>;
@@ -46,8 +48,11 @@ export interface AnalysisServiceOptions {
 export class AnalysisService {
   private readonly cache = new AnalysisCache();
   private readonly scheduler: PackageScheduler;
+  /** Keyed by `variantKey`: the package without and with its tests are analysed and cached separately. */
   private readonly lastGood = new Map<string, PackageResult>();
   private readonly current = new Map<string, PackageResult>();
+  /** The newest facts of each file, whichever variant produced them. */
+  private readonly currentFiles = new Map<string, FileAnalysis>();
   private readonly goVersions = new Map<string, Promise<string>>();
 
   constructor(private readonly options: AnalysisServiceOptions) {
@@ -55,19 +60,24 @@ export class AnalysisService {
   }
 
   /**
-   * Analyses the package of `file`. Resolves to undefined when a newer request for the same package
-   * replaced this one. `overlays` maps file paths to unsaved editor text (sent with `-overlay`).
+   * Analyses the package in `directory`. Resolves to undefined when a newer request for the same package
+   * replaced this one. Without `includeTests` the `_test.go` files are left out and the package is compiled
+   * with `go build`, which is faster; a request for either variant cancels a running one of the other,
+   * since both are about content that has just changed.
    */
-  async analyseFile(file: string, settings: GoSettings): Promise<PackageResult | undefined> {
-    return this.analyseDirectory(path.dirname(path.resolve(file)), settings);
-  }
-
-  async analyseDirectory(directory: string, settings: GoSettings): Promise<PackageResult | undefined> {
-    const outcome = await this.scheduler.schedule(directory, async (signal) => {
-      const snapshot = await readPackageSnapshot(directory);
+  async analyseDirectory(
+    directory: string,
+    settings: GoSettings,
+    options: { includeTests?: boolean } = {},
+  ): Promise<PackageResult | undefined> {
+    const includeTests = options.includeTests ?? true;
+    const key = variantKey(directory, includeTests);
+    this.scheduler.cancel(variantKey(directory, !includeTests));
+    const outcome = await this.scheduler.schedule(key, async (signal) => {
+      const snapshot = await readPackageSnapshot(directory, { includeTests });
       const goVersion = await this.goVersion(settings);
-      const key = analysisKey(snapshot.contentHash, goVersion, JSON.stringify(settings));
-      const cached = this.cache.get(directory, key);
+      const cacheKey = analysisKey(snapshot.contentHash, goVersion, JSON.stringify(settings));
+      const cached = this.cache.get(key, cacheKey);
       if (cached) return { ...(await this.locate(snapshot, cached)), fromCache: true };
 
       this.options.onStarted?.(directory);
@@ -81,20 +91,21 @@ export class AnalysisService {
       for (const line of analysis.facts.unrecognised) this.options.log?.(`unrecognised compiler line: ${line}`);
       if (analysis.status !== 'ok') {
         this.cache.invalidateAll();
-        return this.staleResult(snapshot, analysis);
+        return this.staleResult(key, snapshot, analysis);
       }
-      this.cache.store(directory, key, analysis);
+      this.cache.store(key, cacheKey, analysis);
       return this.locate(snapshot, analysis);
     });
     if (outcome === undefined || isSuperseded(outcome)) return undefined;
-    if (!outcome.stale && outcome.analysis.status === 'ok') this.lastGood.set(directory, outcome);
-    this.current.set(directory, outcome);
+    if (!outcome.stale && outcome.analysis.status === 'ok') this.lastGood.set(key, outcome);
+    this.current.set(key, outcome);
+    for (const [file, analysed] of outcome.files) this.currentFiles.set(file, analysed);
     return outcome;
   }
 
   /** The current facts of one file, for hover, hints and the other features. */
   fileResult(file: string): FileAnalysis | undefined {
-    return this.current.get(path.dirname(file))?.files.get(file);
+    return this.currentFiles.get(path.resolve(file));
   }
 
   packageResults(): PackageResult[] {
@@ -139,17 +150,21 @@ export class AnalysisService {
             );
       files.set(file, { file, source, located });
     }
-    return { directory: snapshot.directory, analysis, files, fromCache: false, stale: false };
+    return { directory: snapshot.directory, includesTests: snapshot.hasTestFiles, analysis, files, fromCache: false, stale: false };
   }
 
-  private staleResult(snapshot: PackageSnapshot, analysis: PackageAnalysis): PackageResult {
-    const previous = this.lastGood.get(snapshot.directory);
+  private staleResult(key: string, snapshot: PackageSnapshot, analysis: PackageAnalysis): PackageResult {
+    const previous = this.lastGood.get(key);
     const files = new Map<string, FileAnalysis>();
     for (const [file, text] of snapshot.files) {
       const good = previous?.files.get(file);
       const unchanged = good && toSourceText(text).text === good.source.text;
       files.set(file, unchanged ? good : { file, source: toSourceText(text), located: [] });
     }
-    return { directory: snapshot.directory, analysis, files, fromCache: false, stale: true };
+    return { directory: snapshot.directory, includesTests: snapshot.hasTestFiles, analysis, files, fromCache: false, stale: true };
   }
+}
+
+function variantKey(directory: string, includeTests: boolean): string {
+  return includeTests ? `${directory}#tests` : directory;
 }

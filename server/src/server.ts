@@ -15,6 +15,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisService, type PackageResult } from './analysisService';
 import { runGo as realRunGo, type GoRunner } from './engine/runGo';
+import { isTestFile } from './engine/packageSnapshot';
 import { ensureSkipLinkTool } from './engine/skipLinkTool';
 import { fileDiagnostics } from './features/diagnostics';
 import { SETTINGS_SECTION, StatusNotification } from './protocol';
@@ -87,14 +88,28 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     const file = fileURLToPath(uri);
     try {
       const settings = await settingsFor(uri);
-      const result = await service.analyseFile(file, goSettings(settings));
-      if (result) publish(result, settings);
+      const directory = path.dirname(file);
+      // A save of a non-test file takes the fast path (`go build`, no test files); the tests follow only
+      // when the user has one of the package's test files open, so a plain save pays for no test compile.
+      const result = await service.analyseDirectory(directory, goSettings(settings), { includeTests: isTestFile(file) });
+      if (!result) return;
+      publish(result, settings);
+      if (!result.includesTests && result.analysis.status === 'ok' && hasOpenTestFile(directory)) {
+        const withTests = await service.analyseDirectory(directory, goSettings(settings), { includeTests: true });
+        if (withTests) publish(withTests, settings);
+      }
     } catch (error) {
       // Read-only features are best-effort: say what failed and keep serving.
       const message = `analysis of ${path.basename(file)} failed: ${error instanceof Error ? error.message : String(error)}`;
       log(`Go Escape Lens: ${message}\n${error instanceof Error ? error.stack : ''}`);
       void connection.sendNotification(StatusNotification, { state: 'paused', packageDirectory: path.dirname(file), message });
     }
+  }
+
+  function hasOpenTestFile(directory: string): boolean {
+    return documents
+      .all()
+      .some((document) => document.uri.startsWith('file:') && isTestFile(document.uri) && path.dirname(fileURLToPath(document.uri)) === directory);
   }
 
   function uriOf(file: string): string {
@@ -119,7 +134,10 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
       if (diagnostics.length > 0) nowPublished.add(file.file);
     }
     for (const file of previouslyPublished) {
-      if (!result.files.has(file)) void connection.sendDiagnostics({ uri: uriOf(file), diagnostics: [] });
+      if (result.files.has(file)) continue;
+      // A result without tests says nothing about test files: their diagnostics stay as they are.
+      if (!result.includesTests && isTestFile(file)) nowPublished.add(file);
+      else void connection.sendDiagnostics({ uri: uriOf(file), diagnostics: [] });
     }
     published.set(result.directory, nowPublished);
 

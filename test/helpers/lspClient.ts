@@ -31,6 +31,8 @@ type Waiter<T> = { predicate: (value: T) => boolean; resolve: (value: T) => void
 export class LspTestClient {
   readonly connection: ProtocolConnection;
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
+  /** Every publication, in order, for tests that check what was never sent. */
+  readonly publications: PublishDiagnosticsParams[] = [];
   readonly statuses: StatusParams[] = [];
   readonly logs: string[] = [];
   private readonly diagnosticWaiters: Waiter<PublishDiagnosticsParams>[] = [];
@@ -45,6 +47,7 @@ export class LspTestClient {
     this.connection = createProtocolConnection(new StreamMessageReader(process.stdout!), new StreamMessageWriter(process.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       this.diagnostics.set(params.uri, params);
+      this.publications.push(params);
       settle(this.diagnosticWaiters, params);
     });
     this.connection.onNotification(StatusNotification, (params) => {

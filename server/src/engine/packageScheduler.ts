@@ -41,6 +41,13 @@ export class PackageScheduler {
     }
   }
 
+  /** Aborts the running or waiting request for `key`: its content is out of date. */
+  cancel(key: string): void {
+    if (!this.generations.has(key)) return;
+    this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
+    this.running.get(key)?.controller.abort();
+  }
+
   /** Aborts everything running; used at shutdown. */
   cancelAll(): void {
     for (const { controller } of this.running.values()) controller.abort();

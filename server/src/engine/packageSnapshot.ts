@@ -10,20 +10,38 @@ export interface PackageSnapshot {
   readonly directory: string;
   /** Absolute path → file text (with its byte-order mark, if any) as compiled. */
   readonly files: ReadonlyMap<string, string>;
+  /** True when the snapshot includes the package's `_test.go` files, which are then compiled with `go test -c`. */
   readonly hasTestFiles: boolean;
-  /** A hash of every Go file's name and content: equal hashes mean the compiler would see the same package. */
+  /** True when the directory has `_test.go` files, whether or not this snapshot includes them. */
+  readonly directoryHasTestFiles: boolean;
+  /** A hash of every included Go file's name and content: equal hashes mean the compiler sees the same package. */
   readonly contentHash: string;
 }
 
-export async function readPackageSnapshot(
-  directory: string,
-  overlays: ReadonlyMap<string, string> = new Map(),
-): Promise<PackageSnapshot> {
+export interface SnapshotOptions {
+  /**
+   * Include `_test.go` files (the default). Without them the package is compiled with `go build`, which
+   * skips compiling the tests: the fast path for a save of a non-test file.
+   */
+  readonly includeTests?: boolean;
+  /** Unsaved editor text that replaces a file's content on disk. */
+  readonly overlays?: ReadonlyMap<string, string>;
+}
+
+export function isTestFile(file: string): boolean {
+  return file.endsWith('_test.go');
+}
+
+export async function readPackageSnapshot(directory: string, options: SnapshotOptions = {}): Promise<PackageSnapshot> {
+  const includeTests = options.includeTests ?? true;
+  const overlays = options.overlays ?? new Map<string, string>();
   const entries = await fs.readdir(directory, { withFileTypes: true });
-  const names = entries
+  const allNames = entries
     .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.go'))
     .map((entry) => entry.name)
     .sort();
+  const directoryHasTestFiles = allNames.some(isTestFile);
+  const names = includeTests ? allNames : allNames.filter((name) => !isTestFile(name));
   const files = new Map<string, string>();
   const hash = createHash('sha256');
   for (const name of names) {
@@ -36,7 +54,8 @@ export async function readPackageSnapshot(
   return {
     directory,
     files,
-    hasTestFiles: names.some((name) => name.endsWith('_test.go')),
+    hasTestFiles: names.some(isTestFile),
+    directoryHasTestFiles,
     contentHash: hash.digest('hex'),
   };
 }
