@@ -19,6 +19,7 @@ import { isTestFile } from './engine/packageSnapshot';
 import { ensureSkipLinkTool } from './engine/skipLinkTool';
 import { fileDiagnostics } from './features/diagnostics';
 import { SETTINGS_SECTION, StatusNotification } from './protocol';
+import { withGoExtensionSettings } from './goExtensionSettings';
 import { goSettings, normaliseSettings, type Settings } from './settings';
 
 export interface ServerOptions {
@@ -77,6 +78,12 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     return settings;
   }
 
+  /** The official Go extension's settings (`go.buildTags` …), when the client has them. */
+  async function goExtensionSectionFor(uri: string): Promise<unknown> {
+    if (!canPullConfiguration) return undefined;
+    return connection.workspace.getConfiguration({ scopeUri: uri, section: 'go' }).catch(() => undefined);
+  }
+
   function sayOnce(key: string, message: string) {
     if (lastMessages.get(key) === message) return;
     lastMessages.set(key, message);
@@ -88,14 +95,15 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     const file = fileURLToPath(uri);
     try {
       const settings = await settingsFor(uri);
+      const go = withGoExtensionSettings(goSettings(settings), await goExtensionSectionFor(uri));
       const directory = path.dirname(file);
       // A save of a non-test file takes the fast path (`go build`, no test files); the tests follow only
       // when the user has one of the package's test files open, so a plain save pays for no test compile.
-      const result = await service.analyseDirectory(directory, goSettings(settings), { includeTests: isTestFile(file) });
+      const result = await service.analyseDirectory(directory, go, { includeTests: isTestFile(file) });
       if (!result) return;
       publish(result, settings);
       if (!result.includesTests && result.analysis.status === 'ok' && hasOpenTestFile(directory)) {
-        const withTests = await service.analyseDirectory(directory, goSettings(settings), { includeTests: true });
+        const withTests = await service.analyseDirectory(directory, go, { includeTests: true });
         if (withTests) publish(withTests, settings);
       }
     } catch (error) {

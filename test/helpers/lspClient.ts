@@ -57,7 +57,9 @@ export class LspTestClient {
     this.connection.onNotification('window/logMessage', (params: { message: string }) => {
       this.logs.push(params.message);
     });
-    this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => this.settings));
+    this.connection.onRequest(ConfigurationRequest.type, (params) =>
+      params.items.map((item) => (item.section === 'goEscapeLens' ? this.settings : null)),
+    );
     this.connection.listen();
   }
 
