@@ -8,7 +8,8 @@ import { AnalysisCache, analysisKey } from './engine/analysisCache';
 import { analysePackage, type PackageAnalysis } from './engine/analysePackage';
 import type { EscapeFact } from './engine/facts';
 import { analysisEnvironment, type GoSettings } from './engine/goCommand';
-import { readPackageSnapshot, type PackageSnapshot } from './engine/packageSnapshot';
+import { withOverlay } from './engine/overlay';
+import { isTestFile, readPackageSnapshot, type PackageSnapshot } from './engine/packageSnapshot';
 import { isSuperseded, PackageScheduler } from './engine/packageScheduler';
 import type { GoRunner } from './engine/runGo';
 import { withGoTree } from './syntax/goParser';
@@ -64,29 +65,32 @@ export class AnalysisService {
    * replaced this one. Without `includeTests` the `_test.go` files are left out and the package is compiled
    * with `go build`, which is faster; a request for either variant cancels a running one of the other,
    * since both are about content that has just changed.
+   *
+   * `overlays` maps files to unsaved editor text: the compiler sees it through `-overlay`, and nothing is
+   * written into the workspace.
    */
   async analyseDirectory(
     directory: string,
     settings: GoSettings,
-    options: { includeTests?: boolean } = {},
+    options: { includeTests?: boolean; overlays?: ReadonlyMap<string, string> } = {},
   ): Promise<PackageResult | undefined> {
     const includeTests = options.includeTests ?? true;
+    const overlays = new Map(
+      [...(options.overlays ?? [])].filter(([file]) => path.dirname(file) === directory && (includeTests || !isTestFile(file))),
+    );
     const key = variantKey(directory, includeTests);
     this.scheduler.cancel(variantKey(directory, !includeTests));
     const outcome = await this.scheduler.schedule(key, async (signal) => {
-      const snapshot = await readPackageSnapshot(directory, { includeTests });
+      const snapshot = await readPackageSnapshot(directory, { includeTests, overlays });
       const goVersion = await this.goVersion(settings);
       const cacheKey = analysisKey(snapshot.contentHash, goVersion, JSON.stringify(settings));
       const cached = this.cache.get(key, cacheKey);
       if (cached) return { ...(await this.locate(snapshot, cached)), fromCache: true };
 
       this.options.onStarted?.(directory);
-      const analysis = await analysePackage(
-        snapshot,
-        settings,
-        { runGo: this.options.runGo, skipLinkTool: this.options.skipLinkTool },
-        signal,
-      );
+      const run = (overlayFile?: string) =>
+        analysePackage(snapshot, settings, { runGo: this.options.runGo, skipLinkTool: this.options.skipLinkTool }, signal, overlayFile);
+      const analysis = overlays.size > 0 ? await withOverlay(overlays, run) : await run();
       if (analysis.status === 'cancelled') return undefined;
       for (const line of analysis.facts.unrecognised) this.options.log?.(`unrecognised compiler line: ${line}`);
       if (analysis.status !== 'ok') {

@@ -2,6 +2,7 @@
  * Wiring only: capabilities, handler registration, and the hand-off between LSP events and the analysis
  * service. What a feature shows is decided in features/; what the compiler says, in engine/.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -20,11 +21,20 @@ import { ensureSkipLinkTool } from './engine/skipLinkTool';
 import { fileDiagnostics } from './features/diagnostics';
 import { SETTINGS_SECTION, StatusNotification } from './protocol';
 import { withGoExtensionSettings } from './goExtensionSettings';
+import { KeyedDebouncer } from './keyedDebouncer';
 import { goSettings, normaliseSettings, type Settings } from './settings';
 
 export interface ServerOptions {
   /** Injected in tests to observe or refuse go invocations. */
   readonly runGo?: GoRunner;
+}
+
+function readFileIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 export function startLanguageServer(connection: Connection, options: ServerOptions = {}): void {
@@ -38,6 +48,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
   /** Files we published diagnostics for, per package, so files that lost all facts get cleared. */
   const published = new Map<string, Set<string>>();
 
+  const typing = new KeyedDebouncer();
   const service = new AnalysisService({
     runGo: options.runGo ?? realRunGo,
     skipLinkTool: ensureSkipLinkTool(),
@@ -90,7 +101,24 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     log(message);
   }
 
-  async function analyse(uri: string): Promise<void> {
+  /**
+   * The unsaved text of the open documents in `directory`, for analysis while typing: only documents whose
+   * text differs from the file on disk, so a saved package compiles (and caches) exactly as on save.
+   */
+  function unsavedBuffers(directory: string): Map<string, string> {
+    const buffers = new Map<string, string>();
+    for (const document of documents.all()) {
+      if (!document.uri.startsWith('file:') || !document.uri.endsWith('.go')) continue;
+      const file = fileURLToPath(document.uri);
+      if (path.dirname(file) !== directory) continue;
+      const text = document.getText();
+      const onDisk = readFileIfExists(file);
+      if (onDisk === undefined || onDisk.replace(/^\uFEFF/, '') !== text) buffers.set(file, text);
+    }
+    return buffers;
+  }
+
+  async function analyse(uri: string, options: { unsaved?: boolean } = {}): Promise<void> {
     if (!uri.startsWith('file:') || !uri.endsWith('.go')) return;
     const file = fileURLToPath(uri);
     try {
@@ -99,11 +127,12 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
       const directory = path.dirname(file);
       // A save of a non-test file takes the fast path (`go build`, no test files); the tests follow only
       // when the user has one of the package's test files open, so a plain save pays for no test compile.
-      const result = await service.analyseDirectory(directory, go, { includeTests: isTestFile(file) });
+      const overlays = options.unsaved ? unsavedBuffers(directory) : undefined;
+      const result = await service.analyseDirectory(directory, go, { includeTests: isTestFile(file), overlays });
       if (!result) return;
       publish(result, settings);
       if (!result.includesTests && result.analysis.status === 'ok' && hasOpenTestFile(directory)) {
-        const withTests = await service.analyseDirectory(directory, go, { includeTests: true });
+        const withTests = await service.analyseDirectory(directory, go, { includeTests: true, overlays });
         if (withTests) publish(withTests, settings);
       }
     } catch (error) {
@@ -178,7 +207,17 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
 
   documents.onDidOpen((event) => void analyse(event.document.uri));
   documents.onDidSave((event) => void analyse(event.document.uri));
-  connection.onShutdown(() => service.cancelAll());
+  documents.onDidChangeContent(async (event) => {
+    const { uri } = event.document;
+    if (!uri.startsWith('file:') || !uri.endsWith('.go')) return;
+    const settings = await settingsFor(uri);
+    if (settings.analyzeOn !== 'type') return;
+    typing.schedule(path.dirname(fileURLToPath(uri)), settings.typingDelayMs, () => void analyse(uri, { unsaved: true }));
+  });
+  connection.onShutdown(() => {
+    typing.dispose();
+    service.cancelAll();
+  });
 
   documents.listen(connection);
   connection.listen();

@@ -16,12 +16,17 @@ const strictSchema = z
     buildFlags: z.array(z.string()),
     env: z.record(z.string(), z.string()),
     severity: z.object({ escapesToHeap: severity, movedToHeap: severity, leakingParam: severity }).partial(),
+    analyzeOn: z.enum(['save', 'type']),
+    typingDelayMs: z.number().int().min(0).max(10_000),
   })
   .partial();
 
 /** The same shape, where each invalid or missing value becomes its default. */
 const lenientSchema = z.object({
   goPath: z.string().min(1).catch('go'),
+  /** `type` also analyses unsaved buffers (through `-overlay`), after `typingDelayMs` without typing. */
+  analyzeOn: z.enum(['save', 'type']).catch('save'),
+  typingDelayMs: z.number().int().min(0).max(10_000).catch(500),
   buildFlags: z.array(z.string()).catch([]),
   env: z.record(z.string(), z.string()).catch({}),
   severity: z

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import {
   ConfigurationRequest,
   createProtocolConnection,
+  DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
   DidSaveTextDocumentNotification,
   ExitNotification,
@@ -43,7 +44,6 @@ export class LspTestClient {
     readonly process: ChildProcess,
     public settings: Record<string, unknown>,
   ) {
-    if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does).`);
     this.connection = createProtocolConnection(new StreamMessageReader(process.stdout!), new StreamMessageWriter(process.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       this.diagnostics.set(params.uri, params);
@@ -65,9 +65,16 @@ export class LspTestClient {
 
   static async start(
     rootDirectory: string,
-    options: { settings?: Record<string, unknown>; env?: NodeJS.ProcessEnv } = {},
+    options: {
+      settings?: Record<string, unknown>;
+      env?: NodeJS.ProcessEnv;
+      /** Another language server to start instead of ours (the benchmark compares with gopls). */
+      command?: readonly string[];
+    } = {},
   ): Promise<LspTestClient> {
-    const child = spawn(process.execPath, [CLI, 'serve', '--stdio'], {
+    if (!options.command && !fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does).`);
+    const [program, ...args] = options.command ?? [process.execPath, CLI, 'serve', '--stdio'];
+    const child = spawn(program, args, {
       cwd: rootDirectory,
       env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -95,6 +102,17 @@ export class LspTestClient {
       textDocument: { uri, languageId: 'go', version: 1, text: fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '') },
     });
     return uri;
+  }
+
+  /** Replaces an open document's text, as typing does, without saving it. */
+  async change(file: string, text: string): Promise<void> {
+    const uri = pathToFileURL(file).href;
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
+    });
   }
 
   async save(file: string): Promise<void> {
