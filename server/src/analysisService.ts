@@ -21,6 +21,11 @@ export interface FileAnalysis {
   /** The text the compiler saw, prepared for position conversion. */
   readonly source: SourceText;
   readonly located: readonly LocatedFact[];
+  /**
+   * Set in a stale result on the files without last good facts (new, or changed since): the syntax-only
+   * analyzer's predictions stand in for them.
+   */
+  readonly withoutFacts?: boolean;
 }
 
 export interface PackageResult {
@@ -47,7 +52,7 @@ export interface AnalysisServiceOptions {
 }
 
 export class AnalysisService {
-  private readonly cache = new AnalysisCache();
+  private readonly cache = new AnalysisCache<PackageResult>();
   private readonly scheduler: PackageScheduler;
   /** Keyed by `variantKey`: the package without and with its tests are analysed and cached separately. */
   private readonly lastGood = new Map<string, PackageResult>();
@@ -84,8 +89,9 @@ export class AnalysisService {
       const snapshot = await readPackageSnapshot(directory, { includeTests, overlays });
       const goVersion = await this.goVersion(settings);
       const cacheKey = analysisKey(snapshot.contentHash, goVersion, JSON.stringify(settings));
+      // The located result is cached, not just the compiler's facts: a re-save then costs a read and a hash.
       const cached = this.cache.get(key, cacheKey);
-      if (cached) return { ...(await this.locate(snapshot, cached)), fromCache: true };
+      if (cached) return { ...cached, fromCache: true };
 
       this.options.onStarted?.(directory);
       const run = (overlayFile?: string) =>
@@ -97,8 +103,9 @@ export class AnalysisService {
         this.cache.invalidateAll();
         return this.staleResult(key, snapshot, analysis);
       }
-      this.cache.store(key, cacheKey, analysis);
-      return this.locate(snapshot, analysis);
+      const located = await this.locate(snapshot, analysis);
+      this.cache.store(key, cacheKey, located);
+      return located;
     });
     if (outcome === undefined || isSuperseded(outcome)) return undefined;
     if (!outcome.stale && outcome.analysis.status === 'ok') this.lastGood.set(key, outcome);
@@ -163,7 +170,7 @@ export class AnalysisService {
     for (const [file, text] of snapshot.files) {
       const good = previous?.files.get(file);
       const unchanged = good && toSourceText(text).text === good.source.text;
-      files.set(file, unchanged ? good : { file, source: toSourceText(text), located: [] });
+      files.set(file, unchanged ? good : { file, source: toSourceText(text), located: [], withoutFacts: true });
     }
     return { directory: snapshot.directory, includesTests: snapshot.hasTestFiles, analysis, files, fromCache: false, stale: true };
   }

@@ -8,25 +8,24 @@
  * cache makes unchanged packages cheap.
  */
 import { createHash } from 'node:crypto';
-import type { PackageAnalysis } from './analysePackage';
 
 export function analysisKey(contentHash: string, goVersion: string, settingsFingerprint: string): string {
   return createHash('sha256').update(contentHash).update('\0').update(goVersion).update('\0').update(settingsFingerprint).digest('hex');
 }
 
-export class AnalysisCache {
-  private readonly entries = new Map<string, { key: string; analysis: PackageAnalysis }>();
+export class AnalysisCache<T> {
+  private readonly entries = new Map<string, { key: string; value: T }>();
 
-  get(directory: string, key: string): PackageAnalysis | undefined {
+  get(directory: string, key: string): T | undefined {
     const entry = this.entries.get(directory);
-    return entry?.key === key ? entry.analysis : undefined;
+    return entry?.key === key ? entry.value : undefined;
   }
 
   /** Stores a successful analysis; the content of `directory` changed, so every other entry may be stale. */
-  store(directory: string, key: string, analysis: PackageAnalysis): void {
+  store(directory: string, key: string, value: T): void {
     const previous = this.entries.get(directory);
     if (previous && previous.key !== key) this.entries.clear();
-    this.entries.set(directory, { key, analysis });
+    this.entries.set(directory, { key, value });
   }
 
   /** Called when a package's content changed without a new analysis being stored (e.g. it failed). */
