@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const dist = path.join(root, 'dist');
-fs.rmSync(dist, { recursive: true, force: true });
+// Overwrite in place rather than delete first: a test run reading dist/ never sees it missing.
 fs.mkdirSync(dist, { recursive: true });
 
 const common = {
