@@ -1,0 +1,79 @@
+/**
+ * Turns fix candidates and the compiler's verdicts on them into code actions. Pure.
+ *
+ * The rule: a quick-fix is offered only when the compiler showed it builds, keeps `go vet` quiet and removes
+ * heap allocations; its title says how many. A fix whose callers we cannot all see (an exported function
+ * or method) is only a refactor, and says so. A fix that builds but removes nothing is a refactor saying
+ * "no heap allocation removed", and only for fixes that are worth having anyway. Anything unverified, that
+ * breaks the build or vet, or adds allocations, is not offered at all. Every action carries its edit.
+ */
+import { type CodeAction, CodeActionKind, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import type { FixCandidate } from '../fixes/fixCandidates';
+import { rangesIntersect } from '../fixes/textEdits';
+import type { Verification } from '../fixes/verifyFix';
+import type { LspRange } from '../syntax/positions';
+import { DIAGNOSTIC_SOURCE } from './diagnostics';
+
+export interface CodeActionRequest {
+  /** The document's absolute path. */
+  readonly file: string;
+  readonly range: LspRange;
+  /** `context.only`: the kinds the client asked for. */
+  readonly only?: readonly string[];
+  /** `context.diagnostics`: ours among them are linked to the quick-fix that addresses them. */
+  readonly diagnostics: readonly Diagnostic[];
+  readonly uriOf: (file: string) => string;
+}
+
+export function fixCodeActions(
+  candidates: readonly FixCandidate[],
+  verdictOf: (candidate: FixCandidate) => Verification | undefined,
+  request: CodeActionRequest,
+): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const candidate of candidatesAt(candidates, request.file, request.range)) {
+    const verdict = verdictOf(candidate);
+    const action = verdict ? codeAction(candidate, verdict, request) : undefined;
+    if (action && wanted(action.kind!, request.only)) actions.push(action);
+  }
+  return actions;
+}
+
+/** The candidates whose lightbulb shows at `range` of `file`. */
+export function candidatesAt(candidates: readonly FixCandidate[], file: string, range: LspRange): FixCandidate[] {
+  return candidates.filter((candidate) => candidate.file === file && candidate.triggerRanges.some((trigger) => rangesIntersect(trigger, range)));
+}
+
+export function codeAction(candidate: FixCandidate, verdict: Verification, request: Pick<CodeActionRequest, 'diagnostics' | 'uriOf'>): CodeAction | undefined {
+  const removed = verdict.outcome === 'removes' ? verdict.before - verdict.after : 0;
+  if (verdict.outcome === 'breaks' || verdict.outcome === 'adds') return undefined;
+  if (removed === 0 && !candidate.worthWithoutGain) return undefined;
+  const quickFix = removed > 0 && !candidate.externalCallersUnseen;
+  const measured = removed > 0 ? `removes ${removed} heap allocation${removed === 1 ? '' : 's'}` : 'no heap allocation removed';
+  const details = ['verified', ...(candidate.externalCallersUnseen ? ['external callers are not seen'] : []), ...candidate.notes];
+  const action: CodeAction = {
+    title: `${candidate.title} — ${measured} (${details.join('; ')})`,
+    kind: quickFix ? CodeActionKind.QuickFix : CodeActionKind.RefactorRewrite,
+    edit: workspaceEdit(candidate, request.uriOf),
+  };
+  if (quickFix) {
+    action.isPreferred = true;
+    const addressed = request.diagnostics.filter(
+      (diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE && candidate.triggerRanges.some((range) => rangesIntersect(range, diagnostic.range)),
+    );
+    if (addressed.length > 0) action.diagnostics = addressed;
+  }
+  return action;
+}
+
+function workspaceEdit(candidate: FixCandidate, uriOf: (file: string) => string): WorkspaceEdit {
+  const changes: Record<string, TextEdit[]> = {};
+  for (const [file, edits] of candidate.edits) {
+    changes[uriOf(file)] = edits.map((edit) => ({ range: { start: { ...edit.range.start }, end: { ...edit.range.end } }, newText: edit.newText }));
+  }
+  return { changes };
+}
+
+function wanted(kind: string, only: readonly string[] | undefined): boolean {
+  return !only || only.length === 0 || only.some((prefix) => kind === prefix || kind.startsWith(`${prefix}.`));
+}

@@ -1,0 +1,364 @@
+/**
+ * Collects the fixes that could remove a heap allocation in one package, from the compiler's facts and the
+ * syntax trees of the package's files. Candidates are only proposals: each is compiled before it is shown
+ * (verifyFix.ts), and what the compiler measured decides how, and whether, it is offered (codeActions.ts).
+ *
+ * Three passes over the files, because a fix in one file may need edits in another (a function's callers):
+ * 0. package context: types, fields, methods and imports;
+ * 1. per-file analyses: declarations that may return by value, pointer methods, captured variables;
+ * 2. call sites and method values of what pass 1 found, in every file.
+ * Each pass parses inside `withGoTree`, so no tree outlives its pass; only plain data crosses passes.
+ */
+import type { EscapeFact } from '../engine/facts';
+import { typeLayout } from '../features/typeSize';
+import { mergeDeclarations, packageDeclarations, type PackageDeclarations } from '../syntax/declarations';
+import { withGoTree } from '../syntax/goParser';
+import type { Node } from 'web-tree-sitter';
+import { nodeRange } from '../syntax/locateFact';
+import { compilerToLspPosition, type LspPosition, type LspRange, type SourceText } from '../syntax/positions';
+import { analyseCaptures, type CaptureContext } from './captureByValue';
+import { descendants, importsOf, packageNameOf, structFieldsByType, type UseContext } from './goTree';
+import { type ReturnDeclaration, returnByValueCallSites, returnDeclarations, type ReturnTarget } from './returnByValue';
+import { addEdits, editsOverlap, type TextEdit } from './textEdits';
+import { analyseReceiverBodies, DYNAMICALLY_FOUND_METHODS, type MethodHeader, methodHeaders, type ReceiverBodyAnalysis } from './valueReceiver';
+
+export type FixName = 'returnByValue' | 'valueReceiver' | 'captureByValue';
+
+export interface FixCandidate {
+  readonly fix: FixName;
+  /** Unique within a package: the fix and what it is about, e.g. `returnByValue:NewPoint`. */
+  readonly id: string;
+  /** What the fix does, e.g. "Return Point by value"; the measurement is added when it is offered. */
+  readonly title: string;
+  /** Said in the title after the measurement, e.g. "Scale keeps a pointer receiver". */
+  readonly notes: readonly string[];
+  /** The file and ranges the fix is about: where the lightbulb shows. */
+  readonly file: string;
+  readonly triggerRanges: readonly LspRange[];
+  /** Edits per absolute file path (LSP units, BOM-less text). */
+  readonly edits: ReadonlyMap<string, readonly TextEdit[]>;
+  /** Callers outside the package may exist and were not seen: offered only as a refactor, and the title says so. */
+  readonly externalCallersUnseen: boolean;
+  /** Worth offering as a refactor even when it removes no allocation (a style the code may want anyway). */
+  readonly worthWithoutGain: boolean;
+}
+
+/** A fix considered and not proposed, with the reason, for logs and tests. */
+export interface RefusedFix {
+  readonly fix: FixName;
+  readonly subject: string;
+  readonly file: string;
+  readonly reason: string;
+}
+
+export interface FixInput {
+  readonly directory: string;
+  /** Every Go file of the package, as compiled. */
+  readonly files: ReadonlyMap<string, SourceText>;
+  /** The package's facts from a successful analysis. */
+  readonly facts: readonly EscapeFact[];
+  /** The module's `go` directive, e.g. "1.22"; decides whether `new(expr)` (Go 1.26) may be written. */
+  readonly languageVersion?: string;
+  /** The package's import path, to find its functions in external test files (`package p_test`). */
+  readonly importPath?: string;
+  readonly valueReceiverMaxBytes: number;
+}
+
+export interface FixProposals {
+  readonly candidates: readonly FixCandidate[];
+  readonly refused: readonly RefusedFix[];
+}
+
+interface FileContext {
+  readonly file: string;
+  readonly source: SourceText;
+  readonly packageName: string;
+  readonly imports: ReadonlyMap<string, string>;
+}
+
+interface PackageContext {
+  readonly files: readonly FileContext[];
+  /** Each package function's parameters, in order, where their names are (undefined for `_`, unnamed, variadic). */
+  readonly parameters: ReadonlyMap<string, { readonly file: string; readonly positions: readonly (LspPosition | undefined)[] }>;
+  readonly declarations: PackageDeclarations;
+  readonly fieldsByType: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly methods: readonly MethodHeader[];
+  readonly useContext: UseContext;
+  /** The package's own name (not the `_test` one). */
+  readonly packageName: string;
+}
+
+export async function collectFixCandidates(input: FixInput): Promise<FixProposals> {
+  const context = await packageContext(input);
+  const candidates: FixCandidate[] = [];
+  const refused: RefusedFix[] = [];
+
+  // Pass 1.
+  const returns: ReturnDeclaration[] = [];
+  const receivers: ReceiverBodyAnalysis[] = [];
+  for (const file of context.files) {
+    const factsHere = input.facts.filter((fact) => fact.position.file === file.file);
+    await withGoTree(file.source.text, (tree) => {
+      if (file.packageName === context.packageName) {
+        returns.push(...returnDeclarations(tree.rootNode, file.file, context.useContext));
+        receivers.push(...analyseReceiverBodies(tree.rootNode, file.file, file.imports, context.useContext));
+      }
+      for (const capture of analyseCaptures(tree.rootNode, file.source, factsHere, captureContext(context, input))) {
+        if (capture.refusal) refused.push({ fix: 'captureByValue', subject: capture.variable, file: file.file, reason: capture.refusal });
+        else {
+          candidates.push({
+            fix: 'captureByValue',
+            id: `captureByValue:${capture.variable}:${capture.fact.position.line}:${capture.fact.position.byteColumn}`,
+            title: `Copy ${capture.variable} before the closure so it is captured by value`,
+            notes: [],
+            file: file.file,
+            triggerRanges: capture.triggerRanges,
+            edits: new Map([[file.file, capture.edits]]),
+            externalCallersUnseen: false,
+            worthWithoutGain: false,
+          });
+        }
+      }
+    });
+  }
+
+  // Pass 2.
+  const targets = returns.filter((declaration) => !declaration.refusal).map((declaration) => returnTarget(declaration, context));
+  const callSites = new Map<string, Map<string, { edits: readonly TextEdit[]; refusal?: string }>>();
+  const methodValues = new Set<string>();
+  for (const file of context.files) {
+    await withGoTree(file.source.text, (tree) => {
+      for (const selector of descendants(tree.rootNode, (node) => node.type === 'selector_expression')) {
+        const called = selector.parent?.type === 'call_expression' && selector.parent.childForFieldName('function')?.id === selector.id;
+        if (!called) methodValues.add(selector.childForFieldName('field')?.text ?? '');
+      }
+      const external = file.packageName !== context.packageName && file.packageName === `${context.packageName}_test`;
+      const externalPackageName = external ? externalName(file, input.importPath) : undefined;
+      for (const target of targets) {
+        const result = returnByValueCallSites(tree.rootNode, target, {
+          file: file.file,
+          source: file.source,
+          canUseNewExpression: allowsNewExpression(input.languageVersion),
+          ...(external ? { externalPackageName } : {}),
+          useContext: context.useContext,
+        });
+        const perFile = callSites.get(target.name) ?? new Map();
+        perFile.set(file.file, result);
+        callSites.set(target.name, perFile);
+      }
+    });
+  }
+
+  for (const declaration of returns) {
+    const outcome = combineReturnByValue(declaration, callSites.get(declaration.name), context, input);
+    if ('reason' in outcome) refused.push(outcome);
+    else candidates.push(outcome);
+  }
+  for (const analysis of receivers) {
+    const outcome = combineValueReceiver(analysis, methodValues, context, input);
+    if ('reason' in outcome) refused.push(outcome);
+    else candidates.push(outcome);
+  }
+  return { candidates, refused };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Pass 0.
+
+async function packageContext(input: FixInput): Promise<PackageContext> {
+  const perFile: { context: FileContext; declarations: PackageDeclarations; fields: Map<string, Set<string>>; methods: MethodHeader[]; parameters: Map<string, (LspPosition | undefined)[]> }[] = [];
+  for (const [file, source] of [...input.files].sort(([a], [b]) => a.localeCompare(b))) {
+    await withGoTree(source.text, (tree) => {
+      const root = tree.rootNode;
+      perFile.push({
+        context: { file, source, packageName: packageNameOf(root) ?? '', imports: importsOf(root) },
+        declarations: packageDeclarations(tree),
+        fields: structFieldsByType(root),
+        methods: methodHeaders(root, file),
+        parameters: functionParameters(root),
+      });
+    });
+  }
+  const packageName = perFile.find((item) => !item.context.packageName.endsWith('_test'))?.context.packageName ?? perFile[0]?.context.packageName ?? '';
+  // An external test file (`package p_test`) is another package: its declarations are not the package's.
+  const own = perFile.filter((item) => item.context.packageName === packageName);
+  const fieldsByType = new Map(own.flatMap((item) => [...item.fields]));
+  const parameters = new Map(own.flatMap((item) => [...item.parameters].map(([name, positions]) => [name, { file: item.context.file, positions }] as const)));
+  const fieldNames = new Set(perFile.flatMap((item) => [...item.fields.values()].flatMap((fields) => [...fields])));
+  return {
+    files: perFile.map((item) => item.context),
+    parameters,
+    declarations: mergeDeclarations(own.map((item) => item.declarations)),
+    fieldsByType,
+    methods: own.flatMap((item) => item.methods),
+    useContext: { fieldNames },
+    packageName,
+  };
+}
+
+function externalName(file: FileContext, importPath: string | undefined): string | null {
+  if (!importPath) return null;
+  for (const [name, imported] of file.imports) if (imported === importPath) return name;
+  return null;
+}
+
+/** `new(expression)` arrived in Go 1.26. */
+export function allowsNewExpression(languageVersion: string | undefined): boolean {
+  return atLeastGo(languageVersion, 26);
+}
+
+/** True when a `go` directive like "1.22" or "1.26.1" is at least 1.`minor`; false when there is none. */
+function atLeastGo(languageVersion: string | undefined, minor: number): boolean {
+  const match = /^(\d+)\.(\d+)/.exec(languageVersion ?? '');
+  return match !== null && (Number(match[1]) > 1 || Number(match[2]) >= minor);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Combining: return by value.
+
+function returnTarget(declaration: ReturnDeclaration, context: PackageContext): ReturnTarget {
+  const ofType = context.methods.filter((method) => method.typeName === declaration.typeName);
+  return {
+    name: declaration.name,
+    typeName: declaration.typeName,
+    valueMethods: new Set(ofType.filter((method) => !method.pointerReceiver).map((method) => method.name)),
+    fields: context.fieldsByType.get(declaration.typeName) ?? new Set(),
+  };
+}
+
+function combineReturnByValue(
+  declaration: ReturnDeclaration,
+  sites: ReadonlyMap<string, { edits: readonly TextEdit[]; refusal?: string }> | undefined,
+  context: PackageContext,
+  input: FixInput,
+): FixCandidate | RefusedFix {
+  const refuse = (reason: string): RefusedFix => ({ fix: 'returnByValue', subject: declaration.name, file: declaration.file, reason });
+  if (declaration.refusal) return refuse(declaration.refusal);
+  for (const method of declaration.methodsCalledOnLocal) {
+    if (!receiverStaysLocal(declaration.typeName, method, context, input)) {
+      return refuse(`the returned local's method ${method} may keep its address (the compiler does not say its receiver does not escape)`);
+    }
+  }
+  const edits = new Map<string, TextEdit[]>();
+  addEdits(edits, declaration.file, declaration.edits);
+  for (const [file, site] of sites ?? []) {
+    if (site.refusal) return refuse(site.refusal);
+    addEdits(edits, file, site.edits);
+  }
+  if ([...edits.values()].some(editsOverlap)) return refuse('the edits at its call sites overlap');
+  const external = declaration.exported && context.packageName !== 'main';
+  return {
+    fix: 'returnByValue',
+    id: `returnByValue:${declaration.name}`,
+    title: `Return ${declaration.typeText} by value`,
+    notes: [],
+    file: declaration.file,
+    triggerRanges: declaration.triggerRanges,
+    edits,
+    externalCallersUnseen: external,
+    worthWithoutGain: true,
+  };
+}
+
+/** A method's receiver does not outlive the call: a value receiver, or the compiler says "does not escape". */
+function receiverStaysLocal(typeName: string | undefined, methodName: string, context: PackageContext, input: FixInput): boolean {
+  const methods = context.methods.filter((candidate) => candidate.name === methodName && (typeName === undefined || candidate.typeName === typeName));
+  return (
+    methods.length > 0 &&
+    methods.every((method) => !method.pointerReceiver || (method.receiverPosition !== undefined && saysDoesNotEscape(method.file, method.receiverPosition, input)))
+  );
+}
+
+/** True when the compiler reported "does not escape" for the name at `position` of `file`. */
+function saysDoesNotEscape(file: string, position: LspPosition, input: FixInput): boolean {
+  const source = input.files.get(file);
+  return (
+    source !== undefined &&
+    input.facts.some((fact) => {
+      if (fact.kind !== 'noEscape' || fact.position.file !== file) return false;
+      const at = compilerToLspPosition(source, fact.position.line, fact.position.byteColumn);
+      return at?.line === position.line && at.character === position.character;
+    })
+  );
+}
+
+function captureContext(context: PackageContext, input: FixInput): CaptureContext {
+  return {
+    ...context.useContext,
+    parameterStaysLocal: (name, index) => {
+      const declared = context.parameters.get(name);
+      const position = declared?.positions[index];
+      return declared !== undefined && position !== undefined && saysDoesNotEscape(declared.file, position, input);
+    },
+    receiverStaysLocal: (name) => receiverStaysLocal(undefined, name, context, input),
+    perIterationLoopVariables: atLeastGo(input.languageVersion, 22),
+  };
+}
+
+/** Package functions → where each parameter's name is. */
+function functionParameters(root: Node): Map<string, (LspPosition | undefined)[]> {
+  const byFunction = new Map<string, (LspPosition | undefined)[]>();
+  for (const node of root.namedChildren) {
+    if (node.type !== 'function_declaration') continue;
+    const name = node.childForFieldName('name')?.text;
+    const list = node.childForFieldName('parameters');
+    if (!name || !list) continue;
+    const positions: (LspPosition | undefined)[] = [];
+    for (const declaration of list.namedChildren) {
+      const names = declaration.childrenForFieldName('name');
+      const variadic = declaration.type === 'variadic_parameter_declaration';
+      if (names.length === 0) positions.push(undefined);
+      for (const parameter of names) positions.push(variadic || parameter.text === '_' ? undefined : nodeRange(parameter).start);
+    }
+    byFunction.set(name, positions);
+  }
+  return byFunction;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Combining: value receiver.
+
+function combineValueReceiver(
+  analysis: ReceiverBodyAnalysis,
+  methodValues: ReadonlySet<string>,
+  context: PackageContext,
+  input: FixInput,
+): FixCandidate | RefusedFix {
+  const { header } = analysis;
+  const subject = `${header.typeName}.${header.name}`;
+  const refuse = (reason: string): RefusedFix => ({ fix: 'valueReceiver', subject, file: header.file, reason });
+  if (analysis.refusal) return refuse(analysis.refusal);
+  if (DYNAMICALLY_FOUND_METHODS.has(header.name)) {
+    return refuse(`${header.name} is a method packages look up at run time (fmt.Stringer, error, json.Marshaler, …); ${header.typeName} values would start to have it`);
+  }
+  const ofType = context.methods.filter((method) => method.typeName === header.typeName);
+  const valueMethods = new Set(ofType.filter((method) => !method.pointerReceiver).map((method) => method.name));
+  const pointerCall = analysis.methodsCalledOnReceiver.find((name) => !valueMethods.has(name));
+  if (pointerCall) return refuse(`${header.name} calls ${pointerCall} on its receiver, which is not a value method`);
+  const unknownCall = analysis.conversions.find((name) => !context.declarations.types.has(name));
+  if (unknownCall) return refuse(`${header.name} calls ${unknownCall}, which may change the receiver while the method runs`);
+  if (methodValues.has(header.name)) return refuse(`${header.name} is used as a method value somewhere in the package, which would then copy the receiver`);
+  const layout = typeLayout({ kind: 'named', name: header.typeName, typeArguments: [] }, context.declarations);
+  if (!layout) return refuse(`the size of ${header.typeName} cannot be estimated from the package's declarations`);
+  if (layout.size > input.valueReceiverMaxBytes) {
+    return refuse(`${header.typeName} is about ${layout.size} bytes, more than goEscapeLens.valueReceiverMaxBytes (${input.valueReceiverMaxBytes})`);
+  }
+  const others = ofType.filter((method) => method.pointerReceiver && method.name !== header.name).map((method) => method.name);
+  const notes = others.length === 0 ? [] : [`${listNames(others)} ${others.length === 1 ? 'keeps a pointer receiver' : 'keep pointer receivers'}`];
+  return {
+    fix: 'valueReceiver',
+    id: `valueReceiver:${subject}`,
+    title: `Use a value receiver for ${subject} (${layout.size} bytes)`,
+    notes,
+    file: header.file,
+    triggerRanges: [header.receiverRange, header.nameRange],
+    edits: new Map([[header.file, [analysis.edit]]]),
+    externalCallersUnseen: /^\p{Lu}/u.test(header.name) && context.packageName !== 'main',
+    worthWithoutGain: true,
+  };
+}
+
+function listNames(names: readonly string[]): string {
+  if (names.length <= 3) return names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  return `${names.slice(0, 2).join(', ')} and ${names.length - 2} other methods`;
+}

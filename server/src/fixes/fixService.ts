@@ -1,0 +1,260 @@
+/**
+ * The quick-fixes of the language server, between the LSP handlers and the pure parts: after each analysis
+ * it proposes candidates for the package and has the compiler verify those in open files in the background;
+ * a code-action request only reads what is already verified (the lightbulb never waits on a compile) and
+ * moves the candidates under the cursor to the front of the queue.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import type { CodeAction, Diagnostic } from 'vscode-languageserver';
+import type { PackageResult } from '../analysisService';
+import { isHeapFact } from '../engine/facts';
+import type { GoSettings } from '../engine/goCommand';
+import { isTestFile, readPackageSnapshot } from '../engine/packageSnapshot';
+import { candidatesAt, codeAction, fixCodeActions } from '../features/codeActions';
+import { type LspRange, type SourceText, toSourceText } from '../syntax/positions';
+import { collectFixCandidates, type FixCandidate, type FixProposals } from './fixCandidates';
+import { applyToSource } from './textEdits';
+import { FixVerifier, type FixVerifierOptions, type Verification, type VerificationJob, verificationKey } from './verifyFix';
+
+/** The settings the fixes read, beside the go command's. */
+export interface FixSettings {
+  readonly valueReceiverMaxBytes: number;
+  readonly quickFixes: boolean;
+}
+
+export interface CodeActionQuery {
+  readonly file: string;
+  readonly range: LspRange;
+  readonly only?: readonly string[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly uriOf: (file: string) => string;
+  /** The editor's current text of a file, when it is open: edits are only offered against the analysed text. */
+  readonly openText: (file: string) => string | undefined;
+}
+
+/** One offered action with what it was derived from, for tests and the CLI. */
+export interface OfferedFix {
+  readonly candidate: FixCandidate;
+  readonly verdict: Verification;
+  readonly action: CodeAction;
+}
+
+/** What the fixes of one package were proposed from: the analysis and the settings it ran with. */
+interface PackageState {
+  readonly result: PackageResult;
+  readonly go: GoSettings;
+  readonly fix: FixSettings;
+  /** The analysed files, plus the test files from disk when the analysis left them out (their call sites count). */
+  readonly files: ReadonlyMap<string, SourceText>;
+  readonly key: string;
+  readonly proposals: Promise<FixProposals>;
+}
+
+/** Candidates verified in the background after one analysis; more wait for a lightbulb request. */
+const BACKGROUND_LIMIT = 10;
+
+export class QuickFixService {
+  private readonly verifier: FixVerifier;
+  /** The newest analysis of each package, set synchronously so a request right after an analysis finds it. */
+  private readonly packages = new Map<string, { readonly result: PackageResult; readonly settings: string; readonly state: Promise<PackageState> }>();
+
+  constructor(private readonly options: FixVerifierOptions & { readonly onVerified?: (directory: string, offered: number) => void }) {
+    this.verifier = new FixVerifier(options);
+  }
+
+  /**
+   * Proposes the package's candidates from a new analysis and verifies, in the background, those in files
+   * `isOpen` accepts that may become quick-fixes (at most `BACKGROUND_LIMIT`). The rest can only ever be
+   * refactors (value receivers, which rarely remove an allocation; exported functions, whose callers we do
+   * not see): they are verified when code actions are asked for where they apply.
+   * `go` must be the settings the analysis ran with, so the counts compare. Never throws: it runs unawaited.
+   */
+  async afterAnalysis(result: PackageResult, go: GoSettings, fix: FixSettings, isOpen: (file: string) => boolean): Promise<void> {
+    try {
+      if (!fix.quickFixes || !usable(result)) return;
+      const state = await this.remember(result, go, fix);
+      const proposals = await state.proposals;
+      const jobs = proposals.candidates
+        .filter((candidate) => isOpen(candidate.file) && mayBeQuickFix(candidate))
+        .slice(0, BACKGROUND_LIMIT)
+        .map((candidate) => this.job(state, candidate));
+      if (jobs.length === 0) return;
+      this.verifier.enqueue(jobs);
+      await this.reportWhenIdle(state, proposals);
+    } catch (error) {
+      this.options.log?.(`quick-fixes for ${result.directory} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+
+  /** The verified actions at a position; unverified candidates there are queued first, for the next request. */
+  async codeActions(result: PackageResult | undefined, query: CodeActionQuery): Promise<CodeAction[]> {
+    const entry = result && this.packages.get(result.directory);
+    if (!result || !entry || entry.result !== result) return [];
+    const state = await entry.state;
+    const proposals = await state.proposals;
+    const current = proposals.candidates.filter((candidate) => [...candidate.edits.keys()].every((file) => matchesAnalysedText(state, file, query.openText)));
+    const verdictOf = (candidate: FixCandidate) => this.verifier.verdict(this.jobKey(state, candidate));
+    const unverified = candidatesAt(current, query.file, query.range).filter((candidate) => !verdictOf(candidate) && !this.verifier.isPending(this.jobKey(state, candidate)));
+    if (unverified.length > 0) {
+      this.verifier.enqueue(
+        unverified.map((candidate) => this.job(state, candidate)),
+        true,
+      );
+      void this.reportWhenIdle(state, proposals);
+    }
+    return fixCodeActions(current, verdictOf, query);
+  }
+
+  /** Verifies every candidate of the package and returns what is offered (for tests and the CLI). */
+  async verifiedFixes(
+    result: PackageResult,
+    go: GoSettings,
+    fix: FixSettings,
+    uriOf: (file: string) => string,
+  ): Promise<{ offered: OfferedFix[]; proposals: FixProposals; verdicts: Map<string, Verification> }> {
+    const state = await this.remember(result, go, fix);
+    const proposals = await state.proposals;
+    this.verifier.enqueue(proposals.candidates.map((candidate) => this.job(state, candidate)));
+    await this.verifier.whenIdle();
+    const offered: OfferedFix[] = [];
+    const verdicts = new Map<string, Verification>();
+    for (const candidate of proposals.candidates) {
+      const verdict = this.verifier.verdict(this.jobKey(state, candidate));
+      if (!verdict) continue;
+      verdicts.set(candidate.id, verdict);
+      const action = codeAction(candidate, verdict, { diagnostics: [], uriOf });
+      if (action) offered.push({ candidate, verdict, action });
+    }
+    return { offered, proposals, verdicts };
+  }
+
+  whenIdle(): Promise<void> {
+    return this.verifier.whenIdle();
+  }
+
+  /** Says, once the queue is empty, how many of the package's fixes are offered (if its content is still current). */
+  private async reportWhenIdle(state: PackageState, proposals: FixProposals): Promise<void> {
+    await this.verifier.whenIdle();
+    if (this.packages.get(state.result.directory)?.result !== state.result) return;
+    const offered = proposals.candidates.filter((candidate) => {
+      const verdict = this.verifier.verdict(this.jobKey(state, candidate));
+      return verdict && codeAction(candidate, verdict, { diagnostics: [], uriOf: String });
+    });
+    this.options.onVerified?.(state.result.directory, offered.length);
+  }
+
+  cancelAll(): void {
+    this.verifier.cancelAll();
+  }
+
+  private remember(result: PackageResult, go: GoSettings, fix: FixSettings): Promise<PackageState> {
+    const settings = JSON.stringify([go, fix]);
+    const previous = this.packages.get(result.directory);
+    if (previous?.result === result && previous.settings === settings) return previous.state;
+    const state = this.prepare(result, go, fix);
+    this.packages.set(result.directory, { result, settings, state });
+    return state;
+  }
+
+  private async prepare(result: PackageResult, go: GoSettings, fix: FixSettings): Promise<PackageState> {
+    const module = await moduleOf(result.directory);
+    const files = new Map([...result.files].map(([file, analysis]) => [file, analysis.source]));
+    if (!result.includesTests) {
+      const onDisk = await readPackageSnapshot(result.directory, { includeTests: true });
+      for (const [file, text] of onDisk.files) if (isTestFile(file)) files.set(file, toSourceText(text));
+    }
+    const key = packageKey(result, files, go, fix, module);
+    this.verifier.packageChanged(result.directory, key);
+    const proposals = collectFixCandidates({
+      directory: result.directory,
+      files,
+      facts: result.analysis.facts.facts,
+      languageVersion: module?.goVersion,
+      importPath: module ? importPathOf(module, result.directory) : undefined,
+      valueReceiverMaxBytes: fix.valueReceiverMaxBytes,
+    });
+    proposals.then(
+      (resolved) => {
+        for (const refused of resolved.refused) this.options.log?.(`quick-fix not proposed: ${refused.fix} ${refused.subject}: ${refused.reason}`);
+      },
+      () => undefined,
+    );
+    return { result, go, fix, files, key, proposals };
+  }
+
+  private jobKey(state: PackageState, candidate: FixCandidate): string {
+    return verificationKey(state.key, [...candidate.edits]);
+  }
+
+  private job(state: PackageState, candidate: FixCandidate): VerificationJob {
+    const { result } = state;
+    return {
+      key: this.jobKey(state, candidate),
+      directory: result.directory,
+      packageKey: state.key,
+      settings: state.go,
+      unedited: () => new Map([...state.files].map(([file, source]) => [file, applyToSource(source, [])])),
+      request: () => {
+        // Every file goes through the overlay, so the compiler sees exactly the text that was analysed
+        // (which may be unsaved), with the candidate's edits applied.
+        const replacements = new Map<string, string>();
+        for (const [file, source] of state.files) replacements.set(file, applyToSource(source, candidate.edits.get(file) ?? []));
+        return {
+          directory: result.directory,
+          hasTestFiles: result.includesTests,
+          replacements,
+          heapFactsBefore: result.analysis.facts.facts.filter(isHeapFact).length,
+        };
+      },
+    };
+  }
+}
+
+/** Aims at a heap allocation the editor shows, and all its callers are in view. */
+function mayBeQuickFix(candidate: FixCandidate): boolean {
+  return candidate.fix !== 'valueReceiver' && !candidate.externalCallersUnseen;
+}
+
+function usable(result: PackageResult): boolean {
+  return result.analysis.status === 'ok' && !result.stale;
+}
+
+function matchesAnalysedText(state: PackageState, file: string, openText: (file: string) => string | undefined): boolean {
+  const text = openText(file);
+  return text === undefined || text === state.files.get(file)?.text;
+}
+
+function packageKey(result: PackageResult, files: ReadonlyMap<string, SourceText>, go: GoSettings, fix: FixSettings, module: GoModule | undefined): string {
+  const hash = createHash('sha256').update(result.directory).update(result.includesTests ? '\0tests' : '\0');
+  for (const [file, source] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+    hash.update('\0').update(file).update('\0').update(source.hadByteOrderMark ? 'bom' : '').update(source.text);
+  }
+  hash.update('\0').update(JSON.stringify([go, fix.valueReceiverMaxBytes, module ?? null]));
+  return hash.digest('hex');
+}
+
+export interface GoModule {
+  readonly root: string;
+  readonly path: string;
+  readonly goVersion?: string;
+}
+
+/** The nearest go.mod above `directory`: its module path and `go` directive. */
+export async function moduleOf(directory: string): Promise<GoModule | undefined> {
+  for (let current = directory; ; current = path.dirname(current)) {
+    const text = await fs.readFile(path.join(current, 'go.mod'), 'utf8').catch(() => undefined);
+    if (text !== undefined) {
+      const modulePath = /^\s*module\s+("?)([^\s"]+)\1/m.exec(text)?.[2];
+      const goVersion = /^\s*go\s+(\d+\.\d+(?:\.\d+)?)/m.exec(text)?.[1];
+      return modulePath ? { root: current, path: modulePath, ...(goVersion ? { goVersion } : {}) } : undefined;
+    }
+    if (path.dirname(current) === current) return undefined;
+  }
+}
+
+export function importPathOf(module: GoModule, directory: string): string {
+  const relative = path.relative(module.root, directory).split(path.sep).join('/');
+  return relative ? `${module.path}/${relative}` : module.path;
+}

@@ -1,0 +1,220 @@
+/**
+ * Asks the compiler whether a candidate fix is safe and helps, without writing a byte into the workspace:
+ * the edited files go to the go command through `-overlay`, the package (and its tests, with `go test -c`
+ * through the skip-link tool, exactly as an analysis runs) is compiled with `-gcflags=-m=2`, `go vet` runs
+ * on the same overlay, and the heap facts are counted again.
+ *
+ * Verifications are slow (a compile each), so `FixVerifier` runs them one at a time in the background,
+ * caches each verdict by everything it depends on (the package's content, the edits, the settings), and
+ * drops queued work for a package whose content has changed since.
+ */
+import { createHash } from 'node:crypto';
+import { analysePackage, type AnalysisDependencies } from '../engine/analysePackage';
+import { isHeapFact } from '../engine/facts';
+import { analysisEnvironment, type GoSettings } from '../engine/goCommand';
+import { withOverlay } from '../engine/overlay';
+import type { PackageSnapshot } from '../engine/packageSnapshot';
+import type { GoRunner } from '../engine/runGo';
+
+export type Verification =
+  | { readonly outcome: 'removes'; readonly before: number; readonly after: number }
+  | { readonly outcome: 'noGain'; readonly before: number; readonly after: number }
+  | { readonly outcome: 'adds'; readonly before: number; readonly after: number }
+  | { readonly outcome: 'breaks'; readonly reason: string };
+
+export interface VerificationRequest {
+  readonly directory: string;
+  readonly hasTestFiles: boolean;
+  /** Absolute path → the file's full text after the edit (with its byte-order mark, if it had one). */
+  readonly replacements: ReadonlyMap<string, string>;
+  /** How many heap facts the package has as it is. */
+  readonly heapFactsBefore: number;
+  /** What `go vet` says about the package as it is: a fix may not add to it. */
+  readonly vetBefore: readonly string[];
+}
+
+/** Thrown when a verification could not run at all (no go binary, cancelled): nothing is learned or cached. */
+export class VerificationNotRun extends Error {}
+
+export async function verifyFix(
+  request: VerificationRequest,
+  settings: GoSettings,
+  dependencies: AnalysisDependencies,
+  signal?: AbortSignal,
+): Promise<Verification> {
+  return withOverlay(request.replacements, async (overlayFile) => {
+    // The compiler reads the files through the overlay; the snapshot only says how to compile them.
+    const snapshot: PackageSnapshot = {
+      directory: request.directory,
+      files: new Map(),
+      hasTestFiles: request.hasTestFiles,
+      directoryHasTestFiles: request.hasTestFiles,
+      contentHash: '',
+    };
+    const analysis = await analysePackage(snapshot, settings, dependencies, signal, overlayFile);
+    if (analysis.status === 'buildFailed') return { outcome: 'breaks', reason: analysis.message ?? 'the package no longer builds' };
+    if (analysis.status !== 'ok') throw new VerificationNotRun(analysis.message ?? analysis.status);
+
+    const vet = await vetFindings(request.directory, settings, dependencies.runGo, signal, overlayFile);
+    const added = newFindings(request.vetBefore, vet);
+    if (added.length > 0) return { outcome: 'breaks', reason: `go vet: ${added[0]}` };
+
+    const before = request.heapFactsBefore;
+    const after = analysis.facts.facts.filter(isHeapFact).length;
+    return { outcome: after < before ? 'removes' : after === before ? 'noGain' : 'adds', before, after };
+  });
+}
+
+/**
+ * `go vet`'s findings for a package, each without its position (positions move when a fix adds a line), so
+ * findings before and after a fix can be compared.
+ */
+export async function vetFindings(
+  directory: string,
+  settings: GoSettings,
+  runGo: GoRunner,
+  signal?: AbortSignal,
+  overlayFile?: string,
+): Promise<string[]> {
+  const args = ['vet', ...settings.buildFlags, ...(overlayFile ? [`-overlay=${overlayFile}`] : []), '.'];
+  const result = await runGo({ goBinary: settings.goBinary, args, cwd: directory, env: analysisEnvironment(settings) }, signal);
+  if (result.spawnError || result.cancelled) throw new VerificationNotRun(result.spawnError?.message ?? 'cancelled');
+  if (result.exitCode === 0) return [];
+  return (result.stderr + result.stdout)
+    .split(/\r?\n/)
+    .filter((line) => line.length > 0 && !line.startsWith('#'))
+    .map((line) => line.replace(/^.*?\.go:\d+(?::\d+)?: /, '').trim());
+}
+
+/** Findings in `after` that `before` does not account for (as a multiset). */
+export function newFindings(before: readonly string[], after: readonly string[]): string[] {
+  const remaining = new Map<string, number>();
+  for (const finding of before) remaining.set(finding, (remaining.get(finding) ?? 0) + 1);
+  return after.filter((finding) => {
+    const left = remaining.get(finding) ?? 0;
+    if (left === 0) return true;
+    remaining.set(finding, left - 1);
+    return false;
+  });
+}
+
+/** The cache key of one verification: everything its verdict depends on. */
+export function verificationKey(packageKey: string, candidateEdits: unknown): string {
+  return createHash('sha256').update(packageKey).update('\0').update(JSON.stringify(candidateEdits)).digest('hex');
+}
+
+export interface VerificationJob {
+  readonly key: string;
+  readonly directory: string;
+  /** The package content the job was made for; a job for older content is dropped. */
+  readonly packageKey: string;
+  readonly request: () => Omit<VerificationRequest, 'vetBefore'>;
+  /** The package's files as analysed, without the fix: what `go vet` is first asked about. */
+  readonly unedited: () => ReadonlyMap<string, string>;
+  readonly settings: GoSettings;
+}
+
+export interface FixVerifierOptions extends AnalysisDependencies {
+  readonly log?: (message: string) => void;
+  /** Cached verdicts kept; the oldest go first. */
+  readonly capacity?: number;
+}
+
+export class FixVerifier {
+  private readonly verdicts = new Map<string, Verification>();
+  private readonly vetBaselines = new Map<string, Promise<string[]>>();
+  private readonly queue: VerificationJob[] = [];
+  private readonly queued = new Set<string>();
+  /** The newest package content per directory: jobs for anything else are stale. */
+  private readonly current = new Map<string, string>();
+  private running: { job: VerificationJob; controller: AbortController } | undefined;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: FixVerifierOptions) {}
+
+  verdict(key: string): Verification | undefined {
+    return this.verdicts.get(key);
+  }
+
+  /** True while `key` waits in the queue or runs. */
+  isPending(key: string): boolean {
+    return this.queued.has(key) || this.running?.job.key === key;
+  }
+
+  /** Says which content of a package is current; queued and running work for other content is dropped. */
+  packageChanged(directory: string, packageKey: string): void {
+    if (this.current.get(directory) === packageKey) return;
+    this.current.set(directory, packageKey);
+    for (let index = this.queue.length - 1; index >= 0; index--) {
+      const job = this.queue[index];
+      if (job.directory === directory && job.packageKey !== packageKey) {
+        this.queue.splice(index, 1);
+        this.queued.delete(job.key);
+      }
+    }
+    if (this.running && this.running.job.directory === directory && this.running.job.packageKey !== packageKey) this.running.controller.abort();
+  }
+
+  /** Queues the jobs not already known; `first` puts them ahead of the queue (a lightbulb is waiting). */
+  enqueue(jobs: readonly VerificationJob[], first = false): void {
+    const fresh = jobs.filter((job) => !this.verdicts.has(job.key) && !this.isPending(job.key));
+    for (const job of fresh) this.queued.add(job.key);
+    if (first) this.queue.unshift(...fresh);
+    else this.queue.push(...fresh);
+    void this.drain();
+  }
+
+  /** Resolves when nothing is queued or running (for the CLI and tests). */
+  whenIdle(): Promise<void> {
+    if (!this.running && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  cancelAll(): void {
+    this.queue.length = 0;
+    this.queued.clear();
+    this.running?.controller.abort();
+  }
+
+  private async drain(): Promise<void> {
+    if (this.running) return;
+    for (let job = this.queue.shift(); job; job = this.queue.shift()) {
+      this.queued.delete(job.key);
+      const current = this.current.get(job.directory);
+      if (current !== undefined && current !== job.packageKey) continue;
+      const controller = new AbortController();
+      this.running = { job, controller };
+      try {
+        const verdict = await this.run(job, controller.signal);
+        this.remember(job.key, verdict);
+      } catch (error) {
+        if (!(error instanceof VerificationNotRun)) this.options.log?.(`quick-fix verification failed: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        this.running = undefined;
+      }
+    }
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private async run(job: VerificationJob, signal: AbortSignal): Promise<Verification> {
+    const baselineKey = `${job.directory}\0${job.packageKey}`;
+    let baseline = this.vetBaselines.get(baselineKey);
+    if (!baseline) {
+      const { runGo } = this.options;
+      baseline = withOverlay(job.unedited(), (overlayFile) => vetFindings(job.directory, job.settings, runGo, signal, overlayFile));
+      this.vetBaselines.set(baselineKey, baseline);
+      baseline.catch(() => this.vetBaselines.delete(baselineKey));
+    }
+    const vetBefore = await baseline;
+    return verifyFix({ ...job.request(), vetBefore }, job.settings, this.options, signal);
+  }
+
+  private remember(key: string, verdict: Verification): void {
+    this.verdicts.set(key, verdict);
+    const capacity = this.options.capacity ?? 500;
+    while (this.verdicts.size > capacity) this.verdicts.delete(this.verdicts.keys().next().value!);
+    while (this.vetBaselines.size > 50) this.vetBaselines.delete(this.vetBaselines.keys().next().value!);
+  }
+}
