@@ -1,6 +1,7 @@
 /**
  * The status bar item: what the server is doing, and the heap allocation count of the active file.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { StatusParams } from '../../server/src/protocol';
 
@@ -23,7 +24,7 @@ export class StatusBar implements vscode.Disposable {
     const count = activeUri ? this.counts.get(normalise(activeUri)) : undefined;
     switch (this.last.state) {
       case 'analysing':
-        this.item.text = '$(sync~spin) Escape: analysing';
+        this.item.text = `$(sync~spin) Escape: analysing${this.last.packageDirectory ? ` ${path.basename(this.last.packageDirectory)}` : ''}`;
         this.item.tooltip = this.last.message ?? 'Running the Go compiler';
         break;
       case 'paused':

@@ -23,7 +23,7 @@ export const REASONS: Readonly<Record<string, ReasonText>> = {
   },
   'interface-converted': {
     short: 'converted to an interface',
-    sentence: 'converted to an interface value, which holds a pointer to a copy',
+    sentence: 'converted to an interface value that outlives this function',
   },
   'captured by a closure': {
     short: 'captured by a closure',
@@ -64,6 +64,46 @@ export const REASONS: Readonly<Record<string, ReasonText>> = {
   'appendee slice': { short: 'appended to', sentence: 'the slice being appended to' },
   'switch case': { short: 'switched on', sentence: 'used in a type switch' },
   'panic': { short: 'passed to panic', sentence: 'passed to `panic`, which keeps it' },
+  // Reasons Go 1.26's escape analysis prints (cmd/compile/internal/escape) that older tables lacked.
+  'array literal element': { short: 'stored in an array', sentence: 'stored as an element of an array literal' },
+  'assign-pair-dot-type': {
+    short: 'assigned from a type assertion',
+    sentence: 'assigned from a type assertion (`v, ok := x.(T)`)',
+  },
+  'assign-pair-mapr': { short: 'assigned from a map read', sentence: 'assigned from a map read (`v, ok := m[k]`)' },
+  'assign-pair-receive': {
+    short: 'received from a channel',
+    sentence: 'assigned from a channel receive (`v, ok := <-ch`)',
+  },
+  'callee operand': { short: 'called as a function value', sentence: 'used as the function value being called' },
+  'call argument': { short: 'passed as an argument', sentence: 'passed as an argument of a call' },
+  'conversion to unsafe.Pointer': {
+    short: 'converted to unsafe.Pointer',
+    sentence: 'converted to `unsafe.Pointer`, so the compiler must assume the pointer is kept',
+  },
+  'copied slice': { short: 'copied from', sentence: 'the source of a `copy`, whose elements may be kept' },
+  'appended slice...': {
+    short: 'appended with ...',
+    sentence: 'its elements appended to another slice with `append(s, other...)`',
+  },
+  'fixed-array-index-of': { short: 'indexed', sentence: 'indexed as an element of an array' },
+  'slice-to-array': { short: 'converted to an array', sentence: 'converted from a slice to an array (pointer)' },
+  'reflect.Header.Data': {
+    short: 'stored in a reflect header',
+    sentence: 'stored in the `Data` field of a `reflect.SliceHeader` or `reflect.StringHeader`',
+  },
+  '//go:uintptrescapes': {
+    short: 'passed as uintptr',
+    sentence: 'passed as a `uintptr` to a function marked `//go:uintptrescapes`, which keeps what it points to alive',
+  },
+  'too aligned for stack': {
+    short: 'too aligned for the stack',
+    sentence: 'aligned more strictly than the stack frame allows',
+  },
+  'zero-sized element': {
+    short: 'zero-sized elements',
+    sentence: 'a `make` of zero-sized elements, which the compiler does not put on the stack',
+  },
 };
 
 /**
@@ -72,6 +112,8 @@ export const REASONS: Readonly<Record<string, ReasonText>> = {
  */
 const HEADLINE_ORDER = [
   'too large for stack',
+  'too aligned for stack',
+  'zero-sized element',
   'non-constant size',
   'send',
   'captured by a closure',
@@ -80,6 +122,8 @@ const HEADLINE_ORDER = [
   'interface-converted',
   'return',
   'call parameter',
+  'conversion to unsafe.Pointer',
+  '//go:uintptrescapes',
   'defer func arg',
   'appended to slice',
   'value of map put',

@@ -1,0 +1,104 @@
+/**
+ * The "Heap Allocations" tree: packages → files → functions → sites, each with its count, hot spots first.
+ * Rendering only: the server computes and sorts everything (`goEscapeLens/escapeTree`); this file turns it
+ * into tree items and asks again when the server reports new results.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { EscapeTreeFile, EscapeTreeFunction, EscapeTreePackage, EscapeTreeSite } from '../../server/src/protocol';
+
+type Node =
+  | { readonly kind: 'package'; readonly item: EscapeTreePackage }
+  | { readonly kind: 'file'; readonly item: EscapeTreeFile }
+  | { readonly kind: 'function'; readonly item: EscapeTreeFunction }
+  | { readonly kind: 'site'; readonly item: EscapeTreeSite };
+
+export const ESCAPE_TREE_VIEW = 'goEscapeLens.escapeTree';
+
+export class EscapeTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly view: vscode.TreeView<Node>;
+  /** A refresh asked for while the view is hidden waits until it is shown. */
+  private stale = false;
+
+  constructor(private readonly fetch: () => Promise<readonly EscapeTreePackage[]>) {
+    this.view = vscode.window.createTreeView(ESCAPE_TREE_VIEW, { treeDataProvider: this, showCollapseAll: true });
+    this.view.onDidChangeVisibility(({ visible }) => visible && this.stale && this.refresh());
+  }
+
+  refresh(): void {
+    this.stale = !this.view.visible;
+    if (!this.stale) this.changed.fire(undefined);
+  }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    if (!node) {
+      const packages = await this.fetch();
+      const total = packages.reduce((sum, item) => sum + item.heapAllocations, 0);
+      this.view.description = packages.length > 0 ? `${total} heap allocation${total === 1 ? '' : 's'}` : undefined;
+      return packages.map((item) => ({ kind: 'package', item }));
+    }
+    switch (node.kind) {
+      case 'package':
+        return node.item.files.map((item) => ({ kind: 'file', item }));
+      case 'file':
+        return node.item.functions.map((item) => ({ kind: 'function', item }));
+      case 'function':
+        return node.item.sites.map((item) => ({ kind: 'site', item }));
+      case 'site':
+        return [];
+    }
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    const collapsed = vscode.TreeItemCollapsibleState.Collapsed;
+    switch (node.kind) {
+      case 'package': {
+        const item = new vscode.TreeItem(node.item.name, vscode.TreeItemCollapsibleState.Expanded);
+        item.description = count(node.item.heapAllocations) + (node.item.staleReason ? ' (stale)' : '');
+        item.tooltip = node.item.staleReason ? `Last good facts: ${node.item.staleReason}` : node.item.directory;
+        item.iconPath = new vscode.ThemeIcon('package');
+        return item;
+      }
+      case 'file': {
+        const uri = vscode.Uri.parse(node.item.uri);
+        const item = new vscode.TreeItem(path.basename(uri.fsPath), collapsed);
+        item.resourceUri = uri;
+        item.description = count(node.item.heapAllocations);
+        item.iconPath = vscode.ThemeIcon.File;
+        return item;
+      }
+      case 'function': {
+        const item = new vscode.TreeItem(node.item.name, collapsed);
+        const leaks = node.item.leakingParameters > 0 ? ` · ${node.item.leakingParameters} leaking param${node.item.leakingParameters === 1 ? '' : 's'}` : '';
+        item.description = count(node.item.heapAllocations) + leaks;
+        item.iconPath = new vscode.ThemeIcon('symbol-function');
+        item.command = open(node.item.uri, node.item.range, 'Go to the function');
+        return item;
+      }
+      case 'site': {
+        const item = new vscode.TreeItem(node.item.expression, vscode.TreeItemCollapsibleState.None);
+        item.description = [node.item.kind === 'moved' ? 'moved' : '', node.item.reason ?? ''].filter(Boolean).join(' · ');
+        item.tooltip = `Line ${node.item.range.start.line + 1}${node.item.reason ? `: ${node.item.reason}` : ''}`;
+        item.iconPath = new vscode.ThemeIcon(node.item.kind === 'moved' ? 'symbol-variable' : 'symbol-event');
+        item.command = open(node.item.uri, node.item.range, 'Go to the allocation');
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    this.view.dispose();
+    this.changed.dispose();
+  }
+}
+
+function count(heapAllocations: number): string {
+  return `${heapAllocations} heap`;
+}
+
+function open(uri: string, range: EscapeTreeSite['range'], title: string): vscode.Command {
+  const selection = new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
+  return { title, command: 'vscode.open', arguments: [vscode.Uri.parse(uri), { selection } satisfies vscode.TextDocumentShowOptions] };
+}

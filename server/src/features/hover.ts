@@ -1,0 +1,238 @@
+/**
+ * The hover: on a heap allocation, what is allocated, why (the compiler's flow chain in plain words, each
+ * step linked), what usually fixes it, and the compiler's own words folded at the end; on a leaking
+ * parameter, what leaks and where to; on a `new`/`&T{}`/`make` that stays on the stack, that it does (and
+ * the truth about variable-size `make`); on a function's name, that function's summary.
+ *
+ * (position, facts) => Markdown. What the syntax says (declarations, what each fact allocates) is read once
+ * per analysis result (fileSyntax.ts), so a hover is string building.
+ */
+import { type Hover, MarkupKind } from 'vscode-languageserver';
+import type { FileAnalysis } from '../analysisService';
+import type { EscapeFact } from '../engine/facts';
+import type { LocatedFact } from '../syntax/locateFact';
+import type { LspPosition, LspRange } from '../syntax/positions';
+import { type Allocation, allocationSizeText } from './allocation';
+import { assignedTo, code, type ExplanationContext, explainFlows, positionLink, renderExplanation } from './explanation';
+import { fileAllocations, fileSyntax } from './fileSyntax';
+import { adviceCase, adviceText } from './fixAdvice';
+import {
+  contains,
+  type FunctionSummary,
+  inliningLabel,
+  isStackAllocation,
+  summariseFile,
+  summaryAtName,
+  summaryCounts,
+} from './functionSummary';
+import { headlineReason, reasonText } from './reasonText';
+
+export interface HoverContext {
+  readonly file: FileAnalysis;
+  /** Every file of the package: their texts place explanation steps, their declarations size types. */
+  readonly packageFiles: ReadonlyMap<string, FileAnalysis>;
+  /** Titles of the (compiler-verified) quick-fixes offered at a fact, so the hover can name them. */
+  readonly offeredFixes?: (located: LocatedFact) => Promise<readonly string[]>;
+  /** Set when the facts are the last good ones of a package that no longer builds. */
+  readonly staleReason?: string;
+}
+
+export async function hoverAt(position: LspPosition, context: HoverContext): Promise<Hover | null> {
+  const facts = factsAt(context.file.located, position);
+  const syntax = await fileSyntax(context.file);
+  const summaries = summariseFile(syntax.functions, context.file.located).functions;
+  const named = summaryAtName(summaries, position);
+  if (!named && facts.length === 0) return null;
+  const allocations = facts.length > 0 ? await fileAllocations(context.file, context.packageFiles) : new Map<LocatedFact, Allocation>();
+  const fixes = new Map<LocatedFact, readonly string[]>();
+  for (const located of facts) {
+    if (context.offeredFixes && (located.fact.kind === 'escape' || located.fact.kind === 'moved')) fixes.set(located, await context.offeredFixes(located));
+  }
+  const explanationContext = explanationContextOf(context);
+  const sections: string[] = [];
+  if (context.staleReason) sections.push(`_Stale: these are the facts of the last successful analysis (${context.staleReason})._`);
+  if (named) sections.push(functionSummaryMarkdown(named, explanationContext));
+  for (const located of facts) {
+    const allocation = allocations.get(located) ?? { kind: 'other' };
+    sections.push(factMarkdown(located, allocation, explanationContext, fixes.get(located) ?? []));
+  }
+  const range: LspRange = facts[0]?.range ?? named!.declaration.nameRange;
+  return { contents: { kind: MarkupKind.Markdown, value: sections.join('\n\n---\n\n') }, range };
+}
+
+/** The facts a hover at `position` is about: the innermost expression's, heap facts first. */
+export function factsAt(located: readonly LocatedFact[], position: LspPosition): LocatedFact[] {
+  const hoverable = located.filter(
+    (item) =>
+      (item.fact.kind === 'escape' || item.fact.kind === 'moved' || item.fact.kind === 'leak' || isStackAllocation(item.fact)) &&
+      contains(item.range, position),
+  );
+  if (hoverable.length === 0) return [];
+  const smallest = Math.min(...hoverable.map((item) => rangeSize(item.range)));
+  const order = { escape: 0, moved: 0, leak: 1, noEscape: 2 } as Record<string, number>;
+  return hoverable
+    .filter((item) => rangeSize(item.range) === smallest)
+    .sort((a, b) => (order[a.fact.kind] ?? 3) - (order[b.fact.kind] ?? 3));
+}
+
+function rangeSize(range: LspRange): number {
+  return (range.end.line - range.start.line) * 100_000 + (range.end.character - range.start.character);
+}
+
+export function explanationContextOf(context: Pick<HoverContext, 'packageFiles'>): ExplanationContext {
+  const onHeap = new Set<string>();
+  for (const file of context.packageFiles.values()) {
+    for (const item of file.located) {
+      if (item.fact.kind === 'escape' || item.fact.kind === 'moved') onHeap.add(`${item.fact.functionName}\u0000${item.fact.expression}`);
+    }
+  }
+  return {
+    sourceOf: (file) => context.packageFiles.get(file)?.source,
+    isOnHeap: (expression, functionName) => onHeap.has(`${functionName}\u0000${expression}`),
+  };
+}
+
+function factMarkdown(located: LocatedFact, allocation: Allocation, explanationContext: ExplanationContext, fixes: readonly string[]): string {
+  const parts =
+    located.fact.kind === 'leak'
+      ? leakParts(located, explanationContext)
+      : located.fact.kind === 'noEscape'
+        ? stackParts(located, allocation)
+        : heapParts(located, allocation, explanationContext, fixes);
+  parts.push(compilerWords(located));
+  return parts.join('\n\n');
+}
+
+function heapParts(
+  located: LocatedFact,
+  allocation: Allocation,
+  explanationContext: ExplanationContext,
+  fixes: readonly string[],
+): string[] {
+  const { fact } = located;
+  const size = allocationSizeText(allocation);
+  const parts = [size ? `${heapTitle(fact, allocation)} — ${size}` : heapTitle(fact, allocation)];
+
+  const headline = headlineReason(fact);
+  const storedIn = storedOutside(fact);
+  let why = headline ? reasonText(headline).sentence : undefined;
+  if (allocation.kind === 'boxed' && headline !== 'interface-converted') {
+    why = 'it is converted to an interface value that outlives this function, and the interface points to a copy of the value';
+  } else if (storedIn) {
+    why = `it is stored in ${code(storedIn)}, which outlives this function (a package-level variable, or memory reached through a pointer)`;
+  }
+  if (why) parts.push(`**Why:** ${why}.`);
+
+  const explanation = explainFlows(fact, explanationContext);
+  if (explanation.steps.length > 0) parts.push(renderExplanation(explanation, explanationContext));
+  else parts.push('_The compiler printed no flow for this fact._');
+
+  const which = storedIn && allocation.kind !== 'boxed' ? 'storedOutside' : adviceCase(fact, headline, allocation);
+  let advice = adviceText(which, allocation);
+  if (fixes.length > 0) advice += `\n\n**Quick fix (verified by the compiler):** ${fixes.map((title) => `_${title}_`).join(', ')} — in the lightbulb menu.`;
+  parts.push(`**What usually fixes it:** ${advice}`);
+  return parts;
+}
+
+function heapTitle(fact: EscapeFact, allocation: Allocation): string {
+  const subject = code(fact.expression);
+  const inlined = allocation.inlinedFrom ? ` inside the inlined call to ${code(allocation.inlinedFrom)}` : '';
+  switch (fact.kind === 'moved' ? 'variable' : allocation.kind) {
+    case 'variable':
+      return `**${subject} is moved to the heap**: the variable itself lives there`;
+    case 'boxed':
+      return `**A copy of ${subject} is allocated on the heap**, boxed in an interface value`;
+    case 'closure':
+      return `**The closure (${subject}) is allocated on the heap**${inlined}`;
+    case 'append':
+      return `**The backing array that \`append\` grows into is allocated on the heap**${inlined}`;
+    default:
+      return `**${subject} is allocated on the heap**${inlined}`;
+  }
+}
+
+/**
+ * The variable the chain finally stores the value in, when that store is what puts it on the heap
+ * (`sink = &buf` with a package-level `sink`): a clearer cause than the conversions on the way.
+ */
+function storedOutside(fact: EscapeFact): string | undefined {
+  const last = fact.flows[fact.flows.length - 1];
+  const step = last?.steps[last.steps.length - 1];
+  return last?.destination === '{heap}' && step?.reason === 'assign' ? assignedTo(step.expression) : undefined;
+}
+
+function leakParts(located: LocatedFact, explanationContext: ExplanationContext): string[] {
+  const { fact } = located;
+  const parameter = code(fact.leak?.parameter ?? fact.expression);
+  const where = fact.functionName ? ` ${code(fact.functionName)}` : ' the function';
+  let title: string;
+  if (fact.leak?.toResult) {
+    title = `**Parameter ${parameter}${fact.leak.what === 'content' ? "'s content" : ''} leaks to the result ${code(fact.leak.toResult)}**: ${where.trim()} returns it (or what it points to), so a caller's value escapes only if the caller lets the result escape.`;
+  } else if (fact.leak?.what === 'content') {
+    title = `**The content of parameter ${parameter} leaks**: what it points to may be kept after${where} returns (the pointer itself is not), so what a caller's argument points to must live on the heap.`;
+  } else {
+    title = `**Parameter ${parameter} leaks**: it may be kept after${where} returns, so whatever a caller passes here (or what it points to) must live on the heap.`;
+  }
+  const explanation = explainFlows(fact, explanationContext);
+  return explanation.steps.length > 0 ? [title, renderExplanation(explanation, explanationContext)] : [title];
+}
+
+function stackParts(located: LocatedFact, allocation: Allocation): string[] {
+  const { fact } = located;
+  const size = allocationSizeText(allocation);
+  const owner = located.enclosingFunction ? code(located.enclosingFunction) : 'the function';
+  const inlined = allocation.inlinedFrom ? ` inside the inlined call to ${code(allocation.inlinedFrom)}` : '';
+  const title = `**${code(fact.expression)} stays on the stack**${inlined}${size && allocation.constantLength !== false ? ` — ${size}` : ''}`;
+  if (allocation.kind === 'makeSlice' && allocation.constantLength === false) {
+    return [
+      title,
+      `Its size is not a constant, so since Go 1.25 the compiler reserves a 32-byte buffer on the stack and uses it when the slice fits; a larger size is allocated on the heap **at run time** (\`runtime.makeslice\`). This analysis sees only the compiler's decision, not the sizes your program uses: if the size is usually over 32 bytes, this line still allocates.`,
+    ];
+  }
+  return [title, `The compiler proved it does not outlive ${owner}.`];
+}
+
+/** The compiler's lines, folded; file paths shortened to the file name (the go command prints them relative to where it first compiled the package). */
+function compilerWords(located: LocatedFact): string {
+  const text = located.fact.compilerText.map(shortenPaths).join('\n');
+  return `<details><summary>The compiler's words</summary>\n\n\`\`\`text\n${text}\n\`\`\`\n\n</details>`;
+}
+
+export function shortenPaths(line: string): string {
+  return line.replace(/(?:[^\s:()]*\/)?([^\s/:()]+\.go):(\d+)/g, '$1:$2');
+}
+
+function functionSummaryMarkdown(summary: FunctionSummary, explanationContext: ExplanationContext): string {
+  const lines = [`**${code(summary.declaration.compilerName)}** · ${summaryCounts(summary)}`];
+  const link = (item: LocatedFact) => positionLink(item.fact.position, explanationContext);
+  if (summary.heap.length > 0) {
+    lines.push('', '**Heap allocations**');
+    for (const item of summary.heap) {
+      const reason = headlineReason(item.fact);
+      lines.push(`- ${code(item.fact.expression)}${item.fact.kind === 'moved' ? ' (moved)' : ''}${reason ? `: ${reasonText(reason).short}` : ''} (${link(item)})`);
+    }
+  }
+  if (summary.leaks.length > 0) {
+    lines.push('', '**Leaking parameters**');
+    for (const item of summary.leaks) {
+      const leak = item.fact.leak;
+      const what = leak?.toResult ? `leaks to result ${code(leak.toResult)}` : leak?.what === 'content' ? 'content leaks' : 'leaks';
+      lines.push(`- ${code(leak?.parameter ?? item.fact.expression)}: ${what} (${link(item)})`);
+    }
+  }
+  if (summary.inlining.length > 0) {
+    lines.push('', '**Inlining**');
+    for (const decision of summary.inlining) {
+      const why = !decision.inlinable && decision.cost !== undefined && decision.reason ? ` (${decision.reason})` : '';
+      lines.push(`- ${code(decision.compilerName)}: ${inliningLabel(decision)}${why}`);
+    }
+  }
+  if (summary.closures.length > 0) {
+    lines.push('', '**Closures**');
+    for (const decision of summary.closures) lines.push(`- ${code(decision.compilerName)}: ${inliningLabel(decision)}`);
+  }
+  if (summary.stack.length > 0) {
+    lines.push('', `${summary.stack.length} explicit allocation${summary.stack.length === 1 ? '' : 's'} kept on the stack.`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,28 @@
+/**
+ * The heap facts of a fresh analysis as log lines: the compiler's own words, with the file's absolute path
+ * so the output channel's link detection makes each position clickable, and the reason in plain words.
+ *
+ *   /home/me/app/pointers/pointers.go:10:9: &Point{...} escapes to heap — returned
+ */
+import type { PackageResult } from '../analysisService';
+import { headlineReason, reasonText } from './reasonText';
+
+/** A package with thousands of allocations should not flood the log on every save. */
+export const MAX_LOGGED_FACTS = 200;
+
+export function heapFactLogLines(result: PackageResult, limit = MAX_LOGGED_FACTS): string[] {
+  const lines: string[] = [];
+  let total = 0;
+  for (const file of result.files.values()) {
+    for (const { fact } of file.located) {
+      if (fact.kind !== 'escape' && fact.kind !== 'moved') continue;
+      total++;
+      if (lines.length >= limit) continue;
+      const words = (fact.compilerText[fact.compilerText.length - 1] ?? fact.expression).replace(/^.*?\.go:\d+:\d+: /, '');
+      const reason = headlineReason(fact);
+      lines.push(`${fact.position.file}:${fact.position.line}:${fact.position.byteColumn}: ${words}${reason ? ` — ${reasonText(reason).short}` : ''}`);
+    }
+  }
+  if (total > lines.length) lines.push(`… and ${total - lines.length} more heap allocations (hover them in the editor, or see the escape tree)`);
+  return lines;
+}

@@ -1,0 +1,94 @@
+/**
+ * Workspace analysis: the package list comes from the real `go list ./...` on the article module; the
+ * per-package analysis is a stand-in so the test can count calls and cancel between them.
+ */
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import type { PackageResult } from '../../server/src/analysisService';
+import { runGo } from '../../server/src/engine/runGo';
+import { analyseWorkspace, listPackageDirectories, type WorkspaceProgress } from '../../server/src/features/workspaceAnalysis';
+import { requireGo } from '../helpers/goOracle';
+import { REPOSITORY_ROOT } from '../helpers/lspClient';
+
+const ARTICLE = path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'article');
+const GO = { goBinary: 'go', buildFlags: [], env: {} };
+
+function recordingProgress() {
+  const events: string[] = [];
+  const progress: WorkspaceProgress = {
+    begin: (_title, percentage, message, cancellable) => events.push(`begin ${percentage} ${message} ${cancellable}`),
+    report: (percentage, message) => events.push(`report ${percentage} ${message}`),
+    done: () => events.push('done'),
+  };
+  return { events, progress };
+}
+
+function okResult(directory: string): PackageResult {
+  return {
+    directory,
+    includesTests: false,
+    analysis: { directory, status: 'ok', facts: { importPaths: [], facts: [], errors: [], unrecognised: [] }, durationMilliseconds: 0, commandLine: '' },
+    files: new Map(),
+    fromCache: false,
+    stale: false,
+  } as unknown as PackageResult;
+}
+
+test('go list ./... finds every package directory of the module', async () => {
+  requireGo();
+  const directories = await listPackageDirectories(ARTICLE, GO, runGo);
+  for (const name of ['pointers', 'closures', 'sizes', 'withtests', 'unicode']) {
+    assert.ok(directories.includes(path.join(ARTICLE, name)), `${name} is missing from ${directories.join(', ')}`);
+  }
+});
+
+test('every package is analysed once, with progress from 0 to 100 and a final done', async () => {
+  requireGo();
+  const analysed: string[] = [];
+  const published: string[] = [];
+  const { events, progress } = recordingProgress();
+  const summary = await analyseWorkspace({
+    folders: [ARTICLE],
+    settings: GO,
+    runGo,
+    analyseDirectory: async (directory) => (analysed.push(directory), okResult(directory)),
+    onResult: (result) => published.push(result.directory),
+    progress,
+    isCancelled: () => false,
+    parallelism: 2,
+  });
+  const expected = await listPackageDirectories(ARTICLE, GO, runGo);
+  assert.deepEqual([...analysed].sort(), [...expected].sort());
+  assert.deepEqual([...published].sort(), [...expected].sort());
+  assert.equal(summary.packages, expected.length);
+  assert.equal(summary.analysed, expected.length);
+  assert.equal(summary.cancelled, false);
+  assert.equal(events[0], 'begin 0 listing packages true');
+  assert.equal(events[events.length - 2], `report 100 ${expected.length}/${expected.length} packages`);
+  assert.equal(events[events.length - 1], 'done');
+});
+
+test('cancelling stops before the next package and still ends the progress', async () => {
+  requireGo();
+  let cancelled = false;
+  const analysed: string[] = [];
+  const { events, progress } = recordingProgress();
+  const summary = await analyseWorkspace({
+    folders: [ARTICLE],
+    settings: GO,
+    runGo,
+    analyseDirectory: async (directory) => {
+      analysed.push(directory);
+      cancelled = true; // the user presses cancel while the first package is being analysed
+      return okResult(directory);
+    },
+    onResult: () => undefined,
+    progress,
+    isCancelled: () => cancelled,
+    parallelism: 1,
+  });
+  assert.equal(analysed.length, 1);
+  assert.equal(summary.cancelled, true);
+  assert.equal(events[events.length - 1], 'done');
+});
