@@ -1,0 +1,189 @@
+/**
+ * `--format sarif`: SARIF 2.1.0 as GitHub code scanning reads it. One rule per kind with help text; each
+ * result has its location (the whole expression, in UTF-16 columns like LSP), the compiler's explanation as
+ * a code flow, and a fingerprint built from function, kind and expression (not the line), so an alert
+ * keeps its identity when code moves.
+ */
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CodeFlow, Location, Log, ReportingDescriptor, Result, Run } from 'sarif';
+import type { LspRange } from '../syntax/positions';
+import { FINDING_RULES, type Finding, type FindingKind, type FindingLocation } from './findings';
+
+export interface SarifOptions {
+  /** The absolute directory that finding paths are relative to. */
+  readonly root: string;
+  /** The repository root: result paths are written relative to it, as GitHub expects. */
+  readonly sourceRoot: string;
+  readonly toolVersion: string;
+}
+
+const SOURCE_ROOT_ID = '%SRCROOT%';
+
+interface RuleText {
+  readonly name: string;
+  readonly short: string;
+  readonly full: string;
+  readonly help: string;
+  readonly level: 'note' | 'warning' | 'error';
+}
+
+/** Indexed by kind; the order is the rules' order in the log. */
+const RULES: Readonly<Record<FindingKind, RuleText>> = {
+  escape: {
+    name: 'EscapesToHeap',
+    short: 'A value escapes to the heap',
+    full: 'The Go compiler\'s escape analysis decided that this value must be allocated on the heap.',
+    help:
+      'The Go compiler allocates a value on the heap when it cannot prove that the value is dead when the function ' +
+      'returns: it is returned, stored somewhere that outlives the call, captured by a closure, converted to an ' +
+      'interface, sent on a channel, or too large or of unknown size for the stack. Heap allocations cost garbage ' +
+      'collection work. The code flow shows the compiler\'s own explanation (`go build -gcflags=-m=2`).',
+    level: 'note',
+  },
+  moved: {
+    name: 'MovedToHeap',
+    short: 'A variable is moved to the heap',
+    full: 'The Go compiler\'s escape analysis stores this variable on the heap instead of the stack.',
+    help:
+      'A variable moves to the heap when a pointer to it outlives the function: its address is returned, stored, ' +
+      'or captured by a closure that escapes. The code flow shows the compiler\'s own explanation.',
+    level: 'note',
+  },
+  budget: {
+    name: 'BrokenBudget',
+    short: 'A function allocates more than its budget allows',
+    full: 'The function has an `//escape:none` or `//escape:max N` directive, and the compiler reports more heap allocations in it.',
+    help:
+      '`//escape:none` above a function asserts that it has no heap allocations; `//escape:max N` allows at most N. ' +
+      'Remove the allocations listed in the related locations, raise the budget, or accept one line with a ' +
+      'trailing `//escape:ok <reason>`.',
+    level: 'error',
+  },
+  directive: {
+    name: 'InvalidDirective',
+    short: 'An escape directive is malformed, unknown or misplaced',
+    full: 'A comment looks like an allocation-budget directive but is not one that is understood where it is.',
+    help:
+      'Directives are written without a space after `//`: `//escape:none` and `//escape:max N` in the comment block ' +
+      'directly above a func declaration, `//escape:ok <reason>` at the end of a line (or alone on the line before ' +
+      'the code it accepts). A directive that is not understood enforces nothing, so it is reported.',
+    level: 'warning',
+  },
+};
+
+const KINDS = Object.keys(RULES) as FindingKind[];
+
+export function formatSarif(findings: readonly Finding[], options: SarifOptions): string {
+  return `${JSON.stringify(sarifLog(findings, options), null, 2)}\n`;
+}
+
+export function sarifLog(findings: readonly Finding[], options: SarifOptions): Log {
+  const rules: ReportingDescriptor[] = KINDS.map((kind) => ({
+    id: FINDING_RULES[kind],
+    name: RULES[kind].name,
+    shortDescription: { text: RULES[kind].short },
+    fullDescription: { text: RULES[kind].full },
+    help: { text: RULES[kind].help.replace(/`/g, ''), markdown: RULES[kind].help },
+    defaultConfiguration: { level: RULES[kind].level },
+    properties: { tags: ['performance', 'go'], precision: 'very-high' },
+  }));
+  const occurrences = new Map<string, number>();
+  const run: Run = {
+    tool: {
+      driver: {
+        name: 'go-escape-lens',
+        version: options.toolVersion,
+        informationUri: 'https://go.dev/doc/gc-guide#Escape_analysis',
+        rules,
+      },
+    },
+    originalUriBaseIds: { [SOURCE_ROOT_ID]: { uri: directoryUri(options.sourceRoot) } },
+    columnKind: 'utf16CodeUnits',
+    results: findings.map((finding) => result(finding, options, occurrences)),
+  };
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [run],
+  };
+}
+
+function result(finding: Finding, options: SarifOptions, occurrences: Map<string, number>): Result {
+  const identity = [finding.package, finding.function, finding.kind, finding.expression].join('\u0000');
+  const occurrence = occurrences.get(identity) ?? 0;
+  occurrences.set(identity, occurrence + 1);
+  const notes = [
+    ...(finding.newSince !== undefined ? [`new since ${finding.newSince}`] : []),
+    ...(finding.countsAgainst !== undefined ? [`counts against ${finding.countsAgainst}`] : []),
+  ];
+  return {
+    ruleId: finding.rule,
+    ruleIndex: KINDS.indexOf(finding.kind),
+    level: finding.violation ? 'error' : RULES[finding.kind].level,
+    message: { text: `${finding.message}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}` },
+    locations: [location(finding, options)],
+    ...(finding.related.length > 0
+      ? { relatedLocations: finding.related.map((related, id) => ({ id, ...location(related.location, options), message: { text: related.message } })) }
+      : {}),
+    ...(finding.steps.some((step) => step.location) ? { codeFlows: [codeFlow(finding, options)] } : {}),
+    partialFingerprints: {
+      'goEscapeLens/v1': createHash('sha256').update(`${identity}\u0000${occurrence}`).digest('hex').slice(0, 32),
+    },
+    ...(finding.accepted !== undefined
+      ? { suppressions: [{ kind: 'inSource' as const, justification: finding.accepted }] }
+      : {}),
+    properties: {
+      function: finding.function,
+      package: finding.package,
+      expression: finding.expression,
+      ...(finding.newSince !== undefined ? { newSince: finding.newSince } : {}),
+    },
+  };
+}
+
+/** The compiler's explanation, step by step, from the allocation to where it escapes. */
+function codeFlow(finding: Finding, options: SarifOptions): CodeFlow {
+  const steps = finding.steps.filter((step) => step.location && step.reason !== 'spill');
+  return {
+    message: { text: `Why ${finding.expression} is on the heap` },
+    threadFlows: [
+      {
+        locations: steps.map((step) => ({
+          location: {
+            ...location(step.location!, options),
+            message: { text: `${step.expression}: ${step.explanation} (flow: ${step.flow})` },
+          },
+          kinds: [step.reason],
+        })),
+      },
+    ],
+  };
+}
+
+function location(where: FindingLocation, options: SarifOptions): Location {
+  const absolute = path.resolve(options.root, where.file);
+  const relative = path.relative(options.sourceRoot, absolute);
+  const inside = !relative.startsWith('..') && !path.isAbsolute(relative);
+  return {
+    physicalLocation: {
+      artifactLocation: inside
+        ? { uri: relative.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: SOURCE_ROOT_ID }
+        : { uri: pathToFileURL(absolute).href },
+      region: region(where.range),
+    },
+  };
+}
+
+/** SARIF lines and columns are 1-based; with columnKind utf16CodeUnits the columns are LSP's plus one. */
+function region(range: LspRange) {
+  const start = { startLine: range.start.line + 1, startColumn: range.start.character + 1 };
+  const empty = range.start.line === range.end.line && range.start.character === range.end.character;
+  return empty ? start : { ...start, endLine: range.end.line + 1, endColumn: range.end.character + 1 };
+}
+
+function directoryUri(directory: string): string {
+  const uri = pathToFileURL(directory).href;
+  return uri.endsWith('/') ? uri : `${uri}/`;
+}

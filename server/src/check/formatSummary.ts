@@ -1,0 +1,73 @@
+/**
+ * `--format summary`: heap allocations counted per package and per function, the biggest first, so the
+ * hot spots of a module are the first lines to read.
+ */
+import { type Finding, isAllocation } from './findings';
+import { plural } from './formatText';
+
+export interface SummaryInput {
+  readonly findings: readonly Finding[];
+  /** Every package checked, also those without findings. */
+  readonly packages: readonly string[];
+}
+
+interface Count {
+  allocations: number;
+  violations: number;
+}
+
+export function formatSummary(input: SummaryInput): string {
+  const byPackage = new Map<string, { total: Count; functions: Map<string, Count> }>();
+  for (const pkg of input.packages) byPackage.set(pkg, { total: zero(), functions: new Map() });
+  for (const finding of input.findings) {
+    const entry = byPackage.get(finding.package) ?? { total: zero(), functions: new Map<string, Count>() };
+    byPackage.set(finding.package, entry);
+    const fn = entry.functions.get(finding.function) ?? zero();
+    entry.functions.set(finding.function, fn);
+    if (isAllocation(finding)) {
+      entry.total.allocations++;
+      fn.allocations++;
+    }
+    if (finding.violation) {
+      entry.total.violations++;
+      fn.violations++;
+    }
+  }
+
+  const lines: string[] = [];
+  const packages = [...byPackage.entries()].sort(byCount(([, entry]) => entry.total, ([name]) => name));
+  const total = zero();
+  for (const [name, entry] of packages) {
+    total.allocations += entry.total.allocations;
+    total.violations += entry.total.violations;
+    lines.push(`${pad(entry.total.allocations)}  ${name}${violationNote(entry.total)}`);
+    const functions = [...entry.functions.entries()].sort(byCount(([, count]) => count, ([fn]) => fn));
+    for (const [fn, count] of functions) lines.push(`${pad(count.allocations)}    ${fn}${violationNote(count)}`);
+  }
+  lines.push(
+    `${plural(total.allocations, 'heap allocation')} in ${plural(packages.length, 'package')}; ${
+      total.violations === 0 ? 'no violations' : plural(total.violations, 'violation')
+    }`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function zero(): Count {
+  return { allocations: 0, violations: 0 };
+}
+
+function violationNote(count: Count): string {
+  return count.violations > 0 ? `  (${plural(count.violations, 'violation')})` : '';
+}
+
+function pad(count: number): string {
+  return String(count).padStart(6);
+}
+
+/** Most allocations first, then most violations, then by name for a stable order. */
+function byCount<T>(count: (item: T) => Count, name: (item: T) => string) {
+  return (a: T, b: T) =>
+    count(b).allocations - count(a).allocations ||
+    count(b).violations - count(a).violations ||
+    (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0);
+}

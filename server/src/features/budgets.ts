@@ -1,0 +1,118 @@
+/**
+ * Allocation budgets (`//escape:none`, `//escape:max N`, `//escape:ok <reason>`), checked against the
+ * compiler's facts. Pure: (directives, located facts) => broken budgets; the editor turns them into Error
+ * diagnostics on the function name and the CLI into violations, so both say the same thing.
+ */
+import { pathToFileURL } from 'node:url';
+import { type Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
+import type { FileAnalysis, PackageResult } from '../analysisService';
+import { isHeapFact } from '../engine/facts';
+import {
+  type AcceptedLine,
+  type Budget,
+  type FileDirectives,
+  functionAtLine,
+  type GoFunction,
+  mayHaveDirectives,
+  readDirectives,
+} from '../syntax/directives';
+import type { LocatedFact } from '../syntax/locateFact';
+import { DIAGNOSTIC_SOURCE } from './diagnostics';
+
+export const BUDGET_CODES = {
+  broken: 'broken-budget',
+  directive: 'invalid-directive',
+} as const;
+
+export interface BrokenBudget {
+  readonly function: GoFunction;
+  readonly budget: Budget;
+  /** The allocations that count against the budget, in source order. */
+  readonly allocations: readonly LocatedFact[];
+}
+
+/** The `//escape:ok` that accepts this fact, if any. Facts are matched by the line the compiler reports. */
+export function acceptanceOf(directives: FileDirectives, located: LocatedFact): AcceptedLine | undefined {
+  return directives.accepted.get(located.fact.position.line - 1);
+}
+
+/**
+ * The heap allocations that count against budgets, per function. An allocation counts once even when the
+ * compiler reports it once per generic instantiation (same position, different shapes).
+ */
+export function countedAllocations(directives: FileDirectives, located: readonly LocatedFact[]): Map<GoFunction, LocatedFact[]> {
+  const byFunction = new Map<GoFunction, LocatedFact[]>();
+  const seen = new Set<string>();
+  for (const item of located) {
+    if (!isHeapFact(item.fact) || acceptanceOf(directives, item)) continue;
+    const key = `${item.fact.kind}:${item.fact.position.line}:${item.fact.position.byteColumn}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const owner = functionAtLine(directives, item.fact.position.line - 1);
+    if (!owner) continue;
+    const list = byFunction.get(owner) ?? [];
+    list.push(item);
+    byFunction.set(owner, list);
+  }
+  return byFunction;
+}
+
+export function brokenBudgets(directives: FileDirectives, located: readonly LocatedFact[]): BrokenBudget[] {
+  const counted = countedAllocations(directives, located);
+  const broken: BrokenBudget[] = [];
+  for (const fn of directives.functions) {
+    const allocations = (counted.get(fn) ?? []).sort(
+      (a, b) => a.fact.position.line - b.fact.position.line || a.fact.position.byteColumn - b.fact.position.byteColumn,
+    );
+    if (fn.budget && allocations.length > fn.budget.max) broken.push({ function: fn, budget: fn.budget, allocations });
+  }
+  return broken;
+}
+
+/** "Sum breaks //escape:none: 1 heap allocation: make([]int, n) (line 12)". Lines are 1-based. */
+export function brokenBudgetMessage(broken: BrokenBudget): string {
+  const count = broken.allocations.length;
+  const list = broken.allocations.map((item) => `${item.fact.expression} (line ${item.fact.position.line})`).join(', ');
+  return `${broken.function.name} breaks ${broken.budget.text}: ${count} heap allocation${count === 1 ? '' : 's'}: ${list}`;
+}
+
+/** Editor diagnostics: an Error on the name of each function over budget, a Warning on each bad directive. */
+export function budgetDiagnostics(file: FileAnalysis, directives: FileDirectives): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const broken of brokenBudgets(directives, file.located)) {
+    diagnostics.push({
+      range: broken.function.nameRange,
+      severity: DiagnosticSeverity.Error,
+      source: DIAGNOSTIC_SOURCE,
+      code: BUDGET_CODES.broken,
+      message: brokenBudgetMessage(broken),
+      relatedInformation: broken.allocations.map((item) => ({
+        location: { uri: pathToFileURL(file.file).href, range: item.range },
+        message: `${item.fact.kind === 'moved' ? 'moved to heap' : 'escapes to heap'}: ${item.fact.expression}`,
+      })),
+    });
+  }
+  for (const problem of directives.problems) {
+    diagnostics.push({
+      range: problem.range,
+      severity: DiagnosticSeverity.Warning,
+      source: DIAGNOSTIC_SOURCE,
+      code: BUDGET_CODES.directive,
+      message: problem.message,
+    });
+  }
+  return diagnostics;
+}
+
+/** The edge the server calls: skips the parse for the many files without a directive. */
+export async function fileBudgetDiagnostics(file: FileAnalysis): Promise<Diagnostic[]> {
+  if (!mayHaveDirectives(file.source.text)) return [];
+  return budgetDiagnostics(file, await readDirectives(file.source));
+}
+
+/** Budget diagnostics for every file of a package, by file path. */
+export async function packageBudgetDiagnostics(result: PackageResult): Promise<Map<string, Diagnostic[]>> {
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const file of result.files.values()) byFile.set(file.file, await fileBudgetDiagnostics(file));
+  return byFile;
+}

@@ -1,0 +1,217 @@
+/**
+ * Allocation budgets written in Go comments, read from the syntax tree:
+ *
+ * - `//escape:none` in the comment block directly above a func declaration: the function has no heap
+ *   allocations;
+ * - `//escape:max N` there: at most N;
+ * - `//escape:ok <reason>`: accepts the allocations the compiler reports on one line — the line the comment
+ *   ends, or, when the comment stands alone on its line, the next line of code.
+ *
+ * Like `//go:` directives they are written without a space after `//`. A budget that silently did nothing
+ * would be worse than none, so every comment that looks like a directive but is not a valid one in a valid
+ * place is reported as a problem instead of being ignored.
+ *
+ * Also lists the file's func declarations with their line spans, because "which function is this fact in"
+ * is what both budgets and baseline matching key on.
+ */
+import type { Node, Tree } from 'web-tree-sitter';
+import { withGoTree } from './goParser';
+import { nodeRange } from './locateFact';
+import type { LspRange, SourceText } from './positions';
+
+export type BudgetKind = 'none' | 'max';
+
+export interface Budget {
+  readonly kind: BudgetKind;
+  /** The number of heap allocations allowed: 0 for `none`. */
+  readonly max: number;
+  /** The directive as written, e.g. `//escape:max 2`. */
+  readonly text: string;
+  readonly range: LspRange;
+}
+
+export interface GoFunction {
+  /** The name as the compiler prints it: `Sum`, `(*Buffer).Grow`, `Box.Get` (type parameters dropped). */
+  readonly name: string;
+  readonly nameRange: LspRange;
+  /** First and last 0-based line of the declaration, its body included. */
+  readonly startLine: number;
+  readonly endLine: number;
+  readonly budget?: Budget;
+}
+
+export interface AcceptedLine {
+  /** The 0-based line whose allocations are accepted. */
+  readonly line: number;
+  readonly reason: string;
+  /** Where the `//escape:ok` comment is. */
+  readonly range: LspRange;
+}
+
+export interface DirectiveProblem {
+  readonly range: LspRange;
+  /** The comment as written. */
+  readonly text: string;
+  readonly message: string;
+}
+
+export interface FileDirectives {
+  /** Top-level func declarations in source order. */
+  readonly functions: readonly GoFunction[];
+  /** By 0-based line. */
+  readonly accepted: ReadonlyMap<number, AcceptedLine>;
+  readonly problems: readonly DirectiveProblem[];
+}
+
+export const EMPTY_DIRECTIVES: FileDirectives = { functions: [], accepted: new Map(), problems: [] };
+
+const DIRECTIVE = /^\/\/escape:(\S*)(.*)$/;
+/** `// escape:none`: almost certainly meant as a directive, but a Go directive has no space after `//`. */
+const SPACED_DIRECTIVE = /^\/\/\s+escape:(none|max|ok)\b/;
+const USAGE = 'known directives: //escape:none, //escape:max N, //escape:ok <reason>';
+
+/** A cheap test that lets callers skip parsing files that cannot hold a directive. */
+export function mayHaveDirectives(text: string): boolean {
+  return text.includes('escape:');
+}
+
+/** Parses and frees a tree for `source`; see `parseDirectives`. */
+export function readDirectives(source: SourceText): Promise<FileDirectives> {
+  return withGoTree(source.text, (tree) => parseDirectives(tree, source));
+}
+
+export function parseDirectives(tree: Tree, source: SourceText): FileDirectives {
+  const declarations = tree.rootNode.namedChildren.filter(
+    (node): node is Node => node !== null && (node.type === 'function_declaration' || node.type === 'method_declaration'),
+  );
+  const budgets = new Map<number, Budget>();
+  const accepted = new Map<number, AcceptedLine>();
+  const problems: DirectiveProblem[] = [];
+
+  const comments = mayHaveDirectives(source.text) ? tree.rootNode.descendantsOfType('comment') : [];
+  for (const comment of comments) {
+    if (!comment) continue;
+    // tree-sitter's Go comments run to the `\n`, so a CRLF file leaves a `\r` on them.
+    const text = comment.text.replace(/\r$/, '');
+    const range = { start: nodeRange(comment).start, end: { line: comment.startPosition.row, character: comment.startPosition.column + text.length } };
+    const problem = (message: string) => problems.push({ range, text, message });
+
+    if (SPACED_DIRECTIVE.test(text)) {
+      problem(`"${text}" is not a directive: write it without a space after //, as //${text.replace(/^\/\/\s+/, '')}`);
+      continue;
+    }
+    const match = DIRECTIVE.exec(text);
+    if (!match) continue;
+    const [, name, rest] = match;
+    const argument = rest.trim();
+
+    if (name === 'ok') {
+      if (argument.length === 0) {
+        problem('//escape:ok needs a reason: //escape:ok <why this allocation is acceptable>');
+        continue;
+      }
+      const line = acceptedLine(comment, source);
+      if (line === undefined) {
+        problem('//escape:ok accepts the allocations of the line it ends or of the next line of code, and there is none');
+        continue;
+      }
+      accepted.set(line, { line, reason: argument, range });
+      continue;
+    }
+
+    if (name !== 'none' && name !== 'max') {
+      problem(`unknown directive //escape:${name}; ${USAGE}`);
+      continue;
+    }
+    let max = 0;
+    if (name === 'none') {
+      if (argument.length > 0) {
+        problem(`//escape:none takes no argument (found "${argument}")`);
+        continue;
+      }
+    } else {
+      if (!/^\d+$/.test(argument)) {
+        problem(`//escape:max needs a number of allocations, as in //escape:max 2 (found "${argument}")`);
+        continue;
+      }
+      max = Number(argument);
+    }
+    const declaration = documentedDeclaration(comment, source);
+    if (!declaration) {
+      problem(`//escape:${name} must be in the comment block directly above a func declaration`);
+      continue;
+    }
+    const key = declaration.startIndex;
+    const existing = budgets.get(key);
+    if (existing) {
+      problem(`this function already has a budget (${existing.text}); keep one`);
+      continue;
+    }
+    budgets.set(key, { kind: name, max, text: `//escape:${name}${name === 'max' ? ` ${max}` : ''}`, range });
+  }
+
+  const functions = declarations.map((declaration): GoFunction => {
+    const nameNode = declaration.childForFieldName('name');
+    const budget = budgets.get(declaration.startIndex);
+    return {
+      name: qualifiedName(declaration),
+      nameRange: nodeRange(nameNode ?? declaration),
+      startLine: declaration.startPosition.row,
+      endLine: declaration.endPosition.row,
+      ...(budget ? { budget } : {}),
+    };
+  });
+  return { functions, accepted, problems };
+}
+
+/** The innermost (only: Go has no nested func declarations) declaration spanning a 0-based line. */
+export function functionAtLine(directives: FileDirectives, line: number): GoFunction | undefined {
+  return directives.functions.find((fn) => fn.startLine <= line && line <= fn.endLine);
+}
+
+/**
+ * The declaration a budget comment documents: the comment must be at the top level and followed, through
+ * a run of comments on consecutive lines, by a func declaration on the very next line. A blank line ends a
+ * doc comment, as in godoc.
+ */
+function documentedDeclaration(comment: Node, source: SourceText): Node | undefined {
+  if (comment.parent?.type !== 'source_file' || isTrailing(comment, source)) return undefined;
+  let previous: Node = comment;
+  for (let next = comment.nextSibling; next; next = next.nextSibling) {
+    if (next.startPosition.row !== previous.endPosition.row + 1) return undefined;
+    if (next.type === 'function_declaration' || next.type === 'method_declaration') return next;
+    if (next.type !== 'comment') return undefined;
+    previous = next;
+  }
+  return undefined;
+}
+
+/** The line an `//escape:ok` comment speaks for. */
+function acceptedLine(comment: Node, source: SourceText): number | undefined {
+  if (isTrailing(comment, source)) return comment.startPosition.row;
+  for (let next = comment.nextSibling; next; next = next.nextSibling) {
+    if (next.type !== 'comment') return next.startPosition.row;
+  }
+  return undefined;
+}
+
+/** True when code precedes the comment on its line. */
+function isTrailing(comment: Node, source: SourceText): boolean {
+  const line = source.lines[comment.startPosition.row] ?? '';
+  return line.slice(0, comment.startPosition.column).trim().length > 0;
+}
+
+/** `F`, `T.M` or `(*T).M`, as the compiler names functions in its output. */
+function qualifiedName(declaration: Node): string {
+  const name = declaration.childForFieldName('name')?.text ?? '_';
+  if (declaration.type !== 'method_declaration') return name;
+  const receiver = declaration.childForFieldName('receiver')?.namedChildren.find((child) => child?.type === 'parameter_declaration');
+  let type = receiver?.childForFieldName('type') ?? null;
+  let pointer = false;
+  while (type && (type.type === 'pointer_type' || type.type === 'parenthesized_type')) {
+    if (type.type === 'pointer_type') pointer = true;
+    type = type.namedChildren.find((child) => child !== null) ?? null;
+  }
+  const typeName = type?.type === 'generic_type' ? (type.childForFieldName('type')?.text ?? type.text) : (type?.text ?? '_');
+  return pointer ? `(*${typeName}).${name}` : `${typeName}.${name}`;
+}
