@@ -4,7 +4,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { SETTINGS_SECTION, StatusNotification } from '../../server/src/protocol';
+import {
+  EscapeTreeRequest,
+  type InitializationOptions,
+  SETTINGS_SECTION,
+  StatusNotification,
+  WorkspaceTrustNotification,
+} from '../../server/src/protocol';
+import { registerCommands } from './commands';
+import { EscapeTreeProvider } from './escapeTree';
+import { createLogChannel } from './logChannel';
 import { StatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
@@ -15,23 +24,34 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  const outputChannel = vscode.window.createOutputChannel('Go Escape Lens', { log: true });
+  // A language of its own (syntaxes/go-escape-lens-log.tmLanguage.json) colours positions, facts and reasons.
+  const outputChannel = createLogChannel('Go Escape Lens');
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'go' }],
     synchronize: { configurationSection: SETTINGS_SECTION },
+    // A function, so a server restarted after a crash learns the trust of now, not of activation.
+    initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),
     outputChannel,
+    // Hovers fold the compiler's own words in a <details> block.
+    markdown: { supportHtml: true },
   };
   client = new LanguageClient('goEscapeLens', 'Go Escape Lens', serverOptions, clientOptions);
 
   const statusBar = new StatusBar('goEscapeLens.showLog');
+  const tree = new EscapeTreeProvider(async () => (client?.isRunning() ? client.sendRequest(EscapeTreeRequest) : []));
+  void vscode.commands.executeCommand('setContext', 'goEscapeLens.active', true);
   context.subscriptions.push(
     statusBar,
     outputChannel,
-    vscode.commands.registerCommand('goEscapeLens.showLog', () => outputChannel.show(true)),
+    tree,
+    ...registerCommands({ outputChannel, client: () => client, tree }),
+    // Restricted mode ends without a reload: the server switches from predictions to the compiler.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification(WorkspaceTrustNotification, { trusted: true })),
     vscode.window.onDidChangeActiveTextEditor((editor) => statusBar.showFor(editor?.document.uri.toString())),
     client.onNotification(StatusNotification, (status) => {
       statusBar.update(status);
       statusBar.showFor(vscode.window.activeTextEditor?.document.uri.toString());
+      if (status.state !== 'analysing') tree.refresh();
     }),
   );
   await client.start();

@@ -109,6 +109,8 @@ export class AnalysisService {
     });
     if (outcome === undefined || isSuperseded(outcome)) return undefined;
     if (!outcome.stale && outcome.analysis.status === 'ok') this.lastGood.set(key, outcome);
+    // Re-inserted so that iteration order is completion order: packageResults() keeps the newest variant.
+    this.current.delete(key);
     this.current.set(key, outcome);
     for (const [file, analysed] of outcome.files) this.currentFiles.set(file, analysed);
     return outcome;
@@ -119,8 +121,11 @@ export class AnalysisService {
     return this.currentFiles.get(path.resolve(file));
   }
 
+  /** One result per package: the newest, whether it was analysed with or without its tests. */
   packageResults(): PackageResult[] {
-    return [...this.current.values()];
+    const newest = new Map<string, PackageResult>();
+    for (const result of this.current.values()) newest.set(result.directory, result);
+    return [...newest.values()];
   }
 
   cancelAll(): void {

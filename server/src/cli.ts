@@ -2,13 +2,17 @@
 /**
  * `go-escape-lens`: the same engine for the terminal, CI and any LSP editor.
  */
-import { Command } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { EXIT, FORMATS, runCheckCommand } from './check/checkCommand';
+import { runGo } from './engine/runGo';
 import { startLanguageServer } from './server';
 
 const program = new Command()
   .name('go-escape-lens')
-  .description("Shows where Go code allocates on the heap and why, from the Go compiler's escape analysis.");
+  .description("Shows where Go code allocates on the heap and why, from the Go compiler's escape analysis.")
+  // Usage errors exit 2 ("could not run"), never 1, which means "violations found".
+  .exitOverride();
 
 program
   .command('serve')
@@ -22,7 +26,58 @@ program
     );
   });
 
-program.parseAsync(process.argv).catch((error: unknown) => {
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+program
+  .command('check')
+  .description('Analyse packages and report heap allocations, broken allocation budgets and, against a baseline, new allocations.')
+  .argument('[packages...]', 'package patterns as the go command takes them: ., ./..., import paths', ['.'])
+  .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
+  .option('--baseline <ref|file>', 'report only allocations that are new relative to a git revision (e.g. HEAD, origin/main) or to a JSON file written by --format json')
+  .option('--tags <list>', 'build tags, as go build -tags (also accepted as -tags)')
+  .option('--build-flags <flags>', 'extra go build flags, split like a shell, e.g. "-race -mod=vendor" (repeatable)', collect, [])
+  .option('--env <KEY=VALUE>', 'extra environment for the go command (repeatable)', collect, [])
+  .option('--go <path>', 'the go command to run', 'go')
+  .option('--tests', 'also check _test.go files (compiled with go test -c)', false)
+  .option('-j, --jobs <n>', 'packages analysed at once (default: the number of CPUs)', positiveInteger)
+  .option('--violations-only', 'show only the findings that fail the check', false)
+  .addHelpText(
+    'after',
+    `
+Exit codes:
+  0  no violations
+  1  violations: a budget (//escape:none, //escape:max N) broken, a directive not understood,
+     or, with --baseline, a heap allocation the baseline does not have
+  2  the analysis could not run (no go command, a package does not build, bad arguments); the reason is on stderr
+
+Without --baseline every heap allocation is reported; with it, only the new ones. Allocations are matched
+across versions by package, function, kind and expression, not by line, so moving code is not new.
+Text output goes to stdout, one "file:line:col: message" per finding; progress and the tally go to stderr.`,
+  )
+  .action(async (patterns: string[], options) => {
+    process.exitCode = await runCheckCommand(patterns, options, {
+      cwd: process.cwd(),
+      stdout: process.stdout,
+      stderr: process.stderr,
+      runGo,
+      environment: process.env,
+    });
+  });
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return parsed;
+}
+
+/** go's single-dash `-tags x` / `-tags=x`, which commander would read as four short flags. */
+const argv = process.argv.map((arg) => (arg === '-tags' || arg.startsWith('-tags=') ? `-${arg}` : arg));
+
+program.parseAsync(argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) {
+    // Commander has already printed the message; --help and --version are not errors.
+    process.exit(error.exitCode === 0 ? EXIT.clean : EXIT.cannotRun);
+  }
   console.error(error instanceof Error ? error.message : String(error));
-  process.exit(2);
+  process.exit(EXIT.cannotRun);
 });

@@ -2,7 +2,7 @@
  * The custom messages between the VS Code client and the language server, declared once. Both sides import
  * this file; nothing else defines a method name.
  */
-import { NotificationType } from 'vscode-languageserver-protocol';
+import { NotificationType, type Range, RequestType0 } from 'vscode-languageserver-protocol';
 
 export type AnalysisState = 'analysing' | 'idle' | 'paused';
 
@@ -22,3 +22,75 @@ export const StatusNotification = new NotificationType<StatusParams>('goEscapeLe
 
 /** The settings section, shared by the client's configuration and the server's workspace/configuration pull. */
 export const SETTINGS_SECTION = 'goEscapeLens';
+
+/** One heap allocation in the escape tree: clicking it opens `uri` at `range`. */
+export interface EscapeTreeSite {
+  readonly uri: string;
+  readonly range: Range;
+  /** The compiler's expression or variable, e.g. `&Point{...}`. */
+  readonly expression: string;
+  readonly kind: 'escape' | 'moved';
+  /** Why, in a few plain words ("returned"), when the compiler explained it. */
+  readonly reason?: string;
+}
+
+export interface EscapeTreeFunction {
+  /** As the compiler names it: `NewPoint`, `(*Vector).Scale`; `(package level)` for variable initialisers. */
+  readonly name: string;
+  readonly uri: string;
+  /** The function's name, where clicking the function goes. */
+  readonly range: Range;
+  readonly heapAllocations: number;
+  readonly leakingParameters: number;
+  readonly sites: readonly EscapeTreeSite[];
+}
+
+export interface EscapeTreeFile {
+  readonly uri: string;
+  readonly heapAllocations: number;
+  readonly functions: readonly EscapeTreeFunction[];
+}
+
+export interface EscapeTreePackage {
+  readonly directory: string;
+  /** The import path, or the directory's name when the compiler printed none. */
+  readonly name: string;
+  readonly heapAllocations: number;
+  /** Set when these are the last good facts of a package that no longer builds. */
+  readonly staleReason?: string;
+  readonly files: readonly EscapeTreeFile[];
+}
+
+/**
+ * Every analysed package's heap allocations, grouped package → file → function → site, each level sorted by
+ * count (hot spots first). The client only renders it; it asks again when a status notification arrives.
+ */
+export const EscapeTreeRequest = new RequestType0<readonly EscapeTreePackage[], void>('goEscapeLens/escapeTree');
+
+/**
+ * Commands whose ids both sides know. The server runs `analyseWorkspace` (`workspace/executeCommand`, so any
+ * LSP editor can call it); the client runs `showSites`, which code lenses carry.
+ */
+export const COMMANDS = {
+  analyseWorkspace: 'goEscapeLens.analyseWorkspace',
+  /** Arguments: the document URI, the lens position, and the sites as LSP `Location`s. */
+  showSites: 'goEscapeLens.showSites',
+  showLog: 'goEscapeLens.showLog',
+} as const;
+
+/**
+ * What the client passes in `initialize`'s `initializationOptions`. `workspaceTrusted: false` starts the
+ * server in restricted mode: it never runs the go command and shows predicted allocations instead. Clients
+ * without a notion of trust send nothing, which means trusted.
+ */
+export interface InitializationOptions {
+  readonly settings?: unknown;
+  readonly workspaceTrusted?: boolean;
+}
+
+export interface WorkspaceTrustParams {
+  readonly trusted: boolean;
+}
+
+/** Client → server when the workspace's trust changes (VS Code: the user trusts it); no reload needed. */
+export const WorkspaceTrustNotification = new NotificationType<WorkspaceTrustParams>('goEscapeLens/workspaceTrust');

@@ -7,7 +7,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  type CancellationToken,
+  CodeActionKind,
+  CodeLensRefreshRequest,
   type Connection,
+  InlayHintRefreshRequest,
   type InitializeParams,
   type InitializeResult,
   TextDocuments,
@@ -19,10 +23,31 @@ import { runGo as realRunGo, type GoRunner } from './engine/runGo';
 import { isTestFile } from './engine/packageSnapshot';
 import { ensureSkipLinkTool } from './engine/skipLinkTool';
 import { fileDiagnostics } from './features/diagnostics';
-import { SETTINGS_SECTION, StatusNotification } from './protocol';
+import { predictedDiagnosticsForText, standInDiagnostics } from './features/predictedDiagnostics';
+import { refuseWhenRestricted } from './engine/restrictedRunner';
+import { packageBudgetDiagnostics } from './features/budgets';
+import { EditorBaseline, markNewSince, type NewSince } from './check/editorBaseline';
+import type { GoSettings } from './engine/goCommand';
+import { AnalysisProgress } from './features/analysisProgress';
+import { codeLenses } from './features/codeLens';
+import { escapeTree } from './features/escapeTree';
+import { hoverAt } from './features/hover';
+import { inlayHints } from './features/inlayHints';
+import { analyseWorkspace } from './features/workspaceAnalysis';
+import { heapFactLogLines } from './features/logLines';
+import type { FileAnalysis } from './analysisService';
+import {
+  COMMANDS,
+  EscapeTreeRequest,
+  type InitializationOptions,
+  SETTINGS_SECTION,
+  StatusNotification,
+  WorkspaceTrustNotification,
+} from './protocol';
 import { withGoExtensionSettings } from './goExtensionSettings';
 import { KeyedDebouncer } from './keyedDebouncer';
 import { goSettings, normaliseSettings, type Settings } from './settings';
+import { QuickFixService } from './fixes/fixService';
 
 export interface ServerOptions {
   /** Injected in tests to observe or refuse go invocations. */
@@ -47,27 +72,58 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
   const lastMessages = new Map<string, string>();
   /** Files we published diagnostics for, per package, so files that lost all facts get cleared. */
   const published = new Map<string, Set<string>>();
+  /** Per package, the number of the latest publish, so an older one that finishes later is dropped. */
+  const publishGenerations = new Map<string, number>();
+  /** What the client can be asked to refresh, and the folders `./...` covers. */
+  let refreshable = { inlayHints: false, codeLenses: false };
+  let workspaceFolders: string[] = [];
+  /** False in an untrusted workspace (restricted mode): no go command runs, predictions stand in. */
+  let workspaceTrusted = true;
+  const runGo = refuseWhenRestricted(options.runGo ?? realRunGo, () => workspaceTrusted);
+  const progress = new AnalysisProgress(() => connection.window.createWorkDoneProgress(), (directory) => `Analysing ${path.basename(directory)}`);
 
   const typing = new KeyedDebouncer();
+  const editorBaseline = new EditorBaseline({ runGo, skipLinkTool: ensureSkipLinkTool() });
+  const quickFixes = new QuickFixService({
+    runGo,
+    skipLinkTool: ensureSkipLinkTool(),
+    log,
+    onVerified: (directory, offered) => log(`quick-fixes verified for ${path.basename(directory)}: ${offered} offered`),
+  });
   const service = new AnalysisService({
-    runGo: options.runGo ?? realRunGo,
+    runGo,
     skipLinkTool: ensureSkipLinkTool(),
     parallelism: Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
     log,
-    onStarted: (directory) =>
+    onStarted: (directory) => {
+      progress.started(directory);
       void connection.sendNotification(StatusNotification, {
         state: 'analysing',
         packageDirectory: directory,
         message: `Analysing ${path.basename(directory)}`,
-      }),
+      });
+    },
   });
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
-    pushedSettings = (params.initializationOptions as Record<string, unknown> | undefined)?.settings;
+    refreshable = {
+      inlayHints: params.capabilities.workspace?.inlayHint?.refreshSupport === true,
+      codeLenses: params.capabilities.workspace?.codeLens?.refreshSupport === true,
+    };
+    workspaceFolders = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri }] : []))
+      .filter((folder) => folder.uri.startsWith('file:'))
+      .map((folder) => fileURLToPath(folder.uri));
+    pushedSettings = (params.initializationOptions as InitializationOptions | undefined)?.settings;
+    workspaceTrusted = (params.initializationOptions as InitializationOptions | undefined)?.workspaceTrusted !== false;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        hoverProvider: true,
+        inlayHintProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
+        executeCommandProvider: { commands: [COMMANDS.analyseWorkspace] },
       },
       serverInfo: { name: 'go-escape-lens', version: '0.1.0' },
     };
@@ -123,6 +179,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     const file = fileURLToPath(uri);
     try {
       const settings = await settingsFor(uri);
+      if (!workspaceTrusted) return await publishRestricted(uri, settings);
       const go = withGoExtensionSettings(goSettings(settings), await goExtensionSectionFor(uri));
       const directory = path.dirname(file);
       // A save of a non-test file takes the fast path (`go build`, no test files); the tests follow only
@@ -130,18 +187,25 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
       const overlays = options.unsaved ? unsavedBuffers(directory) : undefined;
       const result = await service.analyseDirectory(directory, go, { includeTests: isTestFile(file), overlays });
       if (!result) return;
-      publish(result, settings);
+      await publish(result, settings, go);
+      void quickFixes.afterAnalysis(result, go, settings, isOpen);
       if (!result.includesTests && result.analysis.status === 'ok' && hasOpenTestFile(directory)) {
         const withTests = await service.analyseDirectory(directory, go, { includeTests: true, overlays });
-        if (withTests) publish(withTests, settings);
+        if (withTests) await publish(withTests, settings, go);
+        if (withTests) void quickFixes.afterAnalysis(withTests, go, settings, isOpen);
       }
     } catch (error) {
       // Read-only features are best-effort: say what failed and keep serving.
       const message = `analysis of ${path.basename(file)} failed: ${error instanceof Error ? error.message : String(error)}`;
       log(`Go Escape Lens: ${message}\n${error instanceof Error ? error.stack : ''}`);
       void connection.sendNotification(StatusNotification, { state: 'paused', packageDirectory: path.dirname(file), message });
+      void progress.finished(path.dirname(file));
     }
   }
+
+  const openDocument = (file: string) =>
+    documents.all().find((document) => document.uri.startsWith('file:') && fileURLToPath(document.uri) === file);
+  const isOpen = (file: string) => openDocument(file) !== undefined;
 
   function hasOpenTestFile(directory: string): boolean {
     return documents
@@ -154,8 +218,19 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     return open?.uri ?? pathToFileURL(file).href;
   }
 
-  function publish(result: PackageResult, settings: Settings) {
+  async function publish(result: PackageResult, settings: Settings, go: GoSettings = goSettings(settings)) {
     const { analysis } = result;
+    void progress.finished(result.directory);
+    // Budgets and "new since" marks need parsing (and, for a baseline, maybe a compile): a newer result of
+    // the same package that arrives meanwhile wins.
+    const generation = (publishGenerations.get(result.directory) ?? 0) + 1;
+    publishGenerations.set(result.directory, generation);
+    const [budgets, newSince, standIns] = await Promise.all([
+      packageBudgetDiagnostics(result).catch((error: unknown) => (log(`budgets of ${result.directory}: ${String(error)}`), new Map())),
+      newSinceBaseline(result, settings, go),
+      standInDiagnostics(result, { settings, readmeUri }).catch((error: unknown) => (log(`predictions for ${result.directory}: ${String(error)}`), new Map())),
+    ]);
+    if (publishGenerations.get(result.directory) !== generation) return;
     const staleReason = result.stale ? (analysis.message ?? 'the last analysis failed') : undefined;
     const sourceOf = (file: string) => result.files.get(file)?.source;
     const previouslyPublished = published.get(result.directory) ?? new Set<string>();
@@ -163,7 +238,11 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     const heapAllocationsByUri: Record<string, number> = {};
     for (const file of result.files.values()) {
       const uri = uriOf(file.file);
-      const diagnostics = fileDiagnostics(file, { settings, readmeUri, sourceOf, staleReason });
+      const diagnostics = [
+        ...markNewSince(fileDiagnostics(file, { settings, readmeUri, sourceOf, staleReason }), newSince, settings.baselineOnlyNew),
+        ...(budgets.get(file.file) ?? []),
+        ...(standIns.get(file.file) ?? []),
+      ];
       heapAllocationsByUri[uri] = file.located.filter((item) => item.fact.kind === 'escape' || item.fact.kind === 'moved').length;
       if (diagnostics.length > 0 || previouslyPublished.has(file.file)) {
         void connection.sendDiagnostics({ uri, diagnostics });
@@ -177,11 +256,14 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
       else void connection.sendDiagnostics({ uri: uriOf(file), diagnostics: [] });
     }
     published.set(result.directory, nowPublished);
+    if (refreshable.inlayHints) void connection.sendRequest(InlayHintRefreshRequest.type).catch(() => undefined);
+    if (refreshable.codeLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
 
     if (analysis.status === 'ok') {
       lastMessages.delete(result.directory);
       const count = Object.values(heapAllocationsByUri).reduce((sum, value) => sum + value, 0);
       log(`${path.basename(result.directory)}: ${count} heap allocations (${result.fromCache ? 'from cache' : `${analysis.durationMilliseconds} ms`})`);
+      if (!result.fromCache) for (const line of heapFactLogLines(result)) log(line);
       void connection.sendNotification(StatusNotification, {
         state: 'idle',
         packageDirectory: result.directory,
@@ -199,12 +281,109 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     }
   }
 
+  /** Restricted mode: the open document's predicted allocations, and no go command at all. */
+  async function publishRestricted(uri: string, settings: Settings) {
+    const file = fileURLToPath(uri);
+    const text = documents.get(uri)?.getText() ?? readFileIfExists(file) ?? '';
+    const diagnostics = await predictedDiagnosticsForText(text, { settings, readmeUri, cause: 'restricted' });
+    if (workspaceTrusted) return; // trusted meanwhile: the compiler's facts are on their way
+    void connection.sendDiagnostics({ uri, diagnostics });
+    const directory = path.dirname(file);
+    published.set(directory, new Set([...(published.get(directory) ?? []), file]));
+    const message = 'Restricted mode: the workspace is not trusted, so the go command is not run. Showing predicted allocations.';
+    sayOnce('restricted', message);
+    void connection.sendNotification(StatusNotification, { state: 'paused', packageDirectory: directory, message });
+  }
+
+  /** Which allocations are new since the `baseline` setting's revision; undefined when it is not set. */
+  async function newSinceBaseline(result: PackageResult, settings: Settings, go: GoSettings): Promise<NewSince | undefined> {
+    if (!settings.baseline || result.analysis.status !== 'ok') return undefined;
+    try {
+      const marked = await editorBaseline.newSince(result, settings.baseline, go);
+      if (marked.ok) return marked.value;
+      sayOnce(`baseline:${result.directory}`, marked.message);
+    } catch (error) {
+      log(`baseline ${settings.baseline}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return undefined;
+  }
+
   /** The current facts of an open document, for the read-only features. */
   const fileResultForUri = (uri: string) => (uri.startsWith('file:') ? service.fileResult(fileURLToPath(uri)) : undefined);
-  void fileResultForUri;
+
+  /**
+   * Runs a read-only feature on a document's facts. Best-effort: no facts yet means `fallback`, and a
+   * failure is logged and answered with `fallback`, never thrown at the client.
+   */
+  async function withFacts<T>(uri: string, fallback: T, use: (file: FileAnalysis, result: PackageResult) => Promise<T>): Promise<T> {
+    const file = fileResultForUri(uri);
+    const result = file && service.packageResults().find((candidate) => candidate.files.get(file.file) === file);
+    if (!file || !result) return fallback;
+    try {
+      return await use(file, result);
+    } catch (error) {
+      log(`Go Escape Lens: a request on ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return fallback;
+    }
+  }
+
+  async function runWorkspaceAnalysis(token: CancellationToken) {
+    if (!workspaceTrusted) {
+      void connection.window.showInformationMessage('Go Escape Lens: trust the workspace to analyse it with the Go compiler.');
+      return undefined;
+    }
+    const settings = await settingsFor(workspaceFolders[0] ? pathToFileURL(workspaceFolders[0]).href : '');
+    const reporter = await connection.window.createWorkDoneProgress();
+    const go = goSettings(settings);
+    const summary = await analyseWorkspace({
+      folders: workspaceFolders,
+      settings: go,
+      runGo,
+      analyseDirectory: (directory) => service.analyseDirectory(directory, go),
+      onResult: (result) => publish(result, settings),
+      progress: reporter,
+      isCancelled: () => token.isCancellationRequested || reporter.token.isCancellationRequested,
+      parallelism: Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
+    });
+    log(`workspace: ${summary.analysed}/${summary.packages} packages analysed, ${summary.heapAllocations} heap allocations${summary.cancelled ? ' (cancelled)' : ''}`);
+    for (const failure of summary.failed) log(`workspace: ${failure}`);
+    return summary;
+  }
 
   // Feature handlers: each is a one-line hand-off to a pure function in features/.
+  connection.onHover(({ textDocument, position }) =>
+    withFacts(textDocument.uri, null, (file, result) =>
+      hoverAt(position, {
+        file,
+        packageFiles: result.files,
+        staleReason: result.stale ? (result.analysis.message ?? 'the last analysis failed') : undefined,
+        offeredFixes: async ({ range }) =>
+          (await quickFixes.codeActions(result, { file: file.file, range, only: [CodeActionKind.QuickFix], diagnostics: [], uriOf, openText: (other) => openDocument(other)?.getText() })).map((action) => action.title),
+      }),
+    ),
+  );
+  connection.languages.inlayHint.on(({ textDocument, range }) =>
+    withFacts(textDocument.uri, [], async (file) => inlayHints(file, range, (await settingsFor(textDocument.uri)).inlayHints)),
+  );
+  connection.onCodeLens(({ textDocument }) =>
+    withFacts(textDocument.uri, [], async (file) => codeLenses(file, textDocument.uri, (await settingsFor(textDocument.uri)).codeLens.enabled)),
+  );
+  connection.onRequest(EscapeTreeRequest, () => escapeTree(service.packageResults(), uriOf, (file) => service.fileResult(file)));
+  connection.onCodeAction(({ textDocument, range, context }) =>
+    withFacts(textDocument.uri, [], (file, result) =>
+      quickFixes.codeActions(result, { file: file.file, range, only: context.only, diagnostics: context.diagnostics, uriOf, openText: (other) => openDocument(other)?.getText() }),
+    ),
+  );
+  connection.onExecuteCommand((params, token) => (params.command === COMMANDS.analyseWorkspace ? runWorkspaceAnalysis(token) : undefined));
 
+  connection.onNotification(WorkspaceTrustNotification, ({ trusted }) => {
+    if (trusted === workspaceTrusted) return;
+    workspaceTrusted = trusted;
+    if (!trusted) service.cancelAll();
+    if (!trusted) quickFixes.cancelAll();
+    log(trusted ? 'The workspace is trusted: analysing with the Go compiler.' : 'The workspace is no longer trusted: predictions only.');
+    for (const document of documents.all()) void analyse(document.uri);
+  });
   documents.onDidOpen((event) => void analyse(event.document.uri));
   documents.onDidSave((event) => void analyse(event.document.uri));
   documents.onDidChangeContent(async (event) => {
@@ -215,8 +394,10 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     typing.schedule(path.dirname(fileURLToPath(uri)), settings.typingDelayMs, () => void analyse(uri, { unsaved: true }));
   });
   connection.onShutdown(() => {
+    editorBaseline.dispose();
     typing.dispose();
     service.cancelAll();
+    quickFixes.cancelAll();
   });
 
   documents.listen(connection);

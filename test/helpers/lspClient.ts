@@ -22,7 +22,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
-import { type StatusParams, StatusNotification } from '../../server/src/protocol';
+import { type InitializationOptions, type StatusParams, StatusNotification } from '../../server/src/protocol';
 
 export const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
 export const CLI = path.join(REPOSITORY_ROOT, 'dist', 'cli.js');
@@ -70,6 +70,8 @@ export class LspTestClient {
       env?: NodeJS.ProcessEnv;
       /** Another language server to start instead of ours (the benchmark compares with gopls). */
       command?: readonly string[];
+      /** Sent in `initialize`, e.g. `{ workspaceTrusted: false }` for restricted mode. */
+      initializationOptions?: InitializationOptions;
     } = {},
   ): Promise<LspTestClient> {
     if (!options.command && !fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does).`);
@@ -85,6 +87,7 @@ export class LspTestClient {
       processId: process.pid,
       rootUri: pathToFileURL(rootDirectory).href,
       workspaceFolders: [{ uri: pathToFileURL(rootDirectory).href, name: path.basename(rootDirectory) }],
+      initializationOptions: options.initializationOptions,
       capabilities: {
         workspace: { configuration: true },
         textDocument: { publishDiagnostics: { relatedInformation: true }, hover: { contentFormat: ['markdown', 'plaintext'] } },

@@ -32,7 +32,8 @@ const POSITIONED_LINE = /^(.+?\.go):(\d+):(\d+): (.*)$/;
 const POSITION = /^(.+?\.go):(\d+):(\d+)$/;
 
 const ESCAPE_HEADER = /^(.*) escapes to heap(?: in (.+))?:$/;
-const LEAK_HEADER = /^parameter (\S+) leaks to (.+?)(?: (?:in|for) (.+?))? with derefs=(-?\d+):$/;
+// The function name has no spaces; the destination may (`{storage for &Config{...}}`), so it is the one that stretches.
+const LEAK_HEADER = /^parameter (\S+) leaks to (.+?)(?: (?:in|for) (\S+))? with derefs=(-?\d+):$/;
 const FLOW_LINE = /^\s+flow: (.*):$/;
 const FROM_LINE = /^\s+from (.*) \(([^()]+)\) at (.+)$/;
 
@@ -44,6 +45,12 @@ const CAN_INLINE = /^can inline (.+?)(?: with cost (\d+))?(?: as: .*)?$/;
 const CANNOT_INLINE = /^cannot inline (.+?): (.*)$/;
 const INLINING_CALL = /^inlining call to (.+)$/;
 const COST_OVER_BUDGET = /cost (\d+) exceeds budget (\d+)/;
+
+/**
+ * How many unrecognised lines are kept for the log. A compiler that prints garbage (a wrapper script, a
+ * future format) can print millions of lines; each kept line becomes a log message to the editor.
+ */
+export const MAX_UNRECOGNISED_LINES = 50;
 
 /** Known `-m=2` lines that carry nothing we model (closure capture notes, explanation warnings). */
 const KNOWN_NOISE = [/ capturing by (?:ref|value): /, /^warning: truncated explanation/, /^ignoring self-assignment/];
@@ -63,6 +70,11 @@ export function parseCompilerOutput(output: string, options: ParseOptions): Pack
   const facts: EscapeFact[] = [];
   const errors: CompilerError[] = [];
   const unrecognised: string[] = [];
+  let unrecognisedDropped = 0;
+  const keepUnrecognised = (line: string) => {
+    if (unrecognised.length < MAX_UNRECOGNISED_LINES) unrecognised.push(line);
+    else unrecognisedDropped++;
+  };
   const seen = new Set<string>();
   /** Explanations waiting for their final-form fact, keyed by position. */
   const explanations = new Map<string, Explanation[]>();
@@ -121,7 +133,7 @@ export function parseCompilerOutput(output: string, options: ParseOptions): Pack
       } else if (!options.buildSucceeded) {
         errors.push({ position: null, message: rawLine.trim() });
       } else {
-        unrecognised.push(rawLine);
+        keepUnrecognised(rawLine);
       }
       continue;
     }
@@ -172,9 +184,10 @@ export function parseCompilerOutput(output: string, options: ParseOptions): Pack
     }
     if (KNOWN_NOISE.some((pattern) => pattern.test(message))) continue;
     if (!options.buildSucceeded) errors.push({ position, message });
-    else if (relevant) unrecognised.push(rawLine);
+    else if (relevant) keepUnrecognised(rawLine);
   }
 
+  if (unrecognisedDropped > 0) unrecognised.push(`… and ${unrecognisedDropped} more lines not recognised`);
   return { importPaths: unique(importPaths), facts, errors, unrecognised };
 }
 
