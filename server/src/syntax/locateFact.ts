@@ -47,14 +47,54 @@ export function locateFact(tree: Tree, source: SourceText, fact: EscapeFact): Lo
   if (!position) return null;
   const leaf = tree.rootNode.descendantForPosition({ row: position.line, column: position.character });
   if (!leaf) return null;
-  const node = findNamedExpression(leaf, fact.expression) ?? fallbackNode(leaf);
+  // Slicing the JavaScript string is much cheaper than node.text, which copies out of WebAssembly memory;
+  // tree-sitter's indexes are UTF-16 offsets into the text it parsed.
+  const textOf = (candidate: Node) => source.text.slice(candidate.startIndex, candidate.endIndex);
+  const node = findNamedExpression(leaf, fact.expression, textOf) ?? fallbackNode(leaf);
   const shown = node.type === 'func_literal' ? (node.child(0) ?? node) : node;
   return {
     fact,
     range: nodeRange(shown),
     nodeType: node.type,
-    enclosingFunction: enclosingFunctionName(node),
+    enclosingFunction: functionIndex(tree).nameAt(node.startIndex),
   };
+}
+
+interface FunctionIndex {
+  nameAt(offset: number): string | undefined;
+}
+
+/**
+ * The top-level function and method declarations of a tree, by offset. Climbing from every fact to its
+ * declaration crossed into WebAssembly once per level; a file's declarations are listed once instead.
+ */
+const functionIndexes = new WeakMap<Tree, FunctionIndex>();
+
+function functionIndex(tree: Tree): FunctionIndex {
+  let index = functionIndexes.get(tree);
+  if (!index) {
+    const spans: { start: number; end: number; name: string }[] = [];
+    for (const child of tree.rootNode.namedChildren) {
+      if (child?.type !== 'function_declaration' && child?.type !== 'method_declaration') continue;
+      const name = child.childForFieldName('name')?.text;
+      if (name) spans.push({ start: child.startIndex, end: child.endIndex, name });
+    }
+    index = {
+      nameAt(offset) {
+        let low = 0;
+        let high = spans.length - 1;
+        while (low <= high) {
+          const middle = (low + high) >> 1;
+          if (offset < spans[middle].start) high = middle - 1;
+          else if (offset >= spans[middle].end) low = middle + 1;
+          else return spans[middle].name;
+        }
+        return undefined;
+      },
+    };
+    functionIndexes.set(tree, index);
+  }
+  return index;
 }
 
 export function nodeRange(node: Node): LspRange {
@@ -64,8 +104,8 @@ export function nodeRange(node: Node): LspRange {
   };
 }
 
-function findNamedExpression(leaf: Node, expression: string): Node | undefined {
-  const matcher = expressionMatcher(expression);
+function findNamedExpression(leaf: Node, expression: string, textOf: (node: Node) => string): Node | undefined {
+  const matcher = expressionMatcher(expression, textOf);
   let node: Node | null = leaf;
   for (let depth = 0; node && depth < MAX_CLIMB && !STOP_TYPES.has(node.type); depth++) {
     if (matcher(node)) return node;
@@ -88,14 +128,27 @@ function fallbackNode(leaf: Node): Node {
  * literals to `T{...}`, closures to `func literal`, and prints generic type arguments as shapes
  * (`go.shape.int_0`), so those parts match anything.
  */
-export function expressionMatcher(expression: string): (node: Node) => boolean {
+export function expressionMatcher(expression: string, textOf: (node: Node) => string = (node) => node.text): (node: Node) => boolean {
   if (expression === 'func literal') return (node) => node.type === 'func_literal';
-  const pattern = compact(expression)
-    .split(/(\{\.\.\.\}|go\.shape\.[\w.]+)/)
-    .map((part) => (part === '{...}' ? '\\{.*\\}' : part.startsWith('go.shape.') ? '.+?' : escapeRegExp(part)))
-    .join('');
-  const regex = new RegExp(`^${pattern}$`, 's');
-  return (node) => node.isNamed && regex.test(compact(node.text));
+  const regex = expressionPattern(expression);
+  return (node) => node.isNamed && regex.test(compact(textOf(node)));
+}
+
+/** Patterns are built once per distinct expression: a large package repeats the same few thousand. */
+const patterns = new Map<string, RegExp>();
+
+function expressionPattern(expression: string): RegExp {
+  let regex = patterns.get(expression);
+  if (!regex) {
+    const pattern = compact(expression)
+      .split(/(\{\.\.\.\}|go\.shape\.[\w.]+)/)
+      .map((part) => (part === '{...}' ? '\\{.*\\}' : part.startsWith('go.shape.') ? '.+?' : escapeRegExp(part)))
+      .join('');
+    regex = new RegExp(`^${pattern}$`, 's');
+    if (patterns.size > 10_000) patterns.clear();
+    patterns.set(expression, regex);
+  }
+  return regex;
 }
 
 function compact(text: string): string {
