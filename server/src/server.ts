@@ -83,19 +83,21 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
   const progress = new AnalysisProgress(() => connection.window.createWorkDoneProgress(), (directory) => `Analysing ${path.basename(directory)}`);
 
   const typing = new KeyedDebouncer();
-  const editorBaseline = new EditorBaseline({ runGo, skipLinkTool: ensureSkipLinkTool() });
+  const skipLinkTool = ensureSkipLinkTool();
+  const editorBaseline = new EditorBaseline({ runGo, skipLinkTool });
   const quickFixes = new QuickFixService({
     runGo,
-    skipLinkTool: ensureSkipLinkTool(),
+    skipLinkTool,
     log,
     onVerified: (directory, offered) => log(`quick-fixes verified for ${path.basename(directory)}: ${offered} offered`),
   });
   const service = new AnalysisService({
     runGo,
-    skipLinkTool: ensureSkipLinkTool(),
+    skipLinkTool,
     parallelism: Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
     log,
     onStarted: (directory) => {
+      quickFixes.packageChanging(directory);
       progress.started(directory);
       void connection.sendNotification(StatusNotification, {
         state: 'analysing',

@@ -83,6 +83,11 @@ export function diagnosticMessage(fact: EscapeFact): string {
 function severityOf(kind: 'escape' | 'moved' | 'leak', settings: Settings): DiagnosticSeverity | undefined {
   const setting: SeveritySetting =
     kind === 'escape' ? settings.severity.escapesToHeap : kind === 'moved' ? settings.severity.movedToHeap : settings.severity.leakingParam;
+  return toDiagnosticSeverity(setting);
+}
+
+/** A severity setting as LSP's severity; `off` as undefined (no diagnostic). */
+export function toDiagnosticSeverity(setting: SeveritySetting): DiagnosticSeverity | undefined {
   switch (setting) {
     case 'error':
       return DiagnosticSeverity.Error;

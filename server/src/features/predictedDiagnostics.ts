@@ -9,7 +9,7 @@ import type { PackageResult } from '../analysisService';
 import type { AnalysisStatus } from '../engine/analysePackage';
 import { predictAllocationsInText, type PredictedAllocation } from '../syntax/predictAllocations';
 import type { Settings } from '../settings';
-import { DIAGNOSTIC_SOURCE } from './diagnostics';
+import { DIAGNOSTIC_SOURCE, toDiagnosticSeverity } from './diagnostics';
 import { reasonText } from './reasonText';
 
 export const PREDICTED_CODE = 'predicted-heap-allocation';
@@ -103,16 +103,5 @@ export function isPredictedDiagnostic(diagnostic: Diagnostic): boolean {
 }
 
 function severityOf(settings: Settings): DiagnosticSeverity | undefined {
-  switch (settings.severity.predicted) {
-    case 'error':
-      return DiagnosticSeverity.Error;
-    case 'warning':
-      return DiagnosticSeverity.Warning;
-    case 'information':
-      return DiagnosticSeverity.Information;
-    case 'hint':
-      return DiagnosticSeverity.Hint;
-    case 'off':
-      return undefined;
-  }
+  return toDiagnosticSeverity(settings.severity.predicted);
 }

@@ -54,6 +54,13 @@ interface PackageState {
 
 /** Candidates verified in the background after one analysis; more wait for a lightbulb request. */
 const BACKGROUND_LIMIT = 10;
+/**
+ * Each verification compiles the package (with its tests) about three times. On a large package (net/http
+ * has 2.5 MB of Go) verifying ten candidates after every save would keep the cores busy for minutes, so
+ * there candidates are verified only when a lightbulb asks for them. Size, not time, decides: the same
+ * package behaves the same on a busy and an idle machine.
+ */
+const BACKGROUND_PACKAGE_LIMIT_CHARACTERS = 400_000;
 
 export class QuickFixService {
   private readonly verifier: FixVerifier;
@@ -78,7 +85,7 @@ export class QuickFixService {
       const proposals = await state.proposals;
       const jobs = proposals.candidates
         .filter((candidate) => isOpen(candidate.file) && mayBeQuickFix(candidate))
-        .slice(0, BACKGROUND_LIMIT)
+        .slice(0, packageSize(result) > BACKGROUND_PACKAGE_LIMIT_CHARACTERS ? 0 : BACKGROUND_LIMIT)
         .map((candidate) => this.job(state, candidate));
       if (jobs.length === 0) return;
       this.verifier.enqueue(jobs);
@@ -86,6 +93,14 @@ export class QuickFixService {
     } catch (error) {
       this.options.log?.(`quick-fixes for ${result.directory} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
+  }
+
+  /**
+   * A new analysis of `directory` has started: its content changed, so verification of the old content
+   * stops now rather than competing with the compiler for the cores.
+   */
+  packageChanging(directory: string): void {
+    this.verifier.packageChanged(directory, '(being analysed again)');
   }
 
   /** The verified actions at a position; unverified candidates there are queued first, for the next request. */
@@ -257,4 +272,10 @@ export async function moduleOf(directory: string): Promise<GoModule | undefined>
 export function importPathOf(module: GoModule, directory: string): string {
   const relative = path.relative(module.root, directory).split(path.sep).join('/');
   return relative ? `${module.path}/${relative}` : module.path;
+}
+
+function packageSize(result: PackageResult): number {
+  let characters = 0;
+  for (const file of result.files.values()) characters += file.source.text.length;
+  return characters;
 }
