@@ -77,7 +77,15 @@ export class AnalysisService {
   async analyseDirectory(
     directory: string,
     settings: GoSettings,
-    options: { includeTests?: boolean; overlays?: ReadonlyMap<string, string> } = {},
+    options: {
+      includeTests?: boolean;
+      overlays?: ReadonlyMap<string, string>;
+      /**
+       * Called with this file's facts as soon as they are located, before the rest of the package: the file
+       * the user just saved need not wait for the other files of a large package to be placed.
+       */
+      onFileReady?: { file: string; ready: (file: FileAnalysis, analysis: PackageAnalysis) => void };
+    } = {},
   ): Promise<PackageResult | undefined> {
     const includeTests = options.includeTests ?? true;
     const overlays = new Map(
@@ -103,7 +111,7 @@ export class AnalysisService {
         this.cache.invalidateAll();
         return this.staleResult(key, snapshot, analysis);
       }
-      const located = await this.locate(snapshot, analysis);
+      const located = await this.locate(snapshot, analysis, options.onFileReady);
       this.cache.store(key, cacheKey, located);
       return located;
     });
@@ -147,15 +155,18 @@ export class AnalysisService {
     return version;
   }
 
-  private async locate(snapshot: PackageSnapshot, analysis: PackageAnalysis): Promise<PackageResult> {
+  private async locate(
+    snapshot: PackageSnapshot,
+    analysis: PackageAnalysis,
+    first?: { file: string; ready: (file: FileAnalysis, analysis: PackageAnalysis) => void },
+  ): Promise<PackageResult> {
     const factsByFile = new Map<string, EscapeFact[]>();
     for (const fact of analysis.facts.facts) {
       const list = factsByFile.get(fact.position.file) ?? [];
       list.push(fact);
       factsByFile.set(fact.position.file, list);
     }
-    const files = new Map<string, FileAnalysis>();
-    for (const [file, text] of snapshot.files) {
+    const locateFile = async (file: string, text: string): Promise<FileAnalysis> => {
       const source = toSourceText(text);
       const facts = factsByFile.get(file) ?? [];
       const located =
@@ -164,7 +175,17 @@ export class AnalysisService {
           : await withGoTree(source.text, (tree) =>
               facts.map((fact) => locateFact(tree, source, fact)).filter((item): item is LocatedFact => item !== null),
             );
-      files.set(file, { file, source, located });
+      return { file, source, located };
+    };
+    const files = new Map<string, FileAnalysis>();
+    const firstText = first && snapshot.files.get(first.file);
+    if (first && firstText !== undefined) {
+      const analysed = await locateFile(first.file, firstText);
+      first.ready(analysed, analysis);
+      files.set(first.file, analysed);
+    }
+    for (const [file, text] of snapshot.files) {
+      if (!files.has(file)) files.set(file, await locateFile(file, text));
     }
     return { directory: snapshot.directory, includesTests: snapshot.hasTestFiles, analysis, files, fromCache: false, stale: false };
   }

@@ -20,6 +20,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisService, type PackageResult } from './analysisService';
 import { runGo as realRunGo, type GoRunner } from './engine/runGo';
+import { isHeapFact } from './engine/facts';
 import { isTestFile } from './engine/packageSnapshot';
 import { ensureSkipLinkTool } from './engine/skipLinkTool';
 import { fileDiagnostics } from './features/diagnostics';
@@ -54,6 +55,10 @@ export interface ServerOptions {
   readonly runGo?: GoRunner;
 }
 
+function heapAllocationCount(file: FileAnalysis): number {
+  return file.located.filter((item) => isHeapFact(item.fact)).length;
+}
+
 function readFileIfExists(file: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
@@ -70,6 +75,10 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
   const log = (message: string) => connection.console.log(message);
   /** The last message logged per package, so a repeated failure is said once. */
   const lastMessages = new Map<string, string>();
+  /** Per package, what was last published and with which settings, so an identical re-publish is skipped. */
+  const lastPublished = new Map<string, { files: PackageResult['files']; settingsKey: string }>();
+  /** Per package, the number of the latest analysis request, so an early publish of an older one is dropped. */
+  const analyseRequests = new Map<string, number>();
   /** Files we published diagnostics for, per package, so files that lost all facts get cleared. */
   const published = new Map<string, Set<string>>();
   /** Per package, the number of the latest publish, so an older one that finishes later is dropped. */
@@ -187,7 +196,22 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
       // A save of a non-test file takes the fast path (`go build`, no test files); the tests follow only
       // when the user has one of the package's test files open, so a plain save pays for no test compile.
       const overlays = options.unsaved ? unsavedBuffers(directory) : undefined;
-      const result = await service.analyseDirectory(directory, go, { includeTests: isTestFile(file), overlays });
+      const request = (analyseRequests.get(directory) ?? 0) + 1;
+      analyseRequests.set(directory, request);
+      const result = await service.analyseDirectory(directory, go, {
+        includeTests: isTestFile(file),
+        overlays,
+        onFileReady: {
+          file,
+          ready: (analysed, analysis) => {
+            // The saved file first; the full publish (budgets, baseline marks, the other files) follows.
+            // Not with a baseline, whose "new since" marks would appear a moment later and flicker.
+            if (analyseRequests.get(directory) !== request || settings.baseline || analysis.status !== 'ok') return;
+            const sourceOf = (other: string) => (other === analysed.file ? analysed.source : undefined);
+            void connection.sendDiagnostics({ uri: uriOf(file), diagnostics: fileDiagnostics(analysed, { settings, readmeUri, sourceOf }) });
+          },
+        },
+      });
       if (!result) return;
       await publish(result, settings, go);
       void quickFixes.afterAnalysis(result, go, settings, isOpen);
@@ -227,6 +251,21 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     // the same package that arrives meanwhile wins.
     const generation = (publishGenerations.get(result.directory) ?? 0) + 1;
     publishGenerations.set(result.directory, generation);
+    // Unchanged content from the cache, published last time with the same settings: the client already has
+    // exactly these diagnostics, so only the status is sent. (A baseline can move, e.g. HEAD after a
+    // commit, so with one the marks are always recomputed.)
+    const settingsKey = JSON.stringify(settings);
+    const previous = lastPublished.get(result.directory);
+    lastPublished.set(result.directory, { files: result.files, settingsKey });
+    if (result.fromCache && !settings.baseline && previous?.files === result.files && previous.settingsKey === settingsKey) {
+      void connection.sendNotification(StatusNotification, {
+        state: 'idle',
+        packageDirectory: result.directory,
+        heapAllocationsByUri: heapAllocationCounts(result),
+        fromCache: true,
+      });
+      return;
+    }
     const [budgets, newSince, standIns] = await Promise.all([
       packageBudgetDiagnostics(result).catch((error: unknown) => (log(`budgets of ${result.directory}: ${String(error)}`), new Map())),
       newSinceBaseline(result, settings, go),
@@ -245,7 +284,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
         ...(budgets.get(file.file) ?? []),
         ...(standIns.get(file.file) ?? []),
       ];
-      heapAllocationsByUri[uri] = file.located.filter((item) => item.fact.kind === 'escape' || item.fact.kind === 'moved').length;
+      heapAllocationsByUri[uri] = heapAllocationCount(file);
       if (diagnostics.length > 0 || previouslyPublished.has(file.file)) {
         void connection.sendDiagnostics({ uri, diagnostics });
       }
@@ -284,6 +323,12 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
   }
 
   /** Restricted mode: the open document's predicted allocations, and no go command at all. */
+  function heapAllocationCounts(result: PackageResult): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const file of result.files.values()) counts[uriOf(file.file)] = heapAllocationCount(file);
+    return counts;
+  }
+
   async function publishRestricted(uri: string, settings: Settings) {
     const file = fileURLToPath(uri);
     const text = documents.get(uri)?.getText() ?? readFileIfExists(file) ?? '';
@@ -292,6 +337,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     void connection.sendDiagnostics({ uri, diagnostics });
     const directory = path.dirname(file);
     published.set(directory, new Set([...(published.get(directory) ?? []), file]));
+    lastPublished.delete(directory); // the client now shows predictions, not the last compiler result
     const message = 'Restricted mode: the workspace is not trusted, so the go command is not run. Showing predicted allocations.';
     sayOnce('restricted', message);
     void connection.sendNotification(StatusNotification, { state: 'paused', packageDirectory: directory, message });

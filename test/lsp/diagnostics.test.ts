@@ -47,10 +47,27 @@ test('re-saving unchanged content answers from the cache without running the com
   assert.equal((await analysed).fromCache, false);
 
   const resaved = client.nextStatus((status) => status.state === 'idle' && status.packageDirectory === directory);
-  const republished = client.nextDiagnostics(`file://${file}`);
+  const publishedBefore = client.publications.length;
   await client.save(file);
-  assert.equal((await resaved).fromCache, true);
-  assert.equal((await republished).diagnostics.length, 1);
+  const status = await resaved;
+  assert.equal(status.fromCache, true);
+  assert.equal(status.heapAllocationsByUri?.[`file://${file}`], 1, 'the status still counts the file');
+  // The client already shows exactly these diagnostics: nothing is sent again.
+  assert.equal(client.publications.length, publishedBefore);
+  assert.equal(client.diagnostics.get(`file://${file}`)?.diagnostics.length, 1);
+});
+
+test('a changed setting re-publishes cached results with the new settings', async () => {
+  const directory = path.join(ARTICLE, 'channels');
+  const file = path.join(directory, 'channels.go');
+  client.settings = { severity: { escapesToHeap: 'warning' } };
+  try {
+    const republished = client.nextDiagnostics(`file://${file}`, (params) => params.diagnostics[0]?.severity === 2);
+    await client.save(file);
+    assert.equal((await republished).diagnostics.length, 1);
+  } finally {
+    client.settings = {};
+  }
 });
 
 test('test files: analysed with go test -c when open; a save of a non-test file does not clear them', async () => {

@@ -1,0 +1,248 @@
+/**
+ * `npm run bench`: save-to-diagnostics latency of the real server over stdio, against the bare compiler and
+ * gopls's compiler optimization details measured in the same run, on large real packages. Also parse
+ * throughput, locate time and server memory. Prints a table and writes bench/RESULTS.md.
+ *
+ * Every figure is a median over several edit/save cycles; each cycle makes a real edit (a new function
+ * with an allocation), so the compiler really recompiles.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { parseCompilerOutput } from '../server/src/engine/parseCompilerOutput';
+import { withGoTree } from '../server/src/syntax/goParser';
+import { locateFact } from '../server/src/syntax/locateFact';
+import { toSourceText } from '../server/src/syntax/positions';
+import { LspTestClient } from '../test/helpers/lspClient';
+import { type Corpus, prepareCorpus } from './corpus';
+import { startGopls } from './gopls';
+import { formatMilliseconds, type Summary, summarise } from './stats';
+
+const CYCLES = Number(process.env.GEL_BENCH_CYCLES ?? 5);
+const MEMORY_CYCLES = 100;
+
+interface PackageFigures {
+  readonly name: string;
+  readonly lines: number;
+  readonly bare: Summary;
+  readonly ours: Summary;
+  readonly oursWholePackage: Summary;
+  readonly cached: Summary;
+  readonly gopls?: Summary;
+  readonly rssMegabytes: number;
+  readonly largestOutput: string;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Differs in every run, so no edit's compile can be replayed from the build cache of an earlier run. */
+const RUN_NONCE = Date.now();
+
+function edited(original: string, cycle: number): string {
+  return `${original}\n// Added by the Go Escape Lens benchmark.\nfunc goEscapeLensBenchEdit${cycle}() *int {\n\tv := ${RUN_NONCE + cycle}\n\treturn &v\n}\n`;
+}
+
+function residentMegabytes(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+function countLines(directory: string): number {
+  return fs
+    .readdirSync(directory)
+    .filter((name) => name.endsWith('.go') && !name.endsWith('_test.go'))
+    .reduce((sum, name) => sum + fs.readFileSync(path.join(directory, name), 'utf8').split('\n').length, 0);
+}
+
+async function measurePackage(corpus: Corpus, pkg: Corpus['packages'][number]): Promise<PackageFigures> {
+  const file = path.join(pkg.directory, pkg.editFile);
+  const uri = pathToFileURL(file).href;
+  const original = fs.readFileSync(pkg.pristine, 'utf8');
+  fs.writeFileSync(file, original);
+  const env = { ...process.env, PATH: `${path.dirname(corpus.goBinary)}:${process.env.PATH}`, GOPROXY: 'off', GOFLAGS: '' };
+  const bare: number[] = [];
+  const ours: number[] = [];
+  const oursWholePackage: number[] = [];
+  const cached: number[] = [];
+  const gopls: number[] = [];
+  let largestOutput = '';
+  let cycle = 0;
+
+  log(`${pkg.name}: warming the build cache`);
+  spawnSync(corpus.goBinary, ['build', '-gcflags=-m=2', '-o', os.devNull, '.'], { cwd: pkg.directory, env });
+
+  // Quick-fix verification is switched off: it runs after the diagnostics are out, and would only make
+  // the next cycle's compiles compete with it.
+  const server = await LspTestClient.start(pkg.moduleRoot, { settings: { goPath: corpus.goBinary, quickFixes: false }, env });
+  try {
+    const opened = server.nextStatus((status) => status.state !== 'analysing' && status.packageDirectory === pkg.directory);
+    await server.open(file);
+    const first = await opened;
+    if (first.state !== 'idle') throw new Error(`${pkg.name}: the server could not analyse the package: ${first.message}`);
+
+    for (let round = 0; round < CYCLES; round++) {
+      // The bare compiler, after a real edit.
+      fs.writeFileSync(file, edited(original, ++cycle));
+      let started = performance.now();
+      const result = spawnSync(corpus.goBinary, ['build', '-gcflags=-m=2', '-o', os.devNull, '.'], {
+        cwd: pkg.directory,
+        env,
+        encoding: 'utf8',
+        maxBuffer: 1 << 30,
+      });
+      bare.push(performance.now() - started);
+      if (result.status !== 0) throw new Error(`${pkg.name}: go build failed:\n${result.stderr}`);
+      if (result.stderr.length > largestOutput.length) largestOutput = result.stderr;
+
+      // Our server, after another real edit: from didSave to the published result.
+      fs.writeFileSync(file, edited(original, ++cycle));
+      const newLine = edited(original, cycle).split('\n').length - 4;
+      // What the user waits for: the saved file's diagnostics, with the edit's allocation among them.
+      const fileReady = server.nextDiagnostics(uri, (params) => params.diagnostics.some((diagnostic) => diagnostic.range.start.line === newLine));
+      const analysed = server.nextStatus((status) => status.state !== 'analysing' && status.packageDirectory === pkg.directory && status.fromCache === false);
+      started = performance.now();
+      await server.save(file);
+      await fileReady;
+      ours.push(performance.now() - started);
+      const status = await analysed;
+      oursWholePackage.push(performance.now() - started);
+      if (status.state !== 'idle') throw new Error(`${pkg.name}: analysis failed: ${status.message}`);
+
+      // The same content saved again: answered from the cache.
+      const fromCache = server.nextStatus((status) => status.packageDirectory === pkg.directory && status.fromCache === true);
+      started = performance.now();
+      await server.save(file);
+      await fromCache;
+      cached.push(performance.now() - started);
+
+      log(`${pkg.name}: cycle ${round + 1}/${CYCLES}: bare ${bare.at(-1)!.toFixed(0)} ms, ours ${ours.at(-1)!.toFixed(0)} ms (whole package ${oursWholePackage.at(-1)!.toFixed(0)} ms), cache ${cached.at(-1)!.toFixed(1)} ms`);
+    }
+    const rssMegabytes = residentMegabytes(server.process.pid!);
+    await server.stop();
+
+    // gopls alone, after our server has stopped, so the two never compete for the cores.
+    const goplsClient = corpus.gopls ? await startGopls(corpus.gopls, pkg.moduleRoot, file, env, log) : undefined;
+    for (let round = 0; goplsClient && round < CYCLES; round++) {
+      fs.writeFileSync(file, edited(original, ++cycle));
+      const elapsed = await goplsClient.editAndWait(edited(original, cycle), edited(original, cycle).split('\n').length - 4);
+      log(`${pkg.name}: gopls cycle ${round + 1}/${CYCLES}: ${elapsed === undefined ? 'timed out' : `${elapsed.toFixed(0)} ms`}`);
+      if (elapsed !== undefined) gopls.push(elapsed);
+    }
+    await goplsClient?.stop();
+    return {
+      name: pkg.name,
+      lines: countLines(pkg.directory),
+      bare: summarise(bare),
+      ours: summarise(ours),
+      oursWholePackage: summarise(oursWholePackage),
+      cached: summarise(cached),
+      gopls: corpus.gopls ? summarise(gopls) : undefined,
+      rssMegabytes,
+      largestOutput,
+    };
+  } finally {
+    fs.writeFileSync(file, original);
+    if (server.process.exitCode === null) await server.stop();
+  }
+}
+
+async function measureParsing(output: string, directory: string) {
+  const megabytes = Buffer.byteLength(output) / 1e6;
+  const durations: number[] = [];
+  let facts = parseCompilerOutput(output, { workingDirectory: directory, packageDirectory: directory, buildSucceeded: true }).facts;
+  for (let round = 0; round < 5; round++) {
+    const started = performance.now();
+    facts = parseCompilerOutput(output, { workingDirectory: directory, packageDirectory: directory, buildSucceeded: true }).facts;
+    durations.push(performance.now() - started);
+  }
+  const parse = summarise(durations);
+
+  // The largest file with facts: parse it with tree-sitter and locate all its facts.
+  const byFile = new Map<string, typeof facts>();
+  for (const fact of facts) byFile.set(fact.position.file, [...(byFile.get(fact.position.file) ?? []), fact]);
+  const [largest, largestFacts] = [...byFile.entries()].sort((a, b) => fs.statSync(b[0]).size - fs.statSync(a[0]).size)[0];
+  const source = toSourceText(fs.readFileSync(largest, 'utf8'));
+  const locateDurations: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const started = performance.now();
+    await withGoTree(source.text, (tree) => largestFacts.map((fact) => locateFact(tree, source, fact)));
+    locateDurations.push(performance.now() - started);
+  }
+  return {
+    megabytes,
+    megabytesPerSecond: megabytes / (parse.median / 1000),
+    locate: summarise(locateDurations),
+    locateFile: path.basename(largest),
+    locateLines: source.lines.length,
+    locateFacts: largestFacts.length,
+  };
+}
+
+/** 100 edit/save cycles on a small package: the server's memory must come back to its level. */
+async function measureMemoryGrowth() {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'gel-bench-memory-'));
+  fs.cpSync(path.join(__dirname, '..', 'test', 'fixtures', 'article'), directory, { recursive: true });
+  const packageDirectory = path.join(directory, 'pointers');
+  const file = path.join(packageDirectory, 'pointers.go');
+  const original = fs.readFileSync(file, 'utf8');
+  const server = await LspTestClient.start(directory);
+  try {
+    const readings: number[] = [];
+    for (let cycle = 1; cycle <= MEMORY_CYCLES; cycle++) {
+      fs.writeFileSync(file, edited(original, cycle));
+      const done = server.nextStatus((status) => status.state !== 'analysing' && status.packageDirectory === packageDirectory);
+      if (cycle === 1) await server.open(file);
+      else await server.save(file);
+      await done;
+      if (cycle === 10 || cycle === MEMORY_CYCLES) readings.push(residentMegabytes(server.process.pid!));
+    }
+    return { after10: readings[0], after100: readings[1] };
+  } finally {
+    await server.stop();
+    fs.rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+function ratio(numerator: Summary | undefined, denominator: Summary): string {
+  return numerator && numerator.runs > 0 ? `${(numerator.median / denominator.median).toFixed(2)}×` : 'n/a';
+}
+
+async function main() {
+  const corpus = prepareCorpus(log);
+  const goVersion = spawnSync(corpus.goBinary, ['env', 'GOVERSION'], { encoding: 'utf8' }).stdout.trim();
+  const figures: PackageFigures[] = [];
+  for (const pkg of corpus.packages) figures.push(await measurePackage(corpus, pkg));
+  const netHttp = figures[0];
+  const parsing = await measureParsing(netHttp.largestOutput, corpus.packages[0].directory);
+  const memory = await measureMemoryGrowth();
+
+  const cpu = /model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.arch();
+  const lines: string[] = [];
+  lines.push(`# Benchmark results`, '');
+  lines.push(`Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${goVersion}, Node ${process.version}${corpus.gopls ? `, gopls ${spawnSync(corpus.gopls, ['version'], { encoding: 'utf8' }).stdout.split('\n')[0].split(' ').pop()}` : ''}.`);
+  lines.push(`Command: \`npm run bench\` (${CYCLES} edit/save cycles per package; each cycle adds a function with an allocation).`, '');
+  lines.push('"Save → diagnostics" is from didSave to the saved file\'s diagnostics with the edit\'s allocation; "whole package" is until every file of the package is published.', '');
+  lines.push('| Package | Lines (non-test) | bare `go build -gcflags=-m=2` | Go Escape Lens save → diagnostics | ratio (target ≤ 1.10×) | whole package | re-save from cache (target < 50 ms) | gopls compiler details | gopls ÷ ours (target ≥ 3×) |');
+  lines.push('|---|---|---|---|---|---|---|---|---|');
+  for (const item of figures) {
+    lines.push(`| ${item.name} | ${item.lines} | ${formatMilliseconds(item.bare)} | ${formatMilliseconds(item.ours)} | ${ratio(item.ours, item.bare)} | ${formatMilliseconds(item.oursWholePackage)} (${ratio(item.oursWholePackage, item.bare)}) | ${item.cached.median.toFixed(1)} ms (max ${item.cached.max.toFixed(1)}) | ${item.gopls ? formatMilliseconds(item.gopls) : 'not installed'} | ${item.gopls ? ratio(item.gopls, item.ours) : 'n/a'} |`);
+  }
+  lines.push('');
+  lines.push('| Figure | Measured | Target |', '|---|---|---|');
+  lines.push(`| Parsing the compiler's output (net/http, ${parsing.megabytes.toFixed(1)} MB) | ${parsing.megabytesPerSecond.toFixed(0)} MB/s | ≥ 50 MB/s |`);
+  lines.push(`| tree-sitter parse + locating all facts of ${parsing.locateFile} (${parsing.locateLines} lines, ${parsing.locateFacts} facts) | ${formatMilliseconds(parsing.locate)} | < 30 ms for 3,000 lines |`);
+  for (const item of figures) lines.push(`| Server memory after analysing ${item.name} | ${item.rssMegabytes.toFixed(0)} MB resident | < 150 MB |`);
+  lines.push(`| Server memory over ${MEMORY_CYCLES} edit/save cycles (pointers fixture) | ${memory.after10.toFixed(0)} MB after 10, ${memory.after100.toFixed(0)} MB after ${MEMORY_CYCLES} | no growth |`);
+  const report = `${lines.join('\n')}\n`;
+  process.stdout.write(report);
+  fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), report);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});
