@@ -14,7 +14,7 @@ import {
 import { LspTestClient } from '../test/helpers/lspClient';
 
 /** gopls re-runs `go test -c` and links a test binary for every change; give it time, but not forever. */
-const GOPLS_WAIT_MS = 240_000;
+export const GOPLS_WAIT_MS = 180_000;
 
 export interface GoplsDriver {
   editAndWait(content: string, editLine: number): Promise<number | undefined>;
