@@ -34,13 +34,13 @@ const ESCAPE_HEADER = /^(.*) escapes to heap(?: in (.+))?:$/;
 const LEAK_HEADER = /^parameter (\S+) leaks to (.+?)(?: (?:in|for) (\S+))? with derefs=(-?\d+):$/;
 const FLOW_LINE = /^\s+flow: (.*):$/;
 
-const ESCAPES = /^(.*) escapes to heap$/;
-const MOVED = /^moved to heap: (.+)$/;
+const ESCAPES_SUFFIX = ' escapes to heap';
+const MOVED_PREFIX = 'moved to heap: ';
 const LEAKING = /^leaking param( content)?: (\S+)(?: to result (\S+) level=(-?\d+))?$/;
-const NO_ESCAPE = /^(.*) does not escape$/;
+const NO_ESCAPE_SUFFIX = ' does not escape';
 const CAN_INLINE = /^can inline (.+?)(?: with cost (\d+))?(?: as: .*)?$/;
 const CANNOT_INLINE = /^cannot inline (.+?): (.*)$/;
-const INLINING_CALL = /^inlining call to (.+)$/;
+const INLINING_CALL_PREFIX = 'inlining call to ';
 const COST_OVER_BUDGET = /cost (\d+) exceeds budget (\d+)/;
 
 /**
@@ -51,6 +51,8 @@ export const MAX_UNRECOGNISED_LINES = 50;
 
 /** Known `-m=2` lines that carry nothing we model (closure capture notes, explanation warnings). */
 const KNOWN_NOISE = [/ capturing by (?:ref|value): /, /^warning: truncated explanation/, /^ignoring self-assignment/];
+
+const NONE: Explanation[] = [];
 
 interface Explanation {
   /** What the header names: the expression or variable, or for a leak the parameter. */
@@ -113,7 +115,8 @@ export function parseCompilerOutput(output: string, options: ParseOptions): Pack
    */
   const takeExplanations = (position: CompilerPosition, subject: string, isLeak: boolean): Explanation[] => {
     const key = positionKey(position);
-    const waiting = explanations.get(key) ?? [];
+    const waiting = explanations.get(key);
+    if (!waiting) return NONE;
     const candidates = waiting.filter((explanation) => explanation.isLeak === isLeak);
     let chosen = candidates.filter((explanation) => explanation.subject === subject);
     if (chosen.length === 0 && !isLeak) {
@@ -130,7 +133,8 @@ export function parseCompilerOutput(output: string, options: ParseOptions): Pack
     facts.push(fact);
   };
 
-  for (const rawLine of output.split(/\r?\n/)) {
+  for (const line of output.split('\n')) {
+    const rawLine = line.endsWith('\r') ? line.slice(0, -1) : line;
     if (rawLine.length === 0) continue;
     if (rawLine.startsWith('# ')) {
       importPaths.push(rawLine.slice(2).trim());
@@ -152,12 +156,11 @@ export function parseCompilerOutput(output: string, options: ParseOptions): Pack
       }
       continue;
     }
-    const position: CompilerPosition = { file: resolveFile(match.file), line: match.line, byteColumn: match.byteColumn };
     const message = match.message;
-    const relevant = inPackage(position);
 
-    // Explanation lines: indented continuation of the current header.
-    if (/^\s/.test(message)) {
+    // Explanation lines: indented continuation of the current header. They are half of what -m=2 prints and
+    // their own position is the header's, so they need no position of their own.
+    if (message.charCodeAt(0) === 0x20 /* space */ || message.charCodeAt(0) === 0x09 /* tab */) {
       if (!current) continue;
       current.lines.push(rawLine);
       const flow = FLOW_LINE.exec(message);
@@ -173,6 +176,8 @@ export function parseCompilerOutput(output: string, options: ParseOptions): Pack
       }
       continue;
     }
+    const position: CompilerPosition = { file: resolveFile(match.file), line: match.line, byteColumn: match.byteColumn };
+    const relevant = inPackage(position);
 
     // Only explanation headers end with a colon; most lines are not headers, so skip the regexes for them.
     const isHeader = message.endsWith(':');
@@ -184,7 +189,9 @@ export function parseCompilerOutput(output: string, options: ParseOptions): Pack
       current = { subject, isLeak: leakHeader !== null, functionName, flows: [], lines: [rawLine] };
       if (relevant) {
         const key = positionKey(position);
-        explanations.set(key, [...(explanations.get(key) ?? []), current]);
+        const waiting = explanations.get(key);
+        if (waiting) waiting.push(current);
+        else explanations.set(key, [current]);
       }
       continue;
     }
@@ -224,10 +231,17 @@ function parseFinalFact(
     };
   };
 
+  // Cheap string tests pick the one shape worth a regular expression: `can inline` lines carry whole
+  // function bodies, and trying every pattern on them was a measurable part of parsing.
+  if (message.endsWith(ESCAPES_SUFFIX)) return build('escape', message.slice(0, -ESCAPES_SUFFIX.length));
+  if (message.startsWith(MOVED_PREFIX)) return build('moved', message.slice(MOVED_PREFIX.length));
+  if (message.endsWith(NO_ESCAPE_SUFFIX)) return build('noEscape', message.slice(0, -NO_ESCAPE_SUFFIX.length));
+  if (message.startsWith(INLINING_CALL_PREFIX)) {
+    const functionName = message.slice(INLINING_CALL_PREFIX.length);
+    return build('inlinedCall', functionName, { inline: { functionName } });
+  }
   let match: RegExpExecArray | null;
-  if ((match = ESCAPES.exec(message))) return build('escape', match[1]);
-  if ((match = MOVED.exec(message))) return build('moved', match[1]);
-  if ((match = LEAKING.exec(message))) {
+  if (message.startsWith('leaking param') && (match = LEAKING.exec(message))) {
     const leak: LeakDetails = {
       parameter: match[2],
       what: match[1] ? 'content' : 'param',
@@ -235,8 +249,7 @@ function parseFinalFact(
     };
     return build('leak', match[2], { leak });
   }
-  if ((match = NO_ESCAPE.exec(message))) return build('noEscape', match[1]);
-  if ((match = CANNOT_INLINE.exec(message))) {
+  if (message.startsWith('cannot inline ') && (match = CANNOT_INLINE.exec(message))) {
     const overBudget = COST_OVER_BUDGET.exec(match[2]);
     const inline: InlineDetails = {
       functionName: match[1],
@@ -245,12 +258,9 @@ function parseFinalFact(
     };
     return build('cannotInline', match[1], { inline });
   }
-  if ((match = CAN_INLINE.exec(message))) {
+  if (message.startsWith('can inline ') && (match = CAN_INLINE.exec(message))) {
     const inline: InlineDetails = { functionName: match[1], ...(match[2] ? { cost: Number(match[2]) } : {}) };
     return build('canInline', match[1], { inline });
-  }
-  if ((match = INLINING_CALL.exec(message))) {
-    return build('inlinedCall', match[1], { inline: { functionName: match[1] } });
   }
   return undefined;
 }
