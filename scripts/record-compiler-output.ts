@@ -15,6 +15,7 @@ const out = path.join(root, 'test', 'fixtures', 'recorded');
 const RECORDINGS: { name: string; args: string[] }[] = [
   { name: 'pointers', args: ['build', '-o', os.devNull, '-gcflags=-m=2', '.'] },
   { name: 'closures', args: ['build', '-o', os.devNull, '-gcflags=-m=2', '.'] },
+  { name: 'config', args: ['build', '-o', os.devNull, '-gcflags=-m=2', '.'] },
   { name: 'iface', args: ['build', '-o', os.devNull, '-gcflags=-m=2', '.'] },
   { name: 'generics', args: ['build', '-o', os.devNull, '-gcflags=-m=2', '.'] },
   { name: 'vector', args: ['build', '-o', os.devNull, '-gcflags=-m=2', '.'] },

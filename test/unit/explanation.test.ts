@@ -1,8 +1,11 @@
 /**
- * The flow chain in plain words: compiler output of Go 1.26 (as it prints it for the article's examples) and
- * the source it was printed for, in; numbered steps with links, out. Pure: no compiler, no files.
+ * The flow chain in plain words: the compiler output recorded for the article's config fixture and its
+ * source, in; numbered steps with links, out. Pure: no compiler runs.
  */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import type { EscapeFact } from '../../server/src/engine/facts';
 import { parseCompilerOutput } from '../../server/src/engine/parseCompilerOutput';
@@ -16,73 +19,10 @@ import {
 } from '../../server/src/features/explanation';
 import { toSourceText } from '../../server/src/syntax/positions';
 
-const DIRECTORY = '/work/m/config';
-
-const CONFIG_GO = `// Package config holds the article's before/after refactoring example.
-package config
-
-import "fmt"
-
-type Config struct {
-	Host string
-	Port int
-	TLS  bool
-}
-
-// NewConfig returns a pointer to a new Config.
-func NewConfig(host string, port int) *Config {
-	return &Config{
-		Host: host,
-		Port: port,
-		TLS:  true,
-	}
-}
-
-// PrintConfig takes an empty interface, so its argument is converted and escapes.
-func PrintConfig(c interface{}) {
-	fmt.Println(c)
-}
-
-func SetupServer() {
-	config := NewConfig("localhost", 8080)
-	PrintConfig(config)
-}
-`;
-
-/** What go1.26 prints for SetupServer's allocation and PrintConfig's parameter (from -gcflags=-m=2). */
-const OUTPUT = `# example.com/article/config
-./config.go:22:18: parameter c leaks to {heap} for PrintConfig with derefs=0:
-./config.go:22:18:   flow: {storage for ... argument} ← c:
-./config.go:22:18:     from ... argument (slice-literal-element) at ./config.go:23:13
-./config.go:22:18:   flow: fmt.a ← &{storage for ... argument}:
-./config.go:22:18:     from ... argument (spill) at ./config.go:23:13
-./config.go:22:18:     from fmt.a := ... argument (assign-pair) at ./config.go:23:13
-./config.go:22:18:   flow: {heap} ← *fmt.a:
-./config.go:22:18:     from fmt.Fprintln(os.Stdout, fmt.a...) (call parameter) at ./config.go:23:13
-./config.go:22:18: leaking param: c
-./config.go:27:21: &Config{...} escapes to heap in SetupServer:
-./config.go:27:21:   flow: ~r0 ← &{storage for &Config{...}}:
-./config.go:27:21:     from &Config{...} (spill) at ./config.go:27:21
-./config.go:27:21:     from ~r0 = &Config{...} (assign-pair) at ./config.go:27:21
-./config.go:27:21:   flow: config ← ~r0:
-./config.go:27:21:     from config := ~r0 (assign) at ./config.go:27:9
-./config.go:27:21:   flow: c ← config:
-./config.go:27:21:     from config (interface-converted) at ./config.go:28:14
-./config.go:27:21:     from c := config (assign-pair) at ./config.go:28:13
-./config.go:27:21:   flow: {storage for ... argument} ← c:
-./config.go:27:21:     from ... argument (slice-literal-element) at ./config.go:28:13
-./config.go:27:21:   flow: fmt.a ← &{storage for ... argument}:
-./config.go:27:21:     from ... argument (spill) at ./config.go:28:13
-./config.go:27:21:     from fmt.a := ... argument (assign-pair) at ./config.go:28:13
-./config.go:27:21:   flow: {heap} ← *fmt.a:
-./config.go:27:21:     from fmt.Fprintln(os.Stdout, fmt.a...) (call parameter) at ./config.go:28:13
-./config.go:27:21: &Config{...} escapes to heap
-./config.go:14:9: &Config{...} escapes to heap in NewConfig:
-./config.go:14:9:   flow: ~r0 ← &{storage for &Config{...}}:
-./config.go:14:9:     from &Config{...} (spill) at ./config.go:14:9
-./config.go:14:9:     from return &Config{...} (return) at ./config.go:14:2
-./config.go:14:9: &Config{...} escapes to heap
-`;
+const DIRECTORY = path.join(__dirname, '..', 'fixtures', 'article', 'config');
+/** The fixture's source, and what the installed Go printed for it (`npm run record-fixtures` re-records it). */
+const CONFIG_GO = fs.readFileSync(path.join(DIRECTORY, 'config.go'), 'utf8');
+const OUTPUT = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'recorded', 'config.txt'), 'utf8');
 
 const context: ExplanationContext = {
   sourceOf: (file) => (file === `${DIRECTORY}/config.go` ? toSourceText(CONFIG_GO) : undefined),
@@ -141,8 +81,9 @@ test('a leaking parameter passed to fmt.Println: packed into its ... arguments, 
 test('each step links to its file and line, with the UTF-16 column VS Code opens', () => {
   const rendered = renderExplanation(explainFlows(factAt(27, 'escape'), context), context);
   const lines = rendered.split('\n');
-  assert.match(lines[0], /^1\. returned by `NewConfig` \(inlined here\) \(\[config\.go:27\]\(file:\/\/\/work\/m\/config\/config\.go#L27,21\)\)$/);
-  assert.match(lines[2], /^3\. converted to an interface value: `config` \(\[config\.go:28\]\(file:\/\/\/work\/m\/config\/config\.go#L28,14\)\)$/);
+  const uri = pathToFileURL(path.join(DIRECTORY, 'config.go')).href;
+  assert.equal(lines[0], `1. returned by \`NewConfig\` (inlined here) ([config.go:27](${uri}#L27,21))`);
+  assert.equal(lines[2], `3. converted to an interface value: \`config\` ([config.go:28](${uri}#L28,14))`);
   assert.equal(lines[lines.length - 1], '→ **the heap**');
 });
 
