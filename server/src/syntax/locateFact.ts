@@ -158,12 +158,3 @@ function compact(text: string): string {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
-
-export function enclosingFunctionName(node: Node): string | undefined {
-  for (let current: Node | null = node; current; current = current.parent) {
-    if (current.type === 'function_declaration' || current.type === 'method_declaration') {
-      return current.childForFieldName('name')?.text;
-    }
-  }
-  return undefined;
-}
