@@ -7,13 +7,13 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { CodeAction, Diagnostic } from 'vscode-languageserver';
+import type { CodeAction } from 'vscode-languageserver';
 import type { PackageResult } from '../analysisService';
 import { isHeapFact } from '../engine/facts';
 import type { GoSettings } from '../engine/goCommand';
 import { isTestFile, readPackageSnapshot } from '../engine/packageSnapshot';
-import { candidatesAt, codeAction, fixCodeActions } from '../features/codeActions';
-import { type LspRange, type SourceText, toSourceText } from '../syntax/positions';
+import { candidatesAt, codeAction, type CodeActionRequest, fixCodeActions } from '../features/codeActions';
+import { type SourceText, toSourceText } from '../syntax/positions';
 import { collectFixCandidates, type FixCandidate, type FixProposals } from './fixCandidates';
 import { applyToSource } from './textEdits';
 import { FixVerifier, type FixVerifierOptions, type Verification, type VerificationJob, verificationKey } from './verifyFix';
@@ -24,12 +24,8 @@ export interface FixSettings {
   readonly quickFixes: boolean;
 }
 
-export interface CodeActionQuery {
-  readonly file: string;
-  readonly range: LspRange;
-  readonly only?: readonly string[];
-  readonly diagnostics: readonly Diagnostic[];
-  readonly uriOf: (file: string) => string;
+/** A code-action request, plus what the service needs to check the edits still apply. */
+export interface CodeActionQuery extends CodeActionRequest {
   /** The editor's current text of a file, when it is open: edits are only offered against the analysed text. */
   readonly openText: (file: string) => string | undefined;
 }
