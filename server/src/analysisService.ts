@@ -185,7 +185,11 @@ export class AnalysisService {
       files.set(first.file, analysed);
     }
     for (const [file, text] of snapshot.files) {
-      if (!files.has(file)) files.set(file, await locateFile(file, text));
+      if (files.has(file)) continue;
+      // Back to the event loop between files: the early publish is written, and hovers are answered,
+      // while the rest of a large package is still being placed.
+      await yieldToEventLoop();
+      files.set(file, await locateFile(file, text));
     }
     return { directory: snapshot.directory, includesTests: snapshot.hasTestFiles, analysis, files, fromCache: false, stale: false };
   }
@@ -200,6 +204,10 @@ export class AnalysisService {
     }
     return { directory: snapshot.directory, includesTests: snapshot.hasTestFiles, analysis, files, fromCache: false, stale: true };
   }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function variantKey(directory: string, includeTests: boolean): string {
