@@ -27,12 +27,9 @@ export interface ParseOptions {
   readonly buildSucceeded: boolean;
 }
 
-const POSITION = /^(.+?\.go):(\d+):(\d+)$/;
-
 const ESCAPE_HEADER = /^(.*) escapes to heap(?: in (.+))?:$/;
 // The function name has no spaces; the destination may (`{storage for &Config{...}}`), so it is the one that stretches.
 const LEAK_HEADER = /^parameter (\S+) leaks to (.+?)(?: (?:in|for) (\S+))? with derefs=(-?\d+):$/;
-const FLOW_LINE = /^\s+flow: (.*):$/;
 
 const ESCAPES_SUFFIX = ' escapes to heap';
 const MOVED_PREFIX = 'moved to heap: ';
@@ -52,7 +49,9 @@ export const MAX_UNRECOGNISED_LINES = 50;
 /** Known `-m=2` lines that carry nothing we model (closure capture notes, explanation warnings). */
 const KNOWN_NOISE = [/ capturing by (?:ref|value): /, /^warning: truncated explanation/, /^ignoring self-assignment/];
 
-const NONE: Explanation[] = [];
+/** Shared and never written to: the answer for the many facts without an explanation. */
+const NONE: readonly Explanation[] = Object.freeze([]);
+const NO_FLOWS: Flow[] = [];
 
 interface Explanation {
   /** What the header names: the expression or variable, or for a leak the parameter. */
@@ -63,182 +62,242 @@ interface Explanation {
   readonly lines: string[];
 }
 
-export function parseCompilerOutput(output: string, options: ParseOptions): PackageFacts {
-  const packageDirectory = path.resolve(options.packageDirectory);
-  const importPaths: string[] = [];
-  const facts: EscapeFact[] = [];
-  const errors: CompilerError[] = [];
-  const unrecognised: string[] = [];
-  let unrecognisedDropped = 0;
-  const keepUnrecognised = (line: string) => {
-    if (unrecognised.length < MAX_UNRECOGNISED_LINES) unrecognised.push(line);
-    else unrecognisedDropped++;
-  };
-  const seen = new Set<string>();
-  /** Explanations waiting for their final-form fact, keyed by position. */
-  const explanations = new Map<string, Explanation[]>();
-  let current: Explanation | undefined;
+/**
+ * Parses the compiler's output. Bytes are what the go command prints and what the server hands over:
+ * each line is decoded on its own, so a fact that a cache keeps holds its own line, not the whole output.
+ */
+export function parseCompilerOutput(output: string | Uint8Array, options: ParseOptions): PackageFacts {
+  const parser = new OutputParser(options);
+  const bytes = typeof output === 'string' ? Buffer.from(output, 'utf8') : Buffer.from(output.buffer, output.byteOffset, output.byteLength);
+  let start = 0;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(0x0a /* \n */, start);
+    if (end < 0) end = bytes.length;
+    const lineEnd = end > start && bytes[end - 1] === 0x0d /* \r */ ? end - 1 : end;
+    if (lineEnd > start) parser.line(bytes.toString('utf8', start, lineEnd));
+    start = end + 1;
+  }
+  return parser.result();
+}
 
-  const resolvePosition = (text: string): CompilerPosition | null => {
-    const match = POSITION.exec(text.trim());
-    if (!match) return null;
-    return {
-      file: resolveFile(match[1]),
-      line: Number(match[2]),
-      byteColumn: Number(match[3]),
+/**
+ * The parser's state between lines. A class rather than closures: this runs once per line of a 3 MB
+ * output, and per-line closures and throw-away objects were most of the parse time (in the collector).
+ */
+class OutputParser {
+  private readonly packageDirectory: string;
+  private readonly importPaths: string[] = [];
+  private readonly facts: EscapeFact[] = [];
+  private readonly errors: CompilerError[] = [];
+  private readonly unrecognised: string[] = [];
+  private unrecognisedDropped = 0;
+  /** The facts kept so far, by position: the same package can be printed twice (`p` and `p [p.test]`). */
+  private readonly factsAt = new PositionMap<EscapeFact[]>();
+  /** Explanations waiting for their final-form fact, by position. */
+  private readonly explanations = new PositionMap<Explanation[]>();
+  private current: Explanation | undefined;
+  /** A package's output names the same few files tens of thousands of times: resolve each name once. */
+  private readonly resolvedFiles = new Map<string, string>();
+  private readonly filesInPackage = new Map<string, boolean>();
+  private readonly stepPositions = new Map<string, CompilerPosition | null>();
+
+  constructor(private readonly options: ParseOptions) {
+    this.packageDirectory = path.resolve(options.packageDirectory);
+  }
+
+  line(rawLine: string): void {
+    if (rawLine.startsWith('# ')) {
+      this.importPaths.push(rawLine.slice(2).trim());
+      this.current = undefined;
+      return;
+    }
+    const messageStart = positionPrefixLength(rawLine);
+    if (messageStart === 0) {
+      this.unpositionedLine(rawLine);
+      return;
+    }
+    // Explanation lines: indented continuation of the current header. They are half of what -m=2 prints and
+    // their own position is the header's, so their position is not even read.
+    const first = rawLine.charCodeAt(messageStart);
+    if (first === 0x20 /* space */ || first === 0x09 /* tab */) {
+      if (this.current) this.explanationLine(this.current, rawLine, messageStart);
+      return;
+    }
+    const position = parsePositionPrefix(rawLine, messageStart, this.resolvedFiles, this.options.workingDirectory, this.packageDirectory);
+    if (!position) {
+      this.unpositionedLine(rawLine);
+      return;
+    }
+    this.positionedLine(rawLine, rawLine.slice(messageStart), position);
+  }
+
+  result(): PackageFacts {
+    if (this.unrecognisedDropped > 0) this.unrecognised.push(`… and ${this.unrecognisedDropped} more lines not recognised`);
+    return { importPaths: unique(this.importPaths), facts: this.facts, errors: this.errors, unrecognised: this.unrecognised };
+  }
+
+  private unpositionedLine(rawLine: string): void {
+    const indented = /^\s/.test(rawLine);
+    if (indented && this.errors.length > 0 && !this.options.buildSucceeded) {
+      // A continuation of the previous error (the go command indents details with a tab).
+      const last = this.errors[this.errors.length - 1];
+      this.errors[this.errors.length - 1] = { ...last, message: `${last.message}\n${rawLine.trim()}` };
+    } else if (rawLine.startsWith('<autogenerated>') || indented) {
+      // Wrapper code the compiler generated: it has no source position to show.
+    } else if (!this.options.buildSucceeded) {
+      this.errors.push({ position: null, message: rawLine.trim() });
+    } else {
+      this.keepUnrecognised(rawLine);
+    }
+  }
+
+  /**
+   * `   flow: DST ← SRC:` or `     from EXPR (REASON) at POS`, read by index into the line: these are more
+   * than half of what -m=2 prints, and every substring or match array made here is work for the collector.
+   * EXPR may contain parentheses; REASON never does.
+   */
+  private explanationLine(current: Explanation, rawLine: string, messageStart: number): void {
+    current.lines.push(rawLine);
+    let start = messageStart;
+    while (rawLine.charCodeAt(start) === 0x20 || rawLine.charCodeAt(start) === 0x09) start++;
+    if (rawLine.startsWith('flow: ', start) && rawLine.endsWith(':')) {
+      const [destination, source] = splitFlow(rawLine.slice(start + 6, rawLine.length - 1));
+      current.flows.push({ destination, source, steps: [] });
+      return;
+    }
+    if (current.flows.length === 0 || !rawLine.startsWith('from ', start)) return;
+    const at = rawLine.lastIndexOf(') at ');
+    if (at < start) return;
+    const open = rawLine.lastIndexOf(' (', at);
+    if (open < start + 5) return;
+    const step: FlowStep = {
+      expression: rawLine.slice(start + 5, open),
+      reason: rawLine.slice(open + 2, at),
+      position: this.stepPosition(rawLine.slice(at + 5)),
     };
-  };
-  // A package's output names the same few files tens of thousands of times: resolve each name once.
-  const resolvedFiles = new Map<string, string>();
-  const resolveFile = (printed: string): string => {
-    let file = resolvedFiles.get(printed);
-    if (file === undefined) {
-      file = resolveCompilerFile(printed, options.workingDirectory, packageDirectory);
-      resolvedFiles.set(printed, file);
+    (current.flows[current.flows.length - 1].steps as FlowStep[]).push(step);
+  }
+
+  /** Flow steps point at the same few lines over and over: each printed position is read once. */
+  private stepPosition(text: string): CompilerPosition | null {
+    let position = this.stepPositions.get(text);
+    if (position === undefined) {
+      const trimmed = text.trim();
+      position = parsePositionPrefix(`${trimmed}: `, trimmed.length + 2, this.resolvedFiles, this.options.workingDirectory, this.packageDirectory);
+      this.stepPositions.set(text, position);
     }
-    return file;
-  };
-  const filesInPackage = new Map<string, boolean>();
-  const inPackage = (position: CompilerPosition): boolean => {
-    let inside = filesInPackage.get(position.file);
-    if (inside === undefined) {
-      inside = path.dirname(position.file) === packageDirectory;
-      filesInPackage.set(position.file, inside);
+    return position;
+  }
+
+  private positionedLine(rawLine: string, message: string, position: CompilerPosition): void {
+    const relevant = this.inPackage(position);
+    // Only explanation headers end with a colon; most lines are not headers, so skip the regexes for them.
+    if (message.endsWith(':')) {
+      const escapeHeader = ESCAPE_HEADER.exec(message);
+      const leakHeader = escapeHeader ? null : LEAK_HEADER.exec(message);
+      if (escapeHeader || leakHeader) {
+        const subject = escapeHeader ? escapeHeader[1] : leakHeader![1];
+        const functionName = escapeHeader ? escapeHeader[2] : leakHeader![3];
+        const header: Explanation = { subject, isLeak: leakHeader !== null, functionName, flows: [], lines: [rawLine] };
+        this.current = header;
+        if (relevant) {
+          const waiting = this.explanations.get(position);
+          if (waiting) waiting.push(header);
+          else this.explanations.set(position, [header]);
+        }
+        return;
+      }
     }
-    return inside;
-  };
+    this.current = undefined;
+
+    const fact = parseFinalFact(message, position, rawLine, this);
+    if (fact) {
+      if (relevant) this.addFact(fact);
+      return;
+    }
+    if (KNOWN_NOISE.some((pattern) => pattern.test(message))) return;
+    if (!this.options.buildSucceeded) this.errors.push({ position, message });
+    else if (relevant) this.keepUnrecognised(rawLine);
+  }
 
   /**
    * The explanations printed for a final-form fact. The header usually names the same subject as the final
    * line, but not always: Go 1.26 explains `append(s.items, v) escapes to heap in F:` and then states
    * `append escapes to heap`. So an exact subject wins, then one the final expression is a prefix of.
    */
-  const takeExplanations = (position: CompilerPosition, subject: string, isLeak: boolean): Explanation[] => {
-    const key = positionKey(position);
-    const waiting = explanations.get(key);
+  takeExplanations(position: CompilerPosition, subject: string, isLeak: boolean): readonly Explanation[] {
+    const waiting = this.explanations.get(position);
     if (!waiting) return NONE;
+    // The usual case: one explanation, for this very subject.
+    if (waiting.length === 1 && waiting[0].isLeak === isLeak && waiting[0].subject === subject) {
+      this.explanations.delete(position);
+      return waiting;
+    }
     const candidates = waiting.filter((explanation) => explanation.isLeak === isLeak);
     let chosen = candidates.filter((explanation) => explanation.subject === subject);
     if (chosen.length === 0 && !isLeak) {
       chosen = candidates.filter((explanation) => explanation.subject.startsWith(subject)).slice(0, 1);
     }
-    explanations.set(key, waiting.filter((explanation) => !chosen.includes(explanation)));
+    const rest = waiting.filter((explanation) => !chosen.includes(explanation));
+    if (rest.length > 0) this.explanations.set(position, rest);
+    else this.explanations.delete(position);
     return chosen;
-  };
-
-  const addFact = (fact: EscapeFact) => {
-    const identity = `${fact.kind}|${positionKey(fact.position)}|${fact.expression}`;
-    if (seen.has(identity)) return;
-    seen.add(identity);
-    facts.push(fact);
-  };
-
-  for (const line of output.split('\n')) {
-    const rawLine = line.endsWith('\r') ? line.slice(0, -1) : line;
-    if (rawLine.length === 0) continue;
-    if (rawLine.startsWith('# ')) {
-      importPaths.push(rawLine.slice(2).trim());
-      current = undefined;
-      continue;
-    }
-    const match = splitPositionedLine(rawLine);
-    if (!match) {
-      if (/^\s/.test(rawLine) && errors.length > 0 && !options.buildSucceeded) {
-        // A continuation of the previous error (the go command indents details with a tab).
-        const last = errors[errors.length - 1];
-        errors[errors.length - 1] = { ...last, message: `${last.message}\n${rawLine.trim()}` };
-      } else if (rawLine.startsWith('<autogenerated>') || /^\s/.test(rawLine)) {
-        // Wrapper code the compiler generated: it has no source position to show.
-      } else if (!options.buildSucceeded) {
-        errors.push({ position: null, message: rawLine.trim() });
-      } else {
-        keepUnrecognised(rawLine);
-      }
-      continue;
-    }
-    const message = match.message;
-
-    // Explanation lines: indented continuation of the current header. They are half of what -m=2 prints and
-    // their own position is the header's, so they need no position of their own.
-    if (message.charCodeAt(0) === 0x20 /* space */ || message.charCodeAt(0) === 0x09 /* tab */) {
-      if (!current) continue;
-      current.lines.push(rawLine);
-      const flow = FLOW_LINE.exec(message);
-      if (flow) {
-        const [destination, source] = splitFlow(flow[1]);
-        current.flows.push({ destination, source, steps: [] });
-        continue;
-      }
-      const from = parseFromLine(message);
-      if (from && current.flows.length > 0) {
-        const step: FlowStep = { expression: from.expression, reason: from.reason, position: resolvePosition(from.position) };
-        (current.flows[current.flows.length - 1].steps as FlowStep[]).push(step);
-      }
-      continue;
-    }
-    const position: CompilerPosition = { file: resolveFile(match.file), line: match.line, byteColumn: match.byteColumn };
-    const relevant = inPackage(position);
-
-    // Only explanation headers end with a colon; most lines are not headers, so skip the regexes for them.
-    const isHeader = message.endsWith(':');
-    const escapeHeader = isHeader ? ESCAPE_HEADER.exec(message) : null;
-    const leakHeader = isHeader && !escapeHeader ? LEAK_HEADER.exec(message) : null;
-    if (escapeHeader || leakHeader) {
-      const subject = escapeHeader ? escapeHeader[1] : leakHeader![1];
-      const functionName = escapeHeader ? escapeHeader[2] : leakHeader![3];
-      current = { subject, isLeak: leakHeader !== null, functionName, flows: [], lines: [rawLine] };
-      if (relevant) {
-        const key = positionKey(position);
-        const waiting = explanations.get(key);
-        if (waiting) waiting.push(current);
-        else explanations.set(key, [current]);
-      }
-      continue;
-    }
-    current = undefined;
-
-    const fact = parseFinalFact(message, position, rawLine, takeExplanations);
-    if (fact) {
-      if (relevant) addFact(fact);
-      continue;
-    }
-    if (KNOWN_NOISE.some((pattern) => pattern.test(message))) continue;
-    if (!options.buildSucceeded) errors.push({ position, message });
-    else if (relevant) keepUnrecognised(rawLine);
   }
 
-  if (unrecognisedDropped > 0) unrecognised.push(`… and ${unrecognisedDropped} more lines not recognised`);
-  return { importPaths: unique(importPaths), facts, errors, unrecognised };
+  private addFact(fact: EscapeFact): void {
+    const here = this.factsAt.get(fact.position);
+    if (here?.some((other) => other.kind === fact.kind && other.expression === fact.expression)) return;
+    if (here) here.push(fact);
+    else this.factsAt.set(fact.position, [fact]);
+    this.facts.push(fact);
+  }
+
+  private inPackage(position: CompilerPosition): boolean {
+    let inside = this.filesInPackage.get(position.file);
+    if (inside === undefined) {
+      inside = path.dirname(position.file) === this.packageDirectory;
+      this.filesInPackage.set(position.file, inside);
+    }
+    return inside;
+  }
+
+  private keepUnrecognised(line: string): void {
+    if (this.unrecognised.length < MAX_UNRECOGNISED_LINES) this.unrecognised.push(line);
+    else this.unrecognisedDropped++;
+  }
 }
 
-function parseFinalFact(
-  message: string,
+function buildFact(
+  kind: FactKind,
+  expression: string,
   position: CompilerPosition,
   rawLine: string,
-  takeExplanations: (position: CompilerPosition, subject: string, isLeak: boolean) => Explanation[],
-): EscapeFact | undefined {
-  const build = (kind: FactKind, expression: string, extra: Partial<EscapeFact> = {}): EscapeFact => {
-    const explained =
-      kind === 'escape' || kind === 'moved' || kind === 'leak' ? takeExplanations(position, expression, kind === 'leak') : [];
-    return {
-      kind,
-      position,
-      expression,
-      functionName: explained.find((e) => e.functionName)?.functionName,
-      flows: explained.flatMap((e) => e.flows),
-      compilerText: [...explained.flatMap((e) => e.lines), rawLine],
-      ...extra,
-    };
+  parser: OutputParser,
+  extra?: { leak?: LeakDetails; inline?: InlineDetails },
+): EscapeFact {
+  const explained = kind === 'escape' || kind === 'moved' || kind === 'leak' ? parser.takeExplanations(position, expression, kind === 'leak') : NONE;
+  // Every fact is built with the same fields in the same order: one object shape keeps the hot code fast.
+  return {
+    kind,
+    position,
+    expression,
+    functionName: explained.length === 0 ? undefined : explained.find((e) => e.functionName)?.functionName,
+    flows: explained.length === 0 ? NO_FLOWS : explained.flatMap((e) => e.flows),
+    leak: extra?.leak,
+    inline: extra?.inline,
+    compilerText: explained.length === 0 ? [rawLine] : [...explained.flatMap((e) => e.lines), rawLine],
   };
+}
 
+function parseFinalFact(message: string, position: CompilerPosition, rawLine: string, parser: OutputParser): EscapeFact | undefined {
   // Cheap string tests pick the one shape worth a regular expression: `can inline` lines carry whole
   // function bodies, and trying every pattern on them was a measurable part of parsing.
-  if (message.endsWith(ESCAPES_SUFFIX)) return build('escape', message.slice(0, -ESCAPES_SUFFIX.length));
-  if (message.startsWith(MOVED_PREFIX)) return build('moved', message.slice(MOVED_PREFIX.length));
-  if (message.endsWith(NO_ESCAPE_SUFFIX)) return build('noEscape', message.slice(0, -NO_ESCAPE_SUFFIX.length));
+  if (message.endsWith(ESCAPES_SUFFIX)) return buildFact('escape', message.slice(0, -ESCAPES_SUFFIX.length), position, rawLine, parser);
+  if (message.startsWith(MOVED_PREFIX)) return buildFact('moved', message.slice(MOVED_PREFIX.length), position, rawLine, parser);
+  if (message.endsWith(NO_ESCAPE_SUFFIX)) return buildFact('noEscape', message.slice(0, -NO_ESCAPE_SUFFIX.length), position, rawLine, parser);
   if (message.startsWith(INLINING_CALL_PREFIX)) {
     const functionName = message.slice(INLINING_CALL_PREFIX.length);
-    return build('inlinedCall', functionName, { inline: { functionName } });
+    return buildFact('inlinedCall', functionName, position, rawLine, parser, { inline: { functionName } });
   }
   let match: RegExpExecArray | null;
   if (message.startsWith('leaking param') && (match = LEAKING.exec(message))) {
@@ -247,7 +306,7 @@ function parseFinalFact(
       what: match[1] ? 'content' : 'param',
       ...(match[3] ? { toResult: match[3], level: Number(match[4]) } : {}),
     };
-    return build('leak', match[2], { leak });
+    return buildFact('leak', match[2], position, rawLine, parser, { leak });
   }
   if (message.startsWith('cannot inline ') && (match = CANNOT_INLINE.exec(message))) {
     const overBudget = COST_OVER_BUDGET.exec(match[2]);
@@ -256,31 +315,51 @@ function parseFinalFact(
       reason: match[2],
       ...(overBudget ? { cost: Number(overBudget[1]), budget: Number(overBudget[2]) } : {}),
     };
-    return build('cannotInline', match[1], { inline });
+    return buildFact('cannotInline', match[1], position, rawLine, parser, { inline });
   }
   if (message.startsWith('can inline ') && (match = CAN_INLINE.exec(message))) {
     const inline: InlineDetails = { functionName: match[1], ...(match[2] ? { cost: Number(match[2]) } : {}) };
-    return build('canInline', match[1], { inline });
+    return buildFact('canInline', match[1], position, rawLine, parser, { inline });
   }
   return undefined;
 }
 
 /**
- * `path.go:LINE:COL: message`, split by hand: this runs on every line of output, and a regular expression
- * with a lazy path group was a measurable part of parsing net/http's 3 MB.
+ * The length of a line's `path.go:LINE:COL: ` prefix, or 0 when it has none. Found by hand: this runs on
+ * every line of output, and a regular expression with a lazy path group was a measurable part of parsing.
  */
-function splitPositionedLine(line: string): { file: string; line: number; byteColumn: number; message: string } | undefined {
+function positionPrefixLength(line: string): number {
   const goEnd = line.indexOf('.go:');
-  if (goEnd <= 0) return undefined;
+  if (goEnd <= 0) return 0;
   const lineStart = goEnd + 4;
   const lineEnd = line.indexOf(':', lineStart);
-  if (lineEnd <= lineStart) return undefined;
+  if (lineEnd <= lineStart) return 0;
   const columnEnd = line.indexOf(':', lineEnd + 1);
-  if (columnEnd <= lineEnd + 1 || line.charCodeAt(columnEnd + 1) !== 0x20 /* space */) return undefined;
-  const lineNumber = digitsValue(line, lineStart, lineEnd);
-  const byteColumn = digitsValue(line, lineEnd + 1, columnEnd);
-  if (lineNumber === undefined || byteColumn === undefined) return undefined;
-  return { file: line.slice(0, goEnd + 3), line: lineNumber, byteColumn, message: line.slice(columnEnd + 2) };
+  if (columnEnd <= lineEnd + 1 || line.charCodeAt(columnEnd + 1) !== 0x20 /* space */) return 0;
+  return columnEnd + 2;
+}
+
+/** The position in a line's prefix (`positionPrefixLength` long), with its file resolved; null if malformed. */
+function parsePositionPrefix(
+  line: string,
+  prefixLength: number,
+  resolvedFiles: Map<string, string>,
+  workingDirectory: string,
+  packageDirectory: string,
+): CompilerPosition | null {
+  const goEnd = line.indexOf('.go:');
+  if (goEnd <= 0 || prefixLength !== positionPrefixLength(line)) return null;
+  const lineEnd = line.indexOf(':', goEnd + 4);
+  const lineNumber = digitsValue(line, goEnd + 4, lineEnd);
+  const byteColumn = digitsValue(line, lineEnd + 1, prefixLength - 2);
+  if (lineNumber === undefined || byteColumn === undefined) return null;
+  const printed = line.slice(0, goEnd + 3);
+  let file = resolvedFiles.get(printed);
+  if (file === undefined) {
+    file = resolveCompilerFile(printed, workingDirectory, packageDirectory);
+    resolvedFiles.set(printed, file);
+  }
+  return { file, line: lineNumber, byteColumn };
 }
 
 function digitsValue(text: string, start: number, end: number): number | undefined {
@@ -291,21 +370,6 @@ function digitsValue(text: string, start: number, end: number): number | undefin
     value = value * 10 + digit;
   }
   return value;
-}
-
-/**
- * `   from EXPR (REASON) at POS`. Split with string searches rather than a regular expression: the greedy
- * match backtracked over every such line, and they are half of what -m=2 prints. EXPR may contain
- * parentheses; REASON never does.
- */
-function parseFromLine(message: string): { expression: string; reason: string; position: string } | undefined {
-  const text = message.trimStart();
-  if (!text.startsWith('from ')) return undefined;
-  const at = text.lastIndexOf(') at ');
-  if (at < 0) return undefined;
-  const open = text.lastIndexOf(' (', at);
-  if (open < 5) return undefined;
-  return { expression: text.slice(5, open), reason: text.slice(open + 2, at), position: text.slice(at + 5) };
 }
 
 /** "a ← b" (Go 1.25+) or "a = b" (earlier). The destination never contains the arrow. */
@@ -337,8 +401,31 @@ export function resolveCompilerFile(file: string, workingDirectory: string, pack
   return inPackage.endsWith(path.sep + normalised) ? inPackage : resolved;
 }
 
-function positionKey(position: CompilerPosition): string {
-  return `${position.file}:${position.line}:${position.byteColumn}`;
+/** A map keyed by compiler position without building a string key for each of tens of thousands of lines. */
+class PositionMap<T> {
+  private readonly byFile = new Map<string, Map<number, T>>();
+
+  get(position: CompilerPosition): T | undefined {
+    return this.byFile.get(position.file)?.get(positionNumber(position));
+  }
+
+  set(position: CompilerPosition, value: T): void {
+    let inFile = this.byFile.get(position.file);
+    if (!inFile) {
+      inFile = new Map();
+      this.byFile.set(position.file, inFile);
+    }
+    inFile.set(positionNumber(position), value);
+  }
+
+  delete(position: CompilerPosition): void {
+    this.byFile.get(position.file)?.delete(positionNumber(position));
+  }
+}
+
+/** Line and column as one number: exact for any column below 2^24 and any line below 2^29. */
+function positionNumber(position: CompilerPosition): number {
+  return position.line * 0x1000000 + position.byteColumn;
 }
 
 function unique<T>(values: T[]): T[] {
