@@ -31,12 +31,18 @@ interface PackageFigures {
   readonly ours: Summary;
   readonly oursWholePackage: Summary;
   readonly serverCompile: Summary;
+  /** The server's own parse of the compiler's output in each cycle, in MB/s, from its log line. */
+  readonly serverParse: Summary;
+  readonly outputMegabytes: number;
   readonly cached: Summary;
   readonly gopls?: Summary;
   readonly goplsNote?: string;
   readonly rssMegabytes: number;
   readonly largestOutput: string;
 }
+
+/** The server's log line after a fresh analysis: "… heap allocations (go 4035 ms, parsed 2.9 MB in 61 ms)". */
+const SERVER_TIMES = / heap allocations \(go (\d+) ms, parsed ([\d.]+) MB in (\d+) ms\)/;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -70,6 +76,8 @@ async function measurePackage(corpus: Corpus, pkg: Corpus['packages'][number]): 
   const ours: number[] = [];
   const oursWholePackage: number[] = [];
   const serverCompile: number[] = [];
+  const serverParse: number[] = [];
+  let outputMegabytes = 0;
   const cached: number[] = [];
   const gopls: number[] = [];
   let goplsNote: string | undefined;
@@ -114,9 +122,13 @@ async function measurePackage(corpus: Corpus, pkg: Corpus['packages'][number]): 
       ours.push(performance.now() - started);
       const status = await analysed;
       oursWholePackage.push(performance.now() - started);
-      // The server logs how long its go command ran: the rest of "ours" is our own overhead.
-      const compileLog = [...server.logs].reverse().find((line) => / heap allocations \(\d+ ms\)/.test(line));
-      if (compileLog) serverCompile.push(Number(/\((\d+) ms\)/.exec(compileLog)![1]));
+      // The server logs how long its go command ran and its parse took: the rest of "ours" is our own overhead.
+      const times = [...server.logs].reverse().map((line) => SERVER_TIMES.exec(line)).find((match) => match !== null);
+      if (times) {
+        serverCompile.push(Number(times[1]));
+        outputMegabytes = Number(times[2]);
+        serverParse.push(outputMegabytes / (Math.max(1, Number(times[3])) / 1000));
+      }
       if (status.state !== 'idle') throw new Error(`${pkg.name}: analysis failed: ${status.message}`);
 
       // The same content saved again: answered from the cache.
@@ -151,6 +163,8 @@ async function measurePackage(corpus: Corpus, pkg: Corpus['packages'][number]): 
       ours: summarise(ours),
       oursWholePackage: summarise(oursWholePackage),
       serverCompile: summarise(serverCompile),
+      serverParse: summarise(serverParse),
+      outputMegabytes,
       cached: summarise(cached),
       gopls: corpus.gopls ? summarise(gopls) : undefined,
       goplsNote,
@@ -251,7 +265,10 @@ async function main() {
   }
   lines.push('');
   lines.push('| Figure | Measured | Target |', '|---|---|---|');
-  lines.push(`| Parsing the compiler's output (net/http, ${parsing.megabytes.toFixed(1)} MB) | ${parsing.megabytesPerSecond.toFixed(0)} MB/s | ≥ 50 MB/s |`);
+  for (const item of figures) {
+    lines.push(`| Parsing the compiler's output inside the server, ${item.name} (${item.outputMegabytes.toFixed(1)} MB, median of ${item.serverParse.runs} saves) | ${item.serverParse.median.toFixed(0)} MB/s (${item.serverParse.min.toFixed(0)}–${item.serverParse.max.toFixed(0)}) | ≥ 50 MB/s |`);
+  }
+  lines.push(`| Parsing the same net/http output in the benchmark's process (${parsing.megabytes.toFixed(1)} MB) | ${parsing.megabytesPerSecond.toFixed(0)} MB/s | ≥ 50 MB/s |`);
   lines.push(`| tree-sitter parse + locating all facts of ${parsing.locateFile} (${parsing.locateLines} lines, ${parsing.locateFacts} facts) | ${formatMilliseconds(parsing.locate)} | < 30 ms for 3,000 lines |`);
   for (const item of figures) lines.push(`| Server memory after analysing ${item.name} | ${item.rssMegabytes.toFixed(0)} MB resident | < 150 MB |`);
   lines.push(`| Server memory over ${MEMORY_CYCLES} edit/save cycles (pointers fixture) | ${memory.after10.toFixed(0)} MB after 10, ${memory.after100.toFixed(0)} MB after ${MEMORY_CYCLES} | no growth |`);

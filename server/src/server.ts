@@ -35,7 +35,7 @@ import { escapeTree } from './features/escapeTree';
 import { hoverAt } from './features/hover';
 import { inlayHints } from './features/inlayHints';
 import { analyseWorkspace } from './features/workspaceAnalysis';
-import { heapFactLogLines } from './features/logLines';
+import { analysisTimes, heapFactLogLines } from './features/logLines';
 import type { FileAnalysis } from './analysisService';
 import {
   COMMANDS,
@@ -303,7 +303,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     if (analysis.status === 'ok') {
       lastMessages.delete(result.directory);
       const count = Object.values(heapAllocationsByUri).reduce((sum, value) => sum + value, 0);
-      log(`${path.basename(result.directory)}: ${count} heap allocations (${result.fromCache ? 'from cache' : `${analysis.durationMilliseconds} ms`})`);
+      log(`${path.basename(result.directory)}: ${count} heap allocations (${result.fromCache ? 'from cache' : analysisTimes(analysis)})`);
       if (!result.fromCache) for (const line of heapFactLogLines(result)) log(line);
       void connection.sendNotification(StatusNotification, {
         state: 'idle',

@@ -94,7 +94,7 @@ test('leaks, stack facts, inlining, counts and failures', () => {
   assert.equal(scopeOf(inline, 'cannot inline'), 'support.function.inline.go-escape-lens-log');
   assert.equal(scopeOf(inline, 'cost 98'), 'constant.numeric.cost.go-escape-lens-log');
   assert.equal(scopeOf(inline, 'budget 80'), 'constant.numeric.cost.go-escape-lens-log');
-  assert.equal(scopeOf('[Info  - 1:02:03 PM] pointers: 3 heap allocations (412 ms)', '3 heap allocations'), 'constant.numeric.count.go-escape-lens-log');
+  assert.equal(scopeOf('[Info  - 1:02:03 PM] pointers: 3 heap allocations (go 412 ms, parsed 0.1 MB in 3 ms)', '3 heap allocations'), 'constant.numeric.count.go-escape-lens-log');
   const failure = '[Error - 1:02:03 PM] Go Escape Lens: analysis of main.go failed: boom';
   assert.equal(scopeOf(failure, 'Error'), 'invalid.illegal.error.go-escape-lens-log');
   assert.equal(scopeOf(failure, 'failed'), 'invalid.illegal.failure.go-escape-lens-log');

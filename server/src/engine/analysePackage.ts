@@ -21,7 +21,10 @@ export interface PackageAnalysis {
   readonly facts: PackageFacts;
   /** For every status but `ok`: one line a user can act on. */
   readonly message?: string;
+  /** How long the go command ran. */
   readonly durationMilliseconds: number;
+  /** How long parsing its output took, and how much output there was: the server logs both. */
+  readonly parse?: { readonly milliseconds: number; readonly bytes: number };
   readonly commandLine: string;
 }
 
@@ -40,7 +43,7 @@ export async function analysePackage(
   signal?: AbortSignal,
   overlayFile?: string,
 ): Promise<PackageAnalysis> {
-  const now = dependencies.now ?? Date.now;
+  const now = dependencies.now ?? (() => performance.now());
   const started = now();
   const invocation = packageAnalysisInvocation(
     {
@@ -68,12 +71,15 @@ export async function analysePackage(
   }
 
   const buildSucceeded = result.exitCode === 0;
-  const facts = parseCompilerOutput(result.stderr + result.stdout, {
+  const parseStarted = now();
+  const output = Buffer.from(result.stderr + result.stdout, 'utf8');
+  const facts = parseCompilerOutput(output, {
     workingDirectory: snapshot.directory,
     packageDirectory: snapshot.directory,
     buildSucceeded,
   });
-  if (buildSucceeded) return { ...base, status: 'ok', facts };
+  const parse = { milliseconds: now() - parseStarted, bytes: output.length };
+  if (buildSucceeded) return { ...base, status: 'ok', facts, parse };
   if (result.exitCode === null) {
     return { ...base, status: 'failed', facts: NO_FACTS, message: 'The go command was killed before it finished.' };
   }
