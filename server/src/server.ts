@@ -47,6 +47,7 @@ import {
 } from './protocol';
 import { withGoExtensionSettings } from './goExtensionSettings';
 import { KeyedDebouncer } from './keyedDebouncer';
+import { MemoryRelease } from './memoryRelease';
 import { goSettings, normaliseSettings, type Settings } from './settings';
 import { QuickFixService } from './fixes/fixService';
 
@@ -92,6 +93,8 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
   const progress = new AnalysisProgress(() => connection.window.createWorkDoneProgress(), (directory) => `Analysing ${path.basename(directory)}`);
 
   const typing = new KeyedDebouncer();
+  MemoryRelease.startMemoryReducerSooner();
+  const memoryRelease = new MemoryRelease();
   const skipLinkTool = ensureSkipLinkTool();
   const editorBaseline = new EditorBaseline({ runGo, skipLinkTool });
   const quickFixes = new QuickFixService({
@@ -247,6 +250,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
   async function publish(result: PackageResult, settings: Settings, go: GoSettings = goSettings(settings)) {
     const { analysis } = result;
     void progress.finished(result.directory);
+    if (!result.fromCache) memoryRelease.analysisFinished();
     // Budgets and "new since" marks need parsing (and, for a baseline, maybe a compile): a newer result of
     // the same package that arrives meanwhile wins.
     const generation = (publishGenerations.get(result.directory) ?? 0) + 1;
@@ -444,6 +448,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
   connection.onShutdown(() => {
     editorBaseline.dispose();
     typing.dispose();
+    memoryRelease.dispose();
     service.cancelAll();
     quickFixes.cancelAll();
   });
