@@ -384,15 +384,20 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
       void connection.window.showInformationMessage('Go Escape Lens: trust the workspace to analyse it with the Go compiler.');
       return undefined;
     }
-    const settings = await settingsFor(workspaceFolders[0] ? pathToFileURL(workspaceFolders[0]).href : '');
+    // Each folder of a multi-root workspace with its own settings, as a save in it would have.
+    const folders = await Promise.all(
+      workspaceFolders.map(async (folder) => {
+        const scope = pathToFileURL(folder).href;
+        const settings = await settingsFor(scope);
+        return { folder, editorSettings: settings, settings: withGoExtensionSettings(goSettings(settings), await goExtensionSectionFor(scope)) };
+      }),
+    );
     const reporter = await connection.window.createWorkDoneProgress();
-    const go = goSettings(settings);
     const summary = await analyseWorkspace({
-      folders: workspaceFolders,
-      settings: go,
+      folders,
       runGo,
-      analyseDirectory: (directory) => service.analyseDirectory(directory, go),
-      onResult: (result) => publish(result, settings),
+      analyseDirectory: (directory, plan) => service.analyseDirectory(directory, plan.settings),
+      onResult: (result, plan) => publish(result, plan.editorSettings, plan.settings),
       progress: reporter,
       isCancelled: () => token.isCancellationRequested || reporter.token.isCancellationRequested,
       parallelism: Math.max(1, os.availableParallelism?.() ?? os.cpus().length),

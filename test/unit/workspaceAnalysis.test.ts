@@ -49,8 +49,7 @@ test('every package is analysed once, with progress from 0 to 100 and a final do
   const published: string[] = [];
   const { events, progress } = recordingProgress();
   const summary = await analyseWorkspace({
-    folders: [ARTICLE],
-    settings: GO,
+    folders: [{ folder: ARTICLE, settings: GO }],
     runGo,
     analyseDirectory: async (directory) => (analysed.push(directory), okResult(directory)),
     onResult: (result) => published.push(result.directory),
@@ -75,8 +74,7 @@ test('cancelling stops before the next package and still ends the progress', asy
   const analysed: string[] = [];
   const { events, progress } = recordingProgress();
   const summary = await analyseWorkspace({
-    folders: [ARTICLE],
-    settings: GO,
+    folders: [{ folder: ARTICLE, settings: GO }],
     runGo,
     analyseDirectory: async (directory) => {
       analysed.push(directory);
@@ -91,4 +89,27 @@ test('cancelling stops before the next package and still ends the progress', asy
   assert.equal(analysed.length, 1);
   assert.equal(summary.cancelled, true);
   assert.equal(events[events.length - 1], 'done');
+});
+
+test('in a multi-root workspace each package is analysed with the settings of its own folder', async () => {
+  requireGo();
+  const FIXES = path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'fixes');
+  const article = { folder: ARTICLE, settings: GO, name: 'article' };
+  const fixes = { folder: FIXES, settings: { ...GO, env: { GOFLAGS: '-tags=fixes' } }, name: 'fixes' };
+  const analysedWith = new Map<string, string>();
+  const { progress } = recordingProgress();
+  await analyseWorkspace({
+    folders: [article, fixes],
+    runGo,
+    analyseDirectory: async (directory, plan) => (analysedWith.set(directory, plan.name), okResult(directory)),
+    onResult: () => undefined,
+    progress,
+    isCancelled: () => false,
+    parallelism: 2,
+  });
+  const articlePackages = await listPackageDirectories(ARTICLE, GO, runGo);
+  const fixesPackages = await listPackageDirectories(FIXES, fixes.settings, runGo);
+  assert.ok(articlePackages.length > 0 && fixesPackages.length > 0);
+  for (const directory of articlePackages) assert.equal(analysedWith.get(directory), 'article', directory);
+  for (const directory of fixesPackages) assert.equal(analysedWith.get(directory), 'fixes', directory);
 });

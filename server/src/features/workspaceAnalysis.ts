@@ -3,6 +3,7 @@
  * as if its file had been opened, with progress and cancellation. Knows nothing of LSP: the server passes
  * in the runner, the analysis, the progress reporter and the cancellation check.
  */
+import * as path from 'node:path';
 import { analysisEnvironment, type GoSettings } from '../engine/goCommand';
 import type { GoRunner } from '../engine/runGo';
 import type { PackageResult } from '../analysisService';
@@ -13,13 +14,22 @@ export interface WorkspaceProgress {
   done(): void;
 }
 
-export interface WorkspaceAnalysisOptions {
-  readonly folders: readonly string[];
+/**
+ * One workspace folder and the go settings that apply in it: in a multi-root workspace each folder has
+ * its own (build tags, environment, go binary).
+ */
+export interface WorkspaceFolderPlan {
+  readonly folder: string;
   readonly settings: GoSettings;
+}
+
+export interface WorkspaceAnalysisOptions<Plan extends WorkspaceFolderPlan> {
+  readonly folders: readonly Plan[];
   readonly runGo: GoRunner;
-  readonly analyseDirectory: (directory: string) => Promise<PackageResult | undefined>;
+  /** Analyses one package with its folder's settings. */
+  readonly analyseDirectory: (directory: string, plan: Plan) => Promise<PackageResult | undefined>;
   /** Called with each package's result as it arrives, so diagnostics and the tree update as we go. */
-  readonly onResult: (result: PackageResult) => void;
+  readonly onResult: (result: PackageResult, plan: Plan) => void;
   readonly progress: WorkspaceProgress;
   readonly isCancelled: () => boolean;
   /** How many packages are analysed at once (the scheduler bounds compiler processes anyway). */
@@ -34,30 +44,44 @@ export interface WorkspaceAnalysisSummary {
   readonly cancelled: boolean;
 }
 
-/** `go list -e -f {{.Dir}} ./...` in one folder: the directories of its packages. */
+/**
+ * The directories of one folder's packages: `go list -e -f {{.Dir}} ./...`. At the root of a go.work that
+ * is not itself a module, `./...` matches nothing, so the workspace's modules inside the folder are listed
+ * (`go list -m`) and their packages asked for by pattern.
+ */
 export async function listPackageDirectories(folder: string, settings: GoSettings, runGo: GoRunner): Promise<string[]> {
-  const result = await runGo({
-    goBinary: settings.goBinary,
-    args: ['list', '-e', '-f', '{{.Dir}}', ...settings.buildFlags, './...'],
-    cwd: folder,
-    env: analysisEnvironment(settings),
-  });
+  const packages = await goListLines(folder, ['-e', '-f', '{{.Dir}}', ...settings.buildFlags, './...'], settings, runGo);
+  if (packages.length > 0) return packages;
+  const modules = (await goListLines(folder, ['-m', '-f', '{{.Dir}}'], settings, runGo)).filter(
+    (directory) => directory !== folder && directory.startsWith(`${folder}${path.sep}`),
+  );
+  if (modules.length === 0) return [];
+  const patterns = modules.map((directory) => `./${path.relative(folder, directory).split(path.sep).join('/')}/...`);
+  return goListLines(folder, ['-e', '-f', '{{.Dir}}', ...settings.buildFlags, ...patterns], settings, runGo);
+}
+
+async function goListLines(folder: string, args: readonly string[], settings: GoSettings, runGo: GoRunner): Promise<string[]> {
+  const result = await runGo({ goBinary: settings.goBinary, args: ['list', ...args], cwd: folder, env: analysisEnvironment(settings) });
   if (result.spawnError) throw new Error(`The go command could not be started: ${result.spawnError.message}`);
+  if (result.exitCode !== 0) return [];
   return result.stdout
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line.length > 0);
 }
 
-export async function analyseWorkspace(options: WorkspaceAnalysisOptions): Promise<WorkspaceAnalysisSummary> {
+export async function analyseWorkspace<Plan extends WorkspaceFolderPlan>(options: WorkspaceAnalysisOptions<Plan>): Promise<WorkspaceAnalysisSummary> {
   const { progress } = options;
   progress.begin('Go Escape Lens: analysing the workspace', 0, 'listing packages', true);
   try {
-    const directories = new Set<string>();
-    for (const folder of options.folders) {
-      for (const directory of await listPackageDirectories(folder, options.settings, options.runGo)) directories.add(directory);
+    // A package in two folders (one nested in the other) is analysed once, with the first folder's settings.
+    const directories = new Map<string, Plan>();
+    for (const plan of options.folders) {
+      for (const directory of await listPackageDirectories(plan.folder, plan.settings, options.runGo)) {
+        if (!directories.has(directory)) directories.set(directory, plan);
+      }
     }
-    const queue = [...directories];
+    const queue = [...directories.keys()];
     let finished = 0;
     let analysed = 0;
     let heapAllocations = 0;
@@ -66,10 +90,11 @@ export async function analyseWorkspace(options: WorkspaceAnalysisOptions): Promi
     const worker = async () => {
       for (let directory = queue.shift(); directory !== undefined; directory = queue.shift()) {
         if (options.isCancelled()) return;
-        const result = await options.analyseDirectory(directory);
+        const plan = directories.get(directory)!;
+        const result = await options.analyseDirectory(directory, plan);
         finished++;
         if (result) {
-          options.onResult(result);
+          options.onResult(result, plan);
           if (result.analysis.status === 'ok') analysed++;
           else failed.push(`${directory}: ${result.analysis.message ?? result.analysis.status}`);
           for (const file of result.files.values()) {
