@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   ConfigurationRequest,
   createProtocolConnection,
@@ -43,6 +43,8 @@ export class LspTestClient {
   private constructor(
     readonly process: ChildProcess,
     public settings: Record<string, unknown>,
+    /** Settings of particular workspace folders (absolute paths), as a multi-root workspace has them. */
+    private readonly folderSettings: Record<string, Record<string, unknown>> = {},
   ) {
     this.connection = createProtocolConnection(new StreamMessageReader(process.stdout!), new StreamMessageWriter(process.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
@@ -58,7 +60,7 @@ export class LspTestClient {
       this.logs.push(params.message);
     });
     this.connection.onRequest(ConfigurationRequest.type, (params) =>
-      params.items.map((item) => (item.section === 'goEscapeLens' ? this.settings : null)),
+      params.items.map((item) => (item.section === 'goEscapeLens' ? this.settingsFor(item.scopeUri) : null)),
     );
     this.connection.listen();
   }
@@ -72,6 +74,8 @@ export class LspTestClient {
       command?: readonly string[];
       /** Sent in `initialize`, e.g. `{ workspaceTrusted: false }` for restricted mode. */
       initializationOptions?: InitializationOptions;
+      /** A multi-root workspace: these folders instead of the root directory alone, each with its settings. */
+      workspaceFolders?: Record<string, Record<string, unknown>>;
     } = {},
   ): Promise<LspTestClient> {
     if (!options.command && !fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does).`);
@@ -81,12 +85,13 @@ export class LspTestClient {
       env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    const client = new LspTestClient(child, options.settings ?? {});
+    const client = new LspTestClient(child, options.settings ?? {}, options.workspaceFolders);
+    const folders = options.workspaceFolders ? Object.keys(options.workspaceFolders) : [rootDirectory];
     child.stderr!.on('data', (chunk: Buffer) => client.logs.push(chunk.toString()));
     await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: pathToFileURL(rootDirectory).href,
-      workspaceFolders: [{ uri: pathToFileURL(rootDirectory).href, name: path.basename(rootDirectory) }],
+      workspaceFolders: folders.map((folder) => ({ uri: pathToFileURL(folder).href, name: path.basename(folder) })),
       initializationOptions: options.initializationOptions,
       capabilities: {
         workspace: { configuration: true },
@@ -95,6 +100,13 @@ export class LspTestClient {
     });
     await client.connection.sendNotification(InitializedNotification.type, {});
     return client;
+  }
+
+  /** What an editor answers for `scopeUri`: the settings of the folder that holds it, else the defaults. */
+  private settingsFor(scopeUri: string | undefined): Record<string, unknown> {
+    const scope = scopeUri?.startsWith('file:') ? fileURLToPath(scopeUri) : undefined;
+    const folder = scope && Object.keys(this.folderSettings).find((candidate) => scope === candidate || scope.startsWith(`${candidate}${path.sep}`));
+    return folder ? { ...this.settings, ...this.folderSettings[folder] } : this.settings;
   }
 
   /** Opens a file as an editor would (text from disk); returns its URI. */
