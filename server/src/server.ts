@@ -46,6 +46,7 @@ import {
   WorkspaceTrustNotification,
 } from './protocol';
 import { withGoExtensionSettings } from './goExtensionSettings';
+import { dependentRefreshTargets } from './dependentPackages';
 import { KeyedDebouncer } from './keyedDebouncer';
 import { MemoryRelease } from './memoryRelease';
 import { goSettings, normaliseSettings, type Settings } from './settings';
@@ -188,7 +189,11 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     return buffers;
   }
 
-  async function analyse(uri: string, options: { unsaved?: boolean } = {}): Promise<void> {
+  /**
+   * `refreshDependents` is set for a save: once the saved package is published, the other open packages are
+   * analysed again, since what the compiler says about them depends on the package that changed.
+   */
+  async function analyse(uri: string, options: { unsaved?: boolean; refreshDependents?: boolean } = {}): Promise<void> {
     if (!uri.startsWith('file:') || !uri.endsWith('.go')) return;
     const file = fileURLToPath(uri);
     try {
@@ -217,6 +222,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
       });
       if (!result) return;
       await publish(result, settings, go);
+      if (options.refreshDependents && !result.fromCache && result.analysis.status === 'ok') refreshDependents(directory);
       void quickFixes.afterAnalysis(result, go, settings, isOpen);
       if (!result.includesTests && result.analysis.status === 'ok' && hasOpenTestFile(directory)) {
         const withTests = await service.analyseDirectory(directory, go, { includeTests: true, overlays });
@@ -230,6 +236,14 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
       void connection.sendNotification(StatusNotification, { state: 'paused', packageDirectory: path.dirname(file), message });
       void progress.finished(path.dirname(file));
     }
+  }
+
+  function refreshDependents(savedDirectory: string) {
+    const openFiles = documents
+      .all()
+      .filter((document) => document.uri.startsWith('file:'))
+      .map((document) => fileURLToPath(document.uri));
+    for (const file of dependentRefreshTargets(savedDirectory, openFiles)) void analyse(uriOf(file));
   }
 
   const openDocument = (file: string) =>
@@ -442,7 +456,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     for (const document of documents.all()) void analyse(document.uri);
   });
   documents.onDidOpen((event) => void analyse(event.document.uri));
-  documents.onDidSave((event) => void analyse(event.document.uri));
+  documents.onDidSave((event) => void analyse(event.document.uri, { refreshDependents: true }));
   documents.onDidChangeContent(async (event) => {
     const { uri } = event.document;
     if (!uri.startsWith('file:') || !uri.endsWith('.go')) return;
