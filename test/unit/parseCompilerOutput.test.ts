@@ -187,3 +187,20 @@ test('lines of unknown shape in a successful build are kept as unrecognised, not
   assert.deepEqual(facts, []);
   assert.deepEqual(unrecognised, ['./a.go:1:1: something new the compiler says']);
 });
+
+test('reading one file only gives exactly that file\'s facts, as the full parse does', () => {
+  let checkedFiles = 0;
+  for (const name of fs.readdirSync(RECORDED).filter((entry) => entry.endsWith('.txt') && entry !== 'config.txt')) {
+    const packageName = name.replace(/\.txt$/, '').replace(/-m1$/, '');
+    const directory = path.join(ARTICLE, packageName);
+    const output = fs.readFileSync(path.join(RECORDED, name));
+    const full = parseCompilerOutput(output, { workingDirectory: directory, packageDirectory: directory, buildSucceeded: true });
+    for (const file of new Set(full.facts.map((fact) => fact.position.file))) {
+      const only = parseCompilerOutput(output, { workingDirectory: directory, packageDirectory: directory, buildSucceeded: true, onlyFile: file });
+      assert.deepEqual(only.facts, full.facts.filter((fact) => fact.position.file === file), `${name}: ${file}`);
+      assert.deepEqual(only.importPaths, full.importPaths);
+      checkedFiles++;
+    }
+  }
+  assert.ok(checkedFiles >= 8, `only ${checkedFiles} files were checked`);
+});

@@ -25,6 +25,12 @@ export interface ParseOptions {
   readonly packageDirectory: string;
   /** False when the go command failed: then unrecognised positioned lines are build errors. */
   readonly buildSucceeded: boolean;
+  /**
+   * Only this file's facts (an absolute path): the other files' lines are skipped before they are even
+   * decoded. The server reads the saved file's facts this way first, so its diagnostics need not wait for
+   * the whole package's output to be parsed.
+   */
+  readonly onlyFile?: string;
 }
 
 const ESCAPE_HEADER = /^(.*) escapes to heap(?: in (.+))?:$/;
@@ -69,15 +75,52 @@ interface Explanation {
 export function parseCompilerOutput(output: string | Uint8Array, options: ParseOptions): PackageFacts {
   const parser = new OutputParser(options);
   const bytes = typeof output === 'string' ? Buffer.from(output, 'utf8') : Buffer.from(output.buffer, output.byteOffset, output.byteLength);
+  const onlyFile = options.onlyFile === undefined ? undefined : new OnlyFileFilter(bytes, options.onlyFile, options);
   let start = 0;
   while (start < bytes.length) {
     let end = bytes.indexOf(0x0a /* \n */, start);
     if (end < 0) end = bytes.length;
     const lineEnd = end > start && bytes[end - 1] === 0x0d /* \r */ ? end - 1 : end;
-    if (lineEnd > start) parser.line(bytes.toString('utf8', start, lineEnd));
+    if (lineEnd > start && (!onlyFile || onlyFile.keeps(start, lineEnd))) parser.line(bytes.toString('utf8', start, lineEnd));
     start = end + 1;
   }
   return parser.result();
+}
+
+const GO_POSITION = Buffer.from('.go:');
+
+/**
+ * Decides from a line's bytes whether it is about the one wanted file. A package's output comes in long
+ * runs of lines about the same file, so the printed name is compared with the previous line's in place and
+ * decoded and resolved only when it changes. Lines without a position (`# package`) are always kept.
+ */
+class OnlyFileFilter {
+  private previousStart = 0;
+  private previousEnd = 0;
+  private previousKept = true;
+
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly file: string,
+    private readonly options: ParseOptions,
+  ) {}
+
+  keeps(start: number, end: number): boolean {
+    const goEnd = this.bytes.indexOf(GO_POSITION, start);
+    if (goEnd <= start || goEnd + GO_POSITION.length >= end || !isDigit(this.bytes[goEnd + GO_POSITION.length])) return true;
+    const nameEnd = goEnd + 3;
+    if (this.bytes.compare(this.bytes, this.previousStart, this.previousEnd, start, nameEnd) === 0) return this.previousKept;
+    const printed = this.bytes.toString('utf8', start, nameEnd);
+    const resolved = resolveCompilerFile(printed, this.options.workingDirectory, path.resolve(this.options.packageDirectory));
+    this.previousStart = start;
+    this.previousEnd = nameEnd;
+    this.previousKept = resolved === this.file;
+    return this.previousKept;
+  }
+}
+
+function isDigit(byte: number | undefined): boolean {
+  return byte !== undefined && byte >= 0x30 && byte <= 0x39;
 }
 
 /**
