@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { AnalysisCache, analysisKey } from './engine/analysisCache';
 import { analysePackage, type PackageAnalysis } from './engine/analysePackage';
-import type { EscapeFact } from './engine/facts';
+import type { EscapeFact, PackageFacts } from './engine/facts';
 import { analysisEnvironment, type GoSettings } from './engine/goCommand';
 import { withOverlay } from './engine/overlay';
 import { isTestFile, readPackageSnapshot, type PackageSnapshot } from './engine/packageSnapshot';
@@ -81,10 +81,11 @@ export class AnalysisService {
       includeTests?: boolean;
       overlays?: ReadonlyMap<string, string>;
       /**
-       * Called with this file's facts as soon as they are located, before the rest of the package: the file
-       * the user just saved need not wait for the other files of a large package to be placed.
+       * Called with this file's facts as soon as the package has built and they are located, before the rest
+       * of the output is parsed and the other files are placed: the file the user just saved need not wait
+       * for the whole of a large package.
        */
-      onFileReady?: { file: string; ready: (file: FileAnalysis, analysis: PackageAnalysis) => void };
+      onFileReady?: { file: string; ready: (file: FileAnalysis) => void };
     } = {},
   ): Promise<PackageResult | undefined> {
     const includeTests = options.includeTests ?? true;
@@ -102,8 +103,27 @@ export class AnalysisService {
       if (cached) return { ...cached, fromCache: true };
 
       this.options.onStarted?.(directory);
+      const first = options.onFileReady;
+      const firstText = first && snapshot.files.get(first.file);
+      let early: FileAnalysis | undefined;
+      const firstFacts =
+        first && firstText !== undefined
+          ? async (facts: PackageFacts) => {
+              if (signal.aborted) return;
+              early = await locateFile(first.file, firstText, facts.facts);
+              first.ready(early);
+              // The JSON-RPC writer sends from a setImmediate: let the early publish go out before the
+              // rest of the output is parsed.
+              await yieldToEventLoop();
+            }
+          : undefined;
       const run = (overlayFile?: string) =>
-        analysePackage(snapshot, settings, { runGo: this.options.runGo, skipLinkTool: this.options.skipLinkTool }, signal, overlayFile);
+        analysePackage(
+          snapshot,
+          settings,
+          { runGo: this.options.runGo, skipLinkTool: this.options.skipLinkTool },
+          { signal, overlayFile, first: firstFacts && first ? { file: first.file, facts: firstFacts } : undefined },
+        );
       const analysis = overlays.size > 0 ? await withOverlay(overlays, run) : await run();
       if (analysis.status === 'cancelled') return undefined;
       for (const line of analysis.facts.unrecognised) this.options.log?.(`unrecognised compiler line: ${line}`);
@@ -111,7 +131,7 @@ export class AnalysisService {
         this.cache.invalidateAll();
         return this.staleResult(key, snapshot, analysis);
       }
-      const located = await this.locate(snapshot, analysis, options.onFileReady);
+      const located = await this.locate(snapshot, analysis, early);
       this.cache.store(key, cacheKey, located);
       return located;
     });
@@ -155,41 +175,23 @@ export class AnalysisService {
     return version;
   }
 
-  private async locate(
-    snapshot: PackageSnapshot,
-    analysis: PackageAnalysis,
-    first?: { file: string; ready: (file: FileAnalysis, analysis: PackageAnalysis) => void },
-  ): Promise<PackageResult> {
+  /** Places every file's facts; `early` is a file already placed from its own lines (the saved one). */
+  private async locate(snapshot: PackageSnapshot, analysis: PackageAnalysis, early?: FileAnalysis): Promise<PackageResult> {
     const factsByFile = new Map<string, EscapeFact[]>();
     for (const fact of analysis.facts.facts) {
       const list = factsByFile.get(fact.position.file) ?? [];
       list.push(fact);
       factsByFile.set(fact.position.file, list);
     }
-    const locateFile = async (file: string, text: string): Promise<FileAnalysis> => {
-      const source = toSourceText(text);
-      const facts = factsByFile.get(file) ?? [];
-      const located =
-        facts.length === 0
-          ? []
-          : await withGoTree(source.text, (tree) =>
-              facts.map((fact) => locateFact(tree, source, fact)).filter((item): item is LocatedFact => item !== null),
-            );
-      return { file, source, located };
-    };
     const files = new Map<string, FileAnalysis>();
-    const firstText = first && snapshot.files.get(first.file);
-    if (first && firstText !== undefined) {
-      const analysed = await locateFile(first.file, firstText);
-      first.ready(analysed, analysis);
-      files.set(first.file, analysed);
-    }
     for (const [file, text] of snapshot.files) {
-      if (files.has(file)) continue;
-      // Back to the event loop between files: the early publish is written, and hovers are answered,
-      // while the rest of a large package is still being placed.
+      if (early?.file === file) {
+        files.set(file, early);
+        continue;
+      }
+      // Back to the event loop between files: hovers are answered while a large package is being placed.
       await yieldToEventLoop();
-      files.set(file, await locateFile(file, text));
+      files.set(file, await locateFile(file, text, factsByFile.get(file) ?? []));
     }
     return { directory: snapshot.directory, includesTests: snapshot.hasTestFiles, analysis, files, fromCache: false, stale: false };
   }
@@ -204,6 +206,15 @@ export class AnalysisService {
     }
     return { directory: snapshot.directory, includesTests: snapshot.hasTestFiles, analysis, files, fromCache: false, stale: true };
   }
+}
+
+async function locateFile(file: string, text: string, facts: readonly EscapeFact[]): Promise<FileAnalysis> {
+  const source = toSourceText(text);
+  const located =
+    facts.length === 0
+      ? []
+      : await withGoTree(source.text, (tree) => facts.map((fact) => locateFact(tree, source, fact)).filter((item): item is LocatedFact => item !== null));
+  return { file, source, located };
 }
 
 function yieldToEventLoop(): Promise<void> {

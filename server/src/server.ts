@@ -211,10 +211,10 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
         overlays,
         onFileReady: {
           file,
-          ready: (analysed, analysis) => {
+          ready: (analysed) => {
             // The saved file first; the full publish (budgets, baseline marks, the other files) follows.
             // Not with a baseline, whose "new since" marks would appear a moment later and flicker.
-            if (analyseRequests.get(directory) !== request || settings.baseline || analysis.status !== 'ok') return;
+            if (analyseRequests.get(directory) !== request || settings.baseline) return;
             const sourceOf = (other: string) => (other === analysed.file ? analysed.source : undefined);
             void connection.sendDiagnostics({ uri: uriOf(file), diagnostics: fileDiagnostics(analysed, { settings, readmeUri, sourceOf }) });
           },

@@ -36,13 +36,24 @@ export interface AnalysisDependencies {
 
 const NO_FACTS: PackageFacts = { importPaths: [], facts: [], errors: [], unrecognised: [] };
 
+export interface AnalysisRun {
+  readonly signal?: AbortSignal;
+  /** A `-overlay` JSON file mapping unsaved editor buffers to temp files. */
+  readonly overlayFile?: string;
+  /**
+   * One file whose facts are wanted first: when the package builds, its lines alone are parsed and handed
+   * over before the whole output is parsed (awaited, so the caller can publish them first).
+   */
+  readonly first?: { readonly file: string; readonly facts: (facts: PackageFacts) => Promise<void> };
+}
+
 export async function analysePackage(
   snapshot: PackageSnapshot,
   settings: GoSettings,
   dependencies: AnalysisDependencies,
-  signal?: AbortSignal,
-  overlayFile?: string,
+  run: AnalysisRun = {},
 ): Promise<PackageAnalysis> {
+  const { signal, overlayFile } = run;
   const now = dependencies.now ?? (() => performance.now());
   const started = now();
   const invocation = packageAnalysisInvocation(
@@ -71,13 +82,11 @@ export async function analysePackage(
   }
 
   const buildSucceeded = result.exitCode === 0;
-  const parseStarted = now();
   const output = Buffer.from(result.stderr + result.stdout, 'utf8');
-  const facts = parseCompilerOutput(output, {
-    workingDirectory: snapshot.directory,
-    packageDirectory: snapshot.directory,
-    buildSucceeded,
-  });
+  const parseOptions = { workingDirectory: snapshot.directory, packageDirectory: snapshot.directory, buildSucceeded };
+  if (buildSucceeded && run.first) await run.first.facts(parseCompilerOutput(output, { ...parseOptions, onlyFile: run.first.file }));
+  const parseStarted = now();
+  const facts = parseCompilerOutput(output, parseOptions);
   const parse = { milliseconds: now() - parseStarted, bytes: output.length };
   if (buildSucceeded) return { ...base, status: 'ok', facts, parse };
   if (result.exitCode === null) {

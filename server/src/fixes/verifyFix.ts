@@ -51,7 +51,7 @@ export async function verifyFix(
       directoryHasTestFiles: request.hasTestFiles,
       contentHash: '',
     };
-    const analysis = await analysePackage(snapshot, settings, dependencies, signal, overlayFile);
+    const analysis = await analysePackage(snapshot, settings, dependencies, { signal, overlayFile });
     if (analysis.status === 'buildFailed') return { outcome: 'breaks', reason: analysis.message ?? 'the package no longer builds' };
     if (analysis.status !== 'ok') throw new VerificationNotRun(analysis.message ?? analysis.status);
 
