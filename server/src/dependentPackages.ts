@@ -12,12 +12,18 @@ import * as path from 'node:path';
 /** A user has a handful of packages open; past this many the refresh would cost more than it shows. */
 export const MAX_REFRESHED_PACKAGES = 8;
 
-/** One open file per other package directory, in the order the files were opened. */
-export function dependentRefreshTargets(savedDirectory: string, openFiles: readonly string[]): string[] {
+/**
+ * One open file per other package directory, in the order the files were opened. Only packages inside the
+ * workspace folders: a file opened from the standard library or the module cache (go to definition) cannot
+ * import the user's package, and re-reading its compiler output on every save would be wasted.
+ */
+export function dependentRefreshTargets(savedDirectory: string, openFiles: readonly string[], workspaceFolders: readonly string[]): string[] {
+  const inWorkspace = (file: string) => workspaceFolders.some((folder) => file.startsWith(`${folder}${path.sep}`));
   const byDirectory = new Map<string, string>();
   for (const file of openFiles) {
     const directory = path.dirname(file);
-    if (directory !== savedDirectory && !byDirectory.has(directory) && file.endsWith('.go')) byDirectory.set(directory, file);
+    if (directory === savedDirectory || byDirectory.has(directory) || !file.endsWith('.go') || !inWorkspace(file)) continue;
+    byDirectory.set(directory, file);
   }
   return [...byDirectory.values()].slice(0, MAX_REFRESHED_PACKAGES);
 }

@@ -243,7 +243,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
       .all()
       .filter((document) => document.uri.startsWith('file:'))
       .map((document) => fileURLToPath(document.uri));
-    for (const file of dependentRefreshTargets(savedDirectory, openFiles)) void analyse(uriOf(file));
+    for (const file of dependentRefreshTargets(savedDirectory, openFiles, workspaceFolders)) void analyse(uriOf(file));
   }
 
   const openDocument = (file: string) =>

@@ -3,11 +3,16 @@ import { test } from 'node:test';
 import { dependentRefreshTargets, MAX_REFRESHED_PACKAGES } from '../../server/src/dependentPackages';
 
 test('one open file per other package, never the saved package itself', () => {
-  const targets = dependentRefreshTargets('/m/lib', ['/m/lib/a.go', '/m/app/main.go', '/m/app/util.go', '/m/cmd/x/x_test.go', '/m/README.md']);
+  const targets = dependentRefreshTargets('/m/lib', ['/m/lib/a.go', '/m/app/main.go', '/m/app/util.go', '/m/cmd/x/x_test.go', '/m/README.md'], ['/m']);
   assert.deepEqual(targets, ['/m/app/main.go', '/m/cmd/x/x_test.go']);
 });
 
 test('at most MAX_REFRESHED_PACKAGES packages', () => {
   const open = Array.from({ length: MAX_REFRESHED_PACKAGES + 5 }, (_, index) => `/m/p${index}/f.go`);
-  assert.equal(dependentRefreshTargets('/m/lib', open).length, MAX_REFRESHED_PACKAGES);
+  assert.equal(dependentRefreshTargets('/m/lib', open, ['/m']).length, MAX_REFRESHED_PACKAGES);
+});
+
+test('files outside the workspace folders (the standard library, the module cache) are never refreshed', () => {
+  const open = ['/usr/local/go/src/net/http/server.go', '/home/me/go/pkg/mod/example.com/dep@v1.0.0/dep.go', '/work/b/app/main.go', '/work/a/cmd/main.go'];
+  assert.deepEqual(dependentRefreshTargets('/work/a/lib', open, ['/work/a', '/work/b']), ['/work/b/app/main.go', '/work/a/cmd/main.go']);
 });
