@@ -2,12 +2,12 @@
  * Which packages to analyse again after a package was saved with new content.
  *
  * The compiler's facts about a package depend on the packages it imports: a function of the saved package
- * may be inlined into them, and its parameters' leaks decide what escapes at their calls. Without an
- * import graph we refresh every other package the user has open, which is where stale squiggles would be
- * seen; for one that does not import the saved package the go command replays its compile from the build
- * cache, so the refresh is cheap.
+ * may be inlined into them, and its parameters' leaks decide what escapes at their calls. So the open
+ * packages that import the saved one are analysed again; the others are left alone, since re-running
+ * every open package after every save costs a compile each in a save storm.
  */
 import * as path from 'node:path';
+import { withGoTree } from './syntax/goParser';
 
 /** A user has a handful of packages open; past this many the refresh would cost more than it shows. */
 export const MAX_REFRESHED_PACKAGES = 8;
@@ -15,7 +15,7 @@ export const MAX_REFRESHED_PACKAGES = 8;
 /**
  * One open file per other package directory, in the order the files were opened. Only packages inside the
  * workspace folders: a file opened from the standard library or the module cache (go to definition) cannot
- * import the user's package, and re-reading its compiler output on every save would be wasted.
+ * import the user's package.
  */
 export function dependentRefreshTargets(savedDirectory: string, openFiles: readonly string[], workspaceFolders: readonly string[]): string[] {
   const inWorkspace = (file: string) => workspaceFolders.some((folder) => file.startsWith(`${folder}${path.sep}`));
@@ -26,4 +26,27 @@ export function dependentRefreshTargets(savedDirectory: string, openFiles: reado
     byDirectory.set(directory, file);
   }
   return [...byDirectory.values()].slice(0, MAX_REFRESHED_PACKAGES);
+}
+
+/**
+ * The saved package's import path, from the compiler's `# path` headers: `example.com/m/lib`, or for a
+ * test build `example.com/m/lib [example.com/m/lib.test]`. The external `_test` package imports nothing
+ * that others could import.
+ */
+export function savedImportPath(printedPackages: readonly string[]): string | undefined {
+  return printedPackages.map((printed) => printed.split(' ')[0]).find((importPath) => importPath.length > 0 && !importPath.endsWith('_test'));
+}
+
+/** Every import path the given Go sources import. */
+export async function importedPackages(sources: readonly string[]): Promise<Set<string>> {
+  const imported = new Set<string>();
+  for (const source of sources) {
+    await withGoTree(source, (tree) => {
+      for (const spec of tree.rootNode.descendantsOfType('import_spec')) {
+        const importPath = spec?.childForFieldName('path')?.text.replace(/^["`]|["`]$/g, '');
+        if (importPath) imported.add(importPath);
+      }
+    });
+  }
+  return imported;
 }

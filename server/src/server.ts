@@ -46,7 +46,7 @@ import {
   WorkspaceTrustNotification,
 } from './protocol';
 import { withGoExtensionSettings } from './goExtensionSettings';
-import { dependentRefreshTargets } from './dependentPackages';
+import { dependentRefreshTargets, importedPackages, savedImportPath } from './dependentPackages';
 import { KeyedDebouncer } from './keyedDebouncer';
 import { MemoryRelease } from './memoryRelease';
 import { goSettings, normaliseSettings, type Settings } from './settings';
@@ -222,7 +222,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
       });
       if (!result) return;
       await publish(result, settings, go);
-      if (options.refreshDependents && !result.fromCache && result.analysis.status === 'ok') refreshDependents(directory);
+      if (options.refreshDependents && !result.fromCache && result.analysis.status === 'ok') void refreshDependents(result).catch((error: unknown) => log(`refreshing the importers of ${path.basename(directory)} failed: ${String(error)}`));
       void quickFixes.afterAnalysis(result, go, settings, isOpen);
       if (!result.includesTests && result.analysis.status === 'ok' && hasOpenTestFile(directory)) {
         const withTests = await service.analyseDirectory(directory, go, { includeTests: true, overlays });
@@ -238,12 +238,20 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     }
   }
 
-  function refreshDependents(savedDirectory: string) {
+  /** Analyses again the open packages that import the package of `saved`: their facts may have changed. */
+  async function refreshDependents(saved: PackageResult) {
+    const importPath = savedImportPath(saved.analysis.facts.importPaths);
+    if (!importPath) return;
     const openFiles = documents
       .all()
       .filter((document) => document.uri.startsWith('file:'))
       .map((document) => fileURLToPath(document.uri));
-    for (const file of dependentRefreshTargets(savedDirectory, openFiles, workspaceFolders)) void analyse(uriOf(file));
+    for (const file of dependentRefreshTargets(saved.directory, openFiles, workspaceFolders)) {
+      // The package's files as last analysed, or the open file alone before its first analysis.
+      const analysed = service.packageResults().find((result) => result.directory === path.dirname(file));
+      const sources = analysed ? [...analysed.files.values()].map((other) => other.source.text) : [openDocument(file)?.getText() ?? ''];
+      if ((await importedPackages(sources)).has(importPath)) void analyse(uriOf(file));
+    }
   }
 
   const openDocument = (file: string) =>

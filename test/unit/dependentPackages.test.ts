@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dependentRefreshTargets, MAX_REFRESHED_PACKAGES } from '../../server/src/dependentPackages';
+import { dependentRefreshTargets, importedPackages, MAX_REFRESHED_PACKAGES, savedImportPath } from '../../server/src/dependentPackages';
 
 test('one open file per other package, never the saved package itself', () => {
   const targets = dependentRefreshTargets('/m/lib', ['/m/lib/a.go', '/m/app/main.go', '/m/app/util.go', '/m/cmd/x/x_test.go', '/m/README.md'], ['/m']);
@@ -15,4 +15,19 @@ test('at most MAX_REFRESHED_PACKAGES packages', () => {
 test('files outside the workspace folders (the standard library, the module cache) are never refreshed', () => {
   const open = ['/usr/local/go/src/net/http/server.go', '/home/me/go/pkg/mod/example.com/dep@v1.0.0/dep.go', '/work/b/app/main.go', '/work/a/cmd/main.go'];
   assert.deepEqual(dependentRefreshTargets('/work/a/lib', open, ['/work/a', '/work/b']), ['/work/b/app/main.go', '/work/a/cmd/main.go']);
+});
+
+test('the saved package\'s import path comes from the compiler\'s headers, never the external test package', () => {
+  assert.equal(savedImportPath(['example.com/m/lib']), 'example.com/m/lib');
+  assert.equal(savedImportPath(['example.com/m/lib [example.com/m/lib.test]', 'example.com/m/lib_test [example.com/m/lib.test]']), 'example.com/m/lib');
+  assert.equal(savedImportPath(['example.com/m/lib_test [example.com/m/lib.test]']), undefined);
+  assert.equal(savedImportPath([]), undefined);
+});
+
+test('the import paths of Go sources: single, grouped, named, blank and dot imports', async () => {
+  const imported = await importedPackages([
+    'package a\n\nimport "fmt"\n',
+    'package a\n\nimport (\n\tlib "example.com/m/lib"\n\t_ "embed"\n\t. "strings"\n\t`example.com/raw`\n)\n',
+  ]);
+  assert.deepEqual([...imported].sort(), ['embed', 'example.com/m/lib', 'example.com/raw', 'fmt', 'strings']);
 });
