@@ -57,7 +57,8 @@ const KNOWN_NOISE = [/ capturing by (?:ref|value): /, /^warning: truncated expla
 
 /** Shared and never written to: the answer for the many facts without an explanation. */
 const NONE: readonly Explanation[] = Object.freeze([]);
-const NO_FLOWS: Flow[] = [];
+/** Shared and never written to, like NONE. */
+const NO_FLOWS: readonly Flow[] = Object.freeze([]);
 
 interface Explanation {
   /** What the header names: the expression or variable, or for a leak the parameter. */
@@ -106,7 +107,9 @@ class OnlyFileFilter {
   ) {}
 
   keeps(start: number, end: number): boolean {
-    const goEnd = this.bytes.indexOf(GO_POSITION, start);
+    // Searched within the line only: a run of lines without a position must not each scan to the end.
+    const found = this.bytes.subarray(start, end).indexOf(GO_POSITION);
+    const goEnd = found < 0 ? -1 : start + found;
     if (goEnd <= start || goEnd + GO_POSITION.length >= end || !isDigit(this.bytes[goEnd + GO_POSITION.length])) return true;
     const nameEnd = goEnd + 3;
     if (this.bytes.compare(this.bytes, this.previousStart, this.previousEnd, start, nameEnd) === 0) return this.previousKept;
