@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import {
+  ActiveEditorNotification,
   EscapeTreeRequest,
   type InitializationOptions,
   SETTINGS_SECTION,
@@ -47,7 +48,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...registerCommands({ outputChannel, client: () => client, tree }),
     // Restricted mode ends without a reload: the server switches from predictions to the compiler.
     vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification(WorkspaceTrustNotification, { trusted: true })),
-    vscode.window.onDidChangeActiveTextEditor((editor) => statusBar.showFor(editor?.document.uri.toString())),
+    vscode.window.onDidChangeActiveTextEditor((editor) => {
+      statusBar.showFor(editor?.document.uri.toString());
+      // The server serves the active editor's package first when analyses wait for a core.
+      if (client?.isRunning()) void client.sendNotification(ActiveEditorNotification, { uri: editor?.document.uri.toString() ?? null });
+    }),
     client.onNotification(StatusNotification, (status) => {
       statusBar.update(status);
       statusBar.showFor(vscode.window.activeTextEditor?.document.uri.toString());
@@ -55,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   await client.start();
+  void client.sendNotification(ActiveEditorNotification, { uri: vscode.window.activeTextEditor?.document.uri.toString() ?? null });
 }
 
 export async function deactivate(): Promise<void> {

@@ -49,6 +49,8 @@ export interface AnalysisServiceOptions {
   readonly parallelism: number;
   readonly log?: (message: string) => void;
   readonly onStarted?: (directory: string) => void;
+  /** The package directory to serve first among analyses waiting for a core: the active editor's. */
+  readonly preferredDirectory?: () => string | undefined;
 }
 
 export class AnalysisService {
@@ -62,7 +64,7 @@ export class AnalysisService {
   private readonly goVersions = new Map<string, Promise<string>>();
 
   constructor(private readonly options: AnalysisServiceOptions) {
-    this.scheduler = new PackageScheduler(options.parallelism);
+    this.scheduler = new PackageScheduler(options.parallelism, options.preferredDirectory);
   }
 
   /**

@@ -94,3 +94,14 @@ export interface WorkspaceTrustParams {
 
 /** Client → server when the workspace's trust changes (VS Code: the user trusts it); no reload needed. */
 export const WorkspaceTrustNotification = new NotificationType<WorkspaceTrustParams>('goEscapeLens/workspaceTrust');
+
+export interface ActiveEditorParams {
+  /** The document in the active editor, or null when no editor is active. */
+  readonly uri: string | null;
+}
+
+/**
+ * Client → server when the active editor changes: among analyses waiting for a free core, the package the
+ * user is looking at goes first. Editors that do not send it get the most recently requested first.
+ */
+export const ActiveEditorNotification = new NotificationType<ActiveEditorParams>('goEscapeLens/activeEditor');

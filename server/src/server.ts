@@ -38,6 +38,7 @@ import { analyseWorkspace } from './features/workspaceAnalysis';
 import { analysisTimes, heapFactLogLines } from './features/logLines';
 import type { FileAnalysis } from './analysisService';
 import {
+  ActiveEditorNotification,
   COMMANDS,
   EscapeTreeRequest,
   type InitializationOptions,
@@ -104,9 +105,12 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     log,
     onVerified: (directory, offered) => log(`quick-fixes verified for ${path.basename(directory)}: ${offered} offered`),
   });
+  /** The package of the active editor, when the client says which it is (VS Code does). */
+  let activeDirectory: string | undefined;
   const service = new AnalysisService({
     runGo,
     skipLinkTool,
+    preferredDirectory: () => activeDirectory,
     parallelism: Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
     log,
     onStarted: (directory) => {
@@ -455,6 +459,9 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
   );
   connection.onExecuteCommand((params, token) => (params.command === COMMANDS.analyseWorkspace ? runWorkspaceAnalysis(token) : undefined));
 
+  connection.onNotification(ActiveEditorNotification, ({ uri }) => {
+    activeDirectory = uri?.startsWith('file:') ? path.dirname(fileURLToPath(uri)) : undefined;
+  });
   connection.onNotification(WorkspaceTrustNotification, ({ trusted }) => {
     if (trusted === workspaceTrusted) return;
     workspaceTrusted = trusted;

@@ -3,11 +3,13 @@
  *
  * A newer request for a package aborts the older one (its process tree is killed through the signal) and
  * the older one's result is reported as superseded, so an older content version never overwrites a newer
- * one. Waiting requests are served most recent first: that is the package the user just touched.
+ * one. Waiting requests are served the preferred one first (the package in the active editor), then most
+ * recent first: that is the package the user just touched.
  */
 export type Superseded = { readonly superseded: true };
 
 interface Waiter {
+  readonly key: string;
   readonly start: () => void;
 }
 
@@ -17,7 +19,14 @@ export class PackageScheduler {
   private readonly waiting: Waiter[] = [];
   private active = 0;
 
-  constructor(private readonly parallelism: number) {}
+  /**
+   * `preferred` says which key to serve first among waiting ones, asked each time a slot frees up; a key
+   * prefers itself when it is, or starts with, the preferred key (`dir#tests` for `dir`).
+   */
+  constructor(
+    private readonly parallelism: number,
+    private readonly preferred: () => string | undefined = () => undefined,
+  ) {}
 
   /** Runs `task` for `key` unless a newer request for the same key arrives first. */
   async schedule<T>(key: string, task: (signal: AbortSignal) => Promise<T>): Promise<T | Superseded> {
@@ -25,7 +34,7 @@ export class PackageScheduler {
     this.generations.set(key, generation);
     this.running.get(key)?.controller.abort();
 
-    await this.acquire();
+    await this.acquire(key);
     try {
       if (this.generations.get(key) !== generation) return { superseded: true };
       const controller = new AbortController();
@@ -53,13 +62,14 @@ export class PackageScheduler {
     for (const { controller } of this.running.values()) controller.abort();
   }
 
-  private acquire(): Promise<void> {
+  private acquire(key: string): Promise<void> {
     if (this.active < this.parallelism) {
       this.active++;
       return Promise.resolve();
     }
     return new Promise((resolve) => {
       this.waiting.push({
+        key,
         start: () => {
           this.active++;
           resolve();
@@ -70,8 +80,15 @@ export class PackageScheduler {
 
   private release(): void {
     this.active--;
-    // Most recent first: the newest request is the package the user is looking at.
-    this.waiting.pop()?.start();
+    const preferred = this.preferred();
+    let index = -1;
+    for (let candidate = this.waiting.length - 1; preferred !== undefined && candidate >= 0 && index < 0; candidate--) {
+      const { key } = this.waiting[candidate];
+      if (key === preferred || key.startsWith(`${preferred}#`)) index = candidate;
+    }
+    // Else most recent first: the newest request is the package the user touched last.
+    const [next] = index >= 0 ? this.waiting.splice(index, 1) : this.waiting.splice(-1, 1);
+    next?.start();
   }
 }
 
