@@ -352,13 +352,14 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     }
   }
 
-  /** Restricted mode: the open document's predicted allocations, and no go command at all. */
+  /** Heap allocations per document URI, for the status notification. */
   function heapAllocationCounts(result: PackageResult): Record<string, number> {
     const counts: Record<string, number> = {};
     for (const file of result.files.values()) counts[uriOf(file.file)] = heapAllocationCount(file);
     return counts;
   }
 
+  /** Restricted mode: the open document's predicted allocations, and no go command at all. */
   async function publishRestricted(uri: string, settings: Settings) {
     const file = fileURLToPath(uri);
     const text = documents.get(uri)?.getText() ?? readFileIfExists(file) ?? '';
