@@ -194,8 +194,8 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
   }
 
   /**
-   * `refreshDependents` is set for a save: once the saved package is published, the other open packages are
-   * analysed again, since what the compiler says about them depends on the package that changed.
+   * `refreshDependents` is set for a save: once the saved package is published, the open packages that
+   * import it are analysed again, since what the compiler says about them depends on it.
    */
   async function analyse(uri: string, options: { unsaved?: boolean; refreshDependents?: boolean } = {}): Promise<void> {
     if (!uri.startsWith('file:') || !uri.endsWith('.go')) return;
@@ -226,7 +226,9 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
       });
       if (!result) return;
       await publish(result, settings, go);
-      if (options.refreshDependents && !result.fromCache && result.analysis.status === 'ok') void refreshDependents(result).catch((error: unknown) => log(`refreshing the importers of ${path.basename(directory)} failed: ${String(error)}`));
+      if (options.refreshDependents && !result.fromCache && result.analysis.status === 'ok') {
+        void refreshDependents(result).catch((error: unknown) => log(`refreshing the importers of ${path.basename(directory)} failed: ${String(error)}`));
+      }
       void quickFixes.afterAnalysis(result, go, settings, isOpen);
       if (!result.includesTests && result.analysis.status === 'ok' && hasOpenTestFile(directory)) {
         const withTests = await service.analyseDirectory(directory, go, { includeTests: true, overlays });
