@@ -9,9 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   type CancellationToken,
   CodeActionKind,
-  CodeLensRefreshRequest,
   type Connection,
-  InlayHintRefreshRequest,
   type InitializeParams,
   type InitializeResult,
   TextDocuments,
@@ -20,14 +18,12 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisService, type PackageResult } from './analysisService';
 import { runGo as realRunGo, type GoRunner } from './engine/runGo';
-import { isHeapFact } from './engine/facts';
 import { isTestFile } from './engine/packageSnapshot';
 import { ensureSkipLinkTool } from './engine/skipLinkTool';
 import { fileDiagnostics } from './features/diagnostics';
-import { predictedDiagnosticsForText, standInDiagnostics } from './features/predictedDiagnostics';
+import { predictedDiagnosticsForText } from './features/predictedDiagnostics';
 import { refuseWhenRestricted } from './engine/restrictedRunner';
-import { packageBudgetDiagnostics } from './features/budgets';
-import { EditorBaseline, markNewSince, type NewSince } from './check/editorBaseline';
+import { EditorBaseline, type NewSince } from './check/editorBaseline';
 import type { GoSettings } from './engine/goCommand';
 import { AnalysisProgress } from './features/analysisProgress';
 import { codeLenses } from './features/codeLens';
@@ -35,7 +31,6 @@ import { escapeTree } from './features/escapeTree';
 import { hoverAt } from './features/hover';
 import { inlayHints } from './features/inlayHints';
 import { analyseWorkspace } from './features/workspaceAnalysis';
-import { analysisTimes, heapFactLogLines } from './features/logLines';
 import type { FileAnalysis } from './analysisService';
 import {
   ActiveEditorNotification,
@@ -48,7 +43,9 @@ import {
 } from './protocol';
 import { withGoExtensionSettings } from './goExtensionSettings';
 import { dependentRefreshTargets, importedPackages, savedImportPath } from './dependentPackages';
+import { DiagnosticsPublisher } from './diagnosticsPublisher';
 import { KeyedDebouncer } from './keyedDebouncer';
+import { OnceLog } from './onceLog';
 import { MemoryRelease } from './memoryRelease';
 import { goSettings, normaliseSettings, type Settings } from './settings';
 import { QuickFixService } from './fixes/fixService';
@@ -56,10 +53,6 @@ import { QuickFixService } from './fixes/fixService';
 export interface ServerOptions {
   /** Injected in tests to observe or refuse go invocations. */
   readonly runGo?: GoRunner;
-}
-
-function heapAllocationCount(file: FileAnalysis): number {
-  return file.located.filter((item) => isHeapFact(item.fact)).length;
 }
 
 function readFileIfExists(file: string): string | undefined {
@@ -76,16 +69,10 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
   let pushedSettings: unknown = undefined;
   const readmeUri = pathToFileURL(path.join(__dirname, '..', 'README.md')).href;
   const log = (message: string) => connection.console.log(message);
-  /** The last message logged per package, so a repeated failure is said once. */
-  const lastMessages = new Map<string, string>();
-  /** Per package, what was last published and with which settings, so an identical re-publish is skipped. */
-  const lastPublished = new Map<string, { files: PackageResult['files']; settingsKey: string }>();
+  /** A repeated failure or settings problem is said once. */
+  const onceLog = new OnceLog(log);
   /** Per package, the number of the latest analysis request, so an early publish of an older one is dropped. */
   const analyseRequests = new Map<string, number>();
-  /** Files we published diagnostics for, per package, so files that lost all facts get cleared. */
-  const published = new Map<string, Set<string>>();
-  /** Per package, the number of the latest publish, so an older one that finishes later is dropped. */
-  const publishGenerations = new Map<string, number>();
   /** What the client can be asked to refresh, and the folders `./...` covers. */
   let refreshable = { inlayHints: false, codeLenses: false };
   let workspaceFolders: string[] = [];
@@ -99,6 +86,15 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
   const memoryRelease = new MemoryRelease();
   const skipLinkTool = ensureSkipLinkTool();
   const editorBaseline = new EditorBaseline({ runGo, skipLinkTool });
+  const publisher = new DiagnosticsPublisher({
+    connection,
+    log,
+    onceLog,
+    uriOf,
+    readmeUri,
+    refreshable: () => refreshable,
+    newSinceBaseline,
+  });
   const quickFixes = new QuickFixService({
     runGo,
     skipLinkTool,
@@ -160,7 +156,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
       raw = await connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION }).catch(() => pushedSettings);
     }
     const { settings, problems } = normaliseSettings(raw);
-    for (const problem of problems) sayOnce('settings', problem);
+    for (const problem of problems) onceLog.say('settings', problem);
     return settings;
   }
 
@@ -168,12 +164,6 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
   async function goExtensionSectionFor(uri: string): Promise<unknown> {
     if (!canPullConfiguration) return undefined;
     return connection.workspace.getConfiguration({ scopeUri: uri, section: 'go' }).catch(() => undefined);
-  }
-
-  function sayOnce(key: string, message: string) {
-    if (lastMessages.get(key) === message) return;
-    lastMessages.set(key, message);
-    log(message);
   }
 
   /**
@@ -276,89 +266,9 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
   }
 
   async function publish(result: PackageResult, settings: Settings, go: GoSettings = goSettings(settings)) {
-    const { analysis } = result;
     void progress.finished(result.directory);
     if (!result.fromCache) memoryRelease.analysisFinished();
-    // Budgets and "new since" marks need parsing (and, for a baseline, maybe a compile): a newer result of
-    // the same package that arrives meanwhile wins.
-    const generation = (publishGenerations.get(result.directory) ?? 0) + 1;
-    publishGenerations.set(result.directory, generation);
-    // Unchanged content from the cache, published last time with the same settings: the client already has
-    // exactly these diagnostics, so only the status is sent. (A baseline can move, e.g. HEAD after a
-    // commit, so with one the marks are always recomputed.)
-    const settingsKey = JSON.stringify(settings);
-    const previous = lastPublished.get(result.directory);
-    lastPublished.set(result.directory, { files: result.files, settingsKey });
-    if (result.fromCache && !settings.baseline && previous?.files === result.files && previous.settingsKey === settingsKey) {
-      void connection.sendNotification(StatusNotification, {
-        state: 'idle',
-        packageDirectory: result.directory,
-        heapAllocationsByUri: heapAllocationCounts(result),
-        fromCache: true,
-      });
-      return;
-    }
-    const [budgets, newSince, standIns] = await Promise.all([
-      packageBudgetDiagnostics(result).catch((error: unknown) => (log(`budgets of ${result.directory}: ${String(error)}`), new Map())),
-      newSinceBaseline(result, settings, go),
-      standInDiagnostics(result, { settings, readmeUri }).catch((error: unknown) => (log(`predictions for ${result.directory}: ${String(error)}`), new Map())),
-    ]);
-    if (publishGenerations.get(result.directory) !== generation) return;
-    const staleReason = result.stale ? (analysis.message ?? 'the last analysis failed') : undefined;
-    const sourceOf = (file: string) => result.files.get(file)?.source;
-    const previouslyPublished = published.get(result.directory) ?? new Set<string>();
-    const nowPublished = new Set<string>();
-    const heapAllocationsByUri: Record<string, number> = {};
-    for (const file of result.files.values()) {
-      const uri = uriOf(file.file);
-      const diagnostics = [
-        ...markNewSince(fileDiagnostics(file, { settings, readmeUri, sourceOf, staleReason }), newSince, settings.baselineOnlyNew),
-        ...(budgets.get(file.file) ?? []),
-        ...(standIns.get(file.file) ?? []),
-      ];
-      heapAllocationsByUri[uri] = heapAllocationCount(file);
-      if (diagnostics.length > 0 || previouslyPublished.has(file.file)) {
-        void connection.sendDiagnostics({ uri, diagnostics });
-      }
-      if (diagnostics.length > 0) nowPublished.add(file.file);
-    }
-    for (const file of previouslyPublished) {
-      if (result.files.has(file)) continue;
-      // A result without tests says nothing about test files: their diagnostics stay as they are.
-      if (!result.includesTests && isTestFile(file)) nowPublished.add(file);
-      else void connection.sendDiagnostics({ uri: uriOf(file), diagnostics: [] });
-    }
-    published.set(result.directory, nowPublished);
-    if (refreshable.inlayHints) void connection.sendRequest(InlayHintRefreshRequest.type).catch(() => undefined);
-    if (refreshable.codeLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
-
-    if (analysis.status === 'ok') {
-      lastMessages.delete(result.directory);
-      const count = Object.values(heapAllocationsByUri).reduce((sum, value) => sum + value, 0);
-      log(`${path.basename(result.directory)}: ${count} heap allocations (${result.fromCache ? 'from cache' : analysisTimes(analysis)})`);
-      if (!result.fromCache) for (const line of heapFactLogLines(result)) log(line);
-      void connection.sendNotification(StatusNotification, {
-        state: 'idle',
-        packageDirectory: result.directory,
-        heapAllocationsByUri,
-        fromCache: result.fromCache,
-      });
-    } else {
-      sayOnce(result.directory, `${path.basename(result.directory)}: ${analysis.message ?? analysis.status}`);
-      void connection.sendNotification(StatusNotification, {
-        state: 'paused',
-        packageDirectory: result.directory,
-        message: analysis.message,
-        heapAllocationsByUri,
-      });
-    }
-  }
-
-  /** Heap allocations per document URI, for the status notification. */
-  function heapAllocationCounts(result: PackageResult): Record<string, number> {
-    const counts: Record<string, number> = {};
-    for (const file of result.files.values()) counts[uriOf(file.file)] = heapAllocationCount(file);
-    return counts;
+    await publisher.publish(result, settings, go);
   }
 
   /** Restricted mode: the open document's predicted allocations, and no go command at all. */
@@ -367,12 +277,10 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     const text = documents.get(uri)?.getText() ?? readFileIfExists(file) ?? '';
     const diagnostics = await predictedDiagnosticsForText(text, { settings, readmeUri, cause: 'restricted' });
     if (workspaceTrusted) return; // trusted meanwhile: the compiler's facts are on their way
-    void connection.sendDiagnostics({ uri, diagnostics });
+    publisher.publishPredictions(uri, file, diagnostics);
     const directory = path.dirname(file);
-    published.set(directory, new Set([...(published.get(directory) ?? []), file]));
-    lastPublished.delete(directory); // the client now shows predictions, not the last compiler result
     const message = 'Restricted mode: the workspace is not trusted, so the go command is not run. Showing predicted allocations.';
-    sayOnce('restricted', message);
+    onceLog.say('restricted', message);
     void connection.sendNotification(StatusNotification, { state: 'paused', packageDirectory: directory, message });
   }
 
@@ -382,7 +290,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     try {
       const marked = await editorBaseline.newSince(result, settings.baseline, go);
       if (marked.ok) return marked.value;
-      sayOnce(`baseline:${result.directory}`, marked.message);
+      onceLog.say(`baseline:${result.directory}`, marked.message);
     } catch (error) {
       log(`baseline ${settings.baseline}: ${error instanceof Error ? error.message : String(error)}`);
     }

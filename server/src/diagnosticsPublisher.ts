@@ -1,0 +1,144 @@
+/**
+ * Sends a package's result to the client: every file's diagnostics (with budgets, "new since" marks and
+ * the predictions that stand in for files without facts), empty lists for files that lost all theirs, and
+ * the status notification.
+ *
+ * It remembers what it sent per package, so an unchanged result from the cache sends only the status, and
+ * a publish that finishes after a newer one of the same package is dropped.
+ */
+import * as path from 'node:path';
+import { CodeLensRefreshRequest, type Connection, type Diagnostic, InlayHintRefreshRequest } from 'vscode-languageserver';
+import type { FileAnalysis, PackageResult } from './analysisService';
+import { markNewSince, type NewSince } from './check/editorBaseline';
+import type { GoSettings } from './engine/goCommand';
+import { isHeapFact } from './engine/facts';
+import { isTestFile } from './engine/packageSnapshot';
+import { packageBudgetDiagnostics } from './features/budgets';
+import { fileDiagnostics } from './features/diagnostics';
+import { analysisTimes, heapFactLogLines } from './features/logLines';
+import { standInDiagnostics } from './features/predictedDiagnostics';
+import type { OnceLog } from './onceLog';
+import { StatusNotification } from './protocol';
+import type { Settings } from './settings';
+
+export interface PublisherDependencies {
+  readonly connection: Connection;
+  readonly log: (message: string) => void;
+  readonly onceLog: OnceLog;
+  /** The URI the client knows a file by (an open document's, else a file URI). */
+  readonly uriOf: (file: string) => string;
+  readonly readmeUri: string;
+  /** What the client can be asked to refresh after new facts. */
+  readonly refreshable: () => { readonly inlayHints: boolean; readonly codeLenses: boolean };
+  /** Which allocations are new since the `baseline` setting's revision; undefined without one. */
+  readonly newSinceBaseline: (result: PackageResult, settings: Settings, go: GoSettings) => Promise<NewSince | undefined>;
+}
+
+export class DiagnosticsPublisher {
+  /** Per package, what was last published and with which settings, so an identical re-publish is skipped. */
+  private readonly lastPublished = new Map<string, { files: PackageResult['files']; settingsKey: string }>();
+  /** Files we published diagnostics for, per package, so files that lost all facts get cleared. */
+  private readonly published = new Map<string, Set<string>>();
+  /** Per package, the number of the latest publish, so an older one that finishes later is dropped. */
+  private readonly generations = new Map<string, number>();
+
+  constructor(private readonly dependencies: PublisherDependencies) {}
+
+  async publish(result: PackageResult, settings: Settings, go: GoSettings): Promise<void> {
+    const { connection, log, onceLog, uriOf, readmeUri } = this.dependencies;
+    const { analysis } = result;
+    // Budgets and "new since" marks need parsing (and, for a baseline, maybe a compile): a newer result of
+    // the same package that arrives meanwhile wins.
+    const generation = (this.generations.get(result.directory) ?? 0) + 1;
+    this.generations.set(result.directory, generation);
+    // Unchanged content from the cache, published last time with the same settings: the client already has
+    // exactly these diagnostics, so only the status is sent. (A baseline can move, e.g. HEAD after a
+    // commit, so with one the marks are always recomputed.)
+    const settingsKey = JSON.stringify(settings);
+    const previous = this.lastPublished.get(result.directory);
+    this.lastPublished.set(result.directory, { files: result.files, settingsKey });
+    if (result.fromCache && !settings.baseline && previous?.files === result.files && previous.settingsKey === settingsKey) {
+      void connection.sendNotification(StatusNotification, {
+        state: 'idle',
+        packageDirectory: result.directory,
+        heapAllocationsByUri: this.heapAllocationCounts(result),
+        fromCache: true,
+      });
+      return;
+    }
+    const [budgets, newSince, standIns] = await Promise.all([
+      packageBudgetDiagnostics(result).catch((error: unknown) => (log(`budgets of ${result.directory}: ${String(error)}`), new Map())),
+      this.dependencies.newSinceBaseline(result, settings, go),
+      standInDiagnostics(result, { settings, readmeUri }).catch((error: unknown) => (log(`predictions for ${result.directory}: ${String(error)}`), new Map())),
+    ]);
+    if (this.generations.get(result.directory) !== generation) return;
+    const staleReason = result.stale ? (analysis.message ?? 'the last analysis failed') : undefined;
+    const sourceOf = (file: string) => result.files.get(file)?.source;
+    const previouslyPublished = this.published.get(result.directory) ?? new Set<string>();
+    const nowPublished = new Set<string>();
+    const heapAllocationsByUri: Record<string, number> = {};
+    for (const file of result.files.values()) {
+      const uri = uriOf(file.file);
+      const diagnostics = [
+        ...markNewSince(fileDiagnostics(file, { settings, readmeUri, sourceOf, staleReason }), newSince, settings.baselineOnlyNew),
+        ...(budgets.get(file.file) ?? []),
+        ...(standIns.get(file.file) ?? []),
+      ];
+      heapAllocationsByUri[uri] = heapAllocationCount(file);
+      if (diagnostics.length > 0 || previouslyPublished.has(file.file)) {
+        void connection.sendDiagnostics({ uri, diagnostics });
+      }
+      if (diagnostics.length > 0) nowPublished.add(file.file);
+    }
+    for (const file of previouslyPublished) {
+      if (result.files.has(file)) continue;
+      // A result without tests says nothing about test files: their diagnostics stay as they are.
+      if (!result.includesTests && isTestFile(file)) nowPublished.add(file);
+      else void connection.sendDiagnostics({ uri: uriOf(file), diagnostics: [] });
+    }
+    this.published.set(result.directory, nowPublished);
+    const refreshable = this.dependencies.refreshable();
+    if (refreshable.inlayHints) void connection.sendRequest(InlayHintRefreshRequest.type).catch(() => undefined);
+    if (refreshable.codeLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+
+    if (analysis.status === 'ok') {
+      onceLog.forget(result.directory);
+      const count = Object.values(heapAllocationsByUri).reduce((sum, value) => sum + value, 0);
+      log(`${path.basename(result.directory)}: ${count} heap allocations (${result.fromCache ? 'from cache' : analysisTimes(analysis)})`);
+      if (!result.fromCache) for (const line of heapFactLogLines(result)) log(line);
+      void connection.sendNotification(StatusNotification, {
+        state: 'idle',
+        packageDirectory: result.directory,
+        heapAllocationsByUri,
+        fromCache: result.fromCache,
+      });
+    } else {
+      onceLog.say(result.directory, `${path.basename(result.directory)}: ${analysis.message ?? analysis.status}`);
+      void connection.sendNotification(StatusNotification, {
+        state: 'paused',
+        packageDirectory: result.directory,
+        message: analysis.message,
+        heapAllocationsByUri,
+      });
+    }
+  }
+
+  /** Predictions shown instead of the compiler's facts (restricted mode): the next result must be sent in full. */
+  publishPredictions(uri: string, file: string, diagnostics: Diagnostic[]): void {
+    void this.dependencies.connection.sendDiagnostics({ uri, diagnostics });
+    const directory = path.dirname(file);
+    this.published.set(directory, new Set([...(this.published.get(directory) ?? []), file]));
+    this.lastPublished.delete(directory); // the client now shows predictions, not the last compiler result
+  }
+
+  /** Heap allocations per document URI, for the status notification. */
+  private heapAllocationCounts(result: PackageResult): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const file of result.files.values()) counts[this.dependencies.uriOf(file.file)] = heapAllocationCount(file);
+    return counts;
+  }
+}
+
+function heapAllocationCount(file: FileAnalysis): number {
+  return file.located.filter((item) => isHeapFact(item.fact)).length;
+}
