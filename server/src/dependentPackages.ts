@@ -7,6 +7,9 @@
  * every open package after every save costs a compile each in a save storm.
  */
 import * as path from 'node:path';
+import type { FileAnalysis } from './analysisService';
+import { fileSyntax } from './features/fileSyntax';
+import { importedPaths } from './syntax/declarations';
 import { withGoTree } from './syntax/goParser';
 
 /** A user has a handful of packages open; past this many the refresh would cost more than it shows. */
@@ -37,16 +40,12 @@ export function savedImportPath(printedPackages: readonly string[]): string | un
   return printedPackages.map((printed) => printed.split(' ')[0]).find((importPath) => importPath.length > 0 && !importPath.endsWith('_test'));
 }
 
-/** Every import path the given Go sources import. */
-export async function importedPackages(sources: readonly string[]): Promise<Set<string>> {
-  const imported = new Set<string>();
-  for (const source of sources) {
-    await withGoTree(source, (tree) => {
-      for (const spec of tree.rootNode.descendantsOfType('import_spec')) {
-        const importPath = spec?.childForFieldName('path')?.text.replace(/^["`]|["`]$/g, '');
-        if (importPath) imported.add(importPath);
-      }
-    });
-  }
-  return imported;
+/**
+ * Whether a package imports `importPath`: read from its files as last analysed, whose syntax is parsed once
+ * per result and shared with hovers, hints and budgets; or from the open file's text before the package's
+ * first analysis.
+ */
+export async function importsPackage(importPath: string, analysed: readonly FileAnalysis[] | undefined, openText: string): Promise<boolean> {
+  if (analysed) return (await Promise.all(analysed.map(fileSyntax))).some((syntax) => syntax.imports.has(importPath));
+  return withGoTree(openText, (tree) => importedPaths(tree).has(importPath));
 }

@@ -42,7 +42,7 @@ import {
   WorkspaceTrustNotification,
 } from './protocol';
 import { withGoExtensionSettings } from './goExtensionSettings';
-import { dependentRefreshTargets, importedPackages, savedImportPath } from './dependentPackages';
+import { dependentRefreshTargets, importsPackage, savedImportPath } from './dependentPackages';
 import { DiagnosticsPublisher } from './diagnosticsPublisher';
 import { KeyedDebouncer } from './keyedDebouncer';
 import { OnceLog } from './onceLog';
@@ -243,10 +243,8 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
       .filter((document) => document.uri.startsWith('file:'))
       .map((document) => fileURLToPath(document.uri));
     for (const file of dependentRefreshTargets(saved.directory, openFiles, workspaceFolders)) {
-      // The package's files as last analysed, or the open file alone before its first analysis.
       const analysed = service.packageResults().find((result) => result.directory === path.dirname(file));
-      const sources = analysed ? [...analysed.files.values()].map((other) => other.source.text) : [openDocument(file)?.getText() ?? ''];
-      if ((await importedPackages(sources)).has(importPath)) void analyse(uriOf(file));
+      if (await importsPackage(importPath, analysed && [...analysed.files.values()], openDocument(file)?.getText() ?? '')) void analyse(uriOf(file));
     }
   }
 

@@ -12,6 +12,7 @@ import { type Allocation, allocationOf } from './allocation';
 import {
   type FunctionDeclaration,
   functionDeclarations,
+  importedPaths,
   mergeDeclarations,
   type PackageDeclarations,
   packageDeclarations,
@@ -21,6 +22,8 @@ import { withGoTree } from '../syntax/goParser';
 export interface FileSyntax {
   readonly functions: readonly FunctionDeclaration[];
   readonly declarations: PackageDeclarations;
+  /** The file's import paths: which packages a save should refresh when one of them changes. */
+  readonly imports: ReadonlySet<string>;
 }
 
 const memo = new WeakMap<FileAnalysis, Promise<FileSyntax>>();
@@ -28,7 +31,11 @@ const memo = new WeakMap<FileAnalysis, Promise<FileSyntax>>();
 export function fileSyntax(file: FileAnalysis): Promise<FileSyntax> {
   let syntax = memo.get(file);
   if (!syntax) {
-    syntax = withGoTree(file.source.text, (tree) => ({ functions: functionDeclarations(tree), declarations: packageDeclarations(tree) }));
+    syntax = withGoTree(file.source.text, (tree) => ({
+      functions: functionDeclarations(tree),
+      declarations: packageDeclarations(tree),
+      imports: importedPaths(tree),
+    }));
     // A failed parse is not remembered: the next request tries again.
     syntax.catch(() => memo.delete(file));
     memo.set(file, syntax);

@@ -88,6 +88,16 @@ export interface PackageDeclarations {
   readonly methods: ReadonlySet<string>;
 }
 
+/** Every import path of a file: single, grouped, named, blank and dot imports. */
+export function importedPaths(tree: Tree): ReadonlySet<string> {
+  const imported = new Set<string>();
+  for (const spec of tree.rootNode.descendantsOfType('import_spec')) {
+    const importPath = spec?.childForFieldName('path')?.text.replace(/^["`]|["`]$/g, '');
+    if (importPath) imported.add(importPath);
+  }
+  return imported;
+}
+
 export function packageDeclarations(tree: Tree): PackageDeclarations {
   const types = new Map<string, TypeDeclaration>();
   const constants = new Map<string, ConstExpression>();
