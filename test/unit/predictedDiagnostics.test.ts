@@ -40,7 +40,7 @@ test('restricted mode refuses every go invocation without calling the runner; tr
   const calls: GoInvocation[] = [];
   const recording: GoRunner = async (invocation) => {
     calls.push(invocation);
-    return { exitCode: 0, stdout: 'go1.26.8\n', stderr: '', cancelled: false, truncated: false };
+    return { exitCode: 0, stdout: 'go1.26.8\n', stderr: '', output: Buffer.from('go1.26.8\n'), cancelled: false, truncated: false };
   };
   let trusted = false;
   const guarded = refuseWhenRestricted(recording, () => trusted);

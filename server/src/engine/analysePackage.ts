@@ -82,7 +82,7 @@ export async function analysePackage(
   }
 
   const buildSucceeded = result.exitCode === 0;
-  const output = Buffer.from(result.stderr + result.stdout, 'utf8');
+  const { output } = result;
   const parseOptions = { workingDirectory: snapshot.directory, packageDirectory: snapshot.directory, buildSucceeded };
   if (buildSucceeded && run.first) await run.first.facts(parseCompilerOutput(output, { ...parseOptions, onlyFile: run.first.file }));
   const parseStarted = now();

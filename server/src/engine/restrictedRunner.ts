@@ -6,7 +6,7 @@
 import type { GoResult, GoRunner } from './runGo';
 
 /** What a refused invocation looks like to the engine: cancelled, so no error and no fact is reported. */
-const REFUSED: GoResult = { exitCode: null, stdout: '', stderr: '', cancelled: true, truncated: false };
+const REFUSED: GoResult = { exitCode: null, stdout: '', stderr: '', output: new Uint8Array(), cancelled: true, truncated: false };
 
 export function refuseWhenRestricted(runGo: GoRunner, isTrusted: () => boolean): GoRunner {
   return (invocation, signal) => (isTrusted() ? runGo(invocation, signal) : Promise.resolve(REFUSED));

@@ -17,6 +17,8 @@ export interface GoResult {
   readonly exitCode: number | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** stderr then stdout as the go command wrote them, undecoded: what the compiler-output parser reads. */
+  readonly output: Uint8Array;
   /** True when the run was stopped through the abort signal. */
   readonly cancelled: boolean;
   /** Set when the process could not be started at all (e.g. ENOENT: no go binary). */
@@ -33,7 +35,7 @@ const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 export const runGo: GoRunner = (invocation, signal) =>
   new Promise((resolve) => {
     if (signal?.aborted) {
-      resolve({ exitCode: null, stdout: '', stderr: '', cancelled: true, truncated: false });
+      resolve({ exitCode: null, stdout: '', stderr: '', output: new Uint8Array(), cancelled: true, truncated: false });
       return;
     }
     // detached: the go command starts compile and link children; killing the process group stops them all.
@@ -72,10 +74,13 @@ export const runGo: GoRunner = (invocation, signal) =>
     });
     child.on('close', (exitCode) => {
       signal?.removeEventListener('abort', kill);
+      const stdoutBytes = Buffer.concat(stdout);
+      const stderrBytes = Buffer.concat(stderr);
       resolve({
         exitCode,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
+        stdout: stdoutBytes.toString('utf8'),
+        stderr: stderrBytes.toString('utf8'),
+        output: Buffer.concat([stderrBytes, stdoutBytes]),
         cancelled,
         spawnError,
         truncated,
