@@ -120,8 +120,12 @@ async function measurePackage(corpus: Corpus, pkg: Corpus['packages'][number]): 
       fs.writeFileSync(file, edited(original, ++cycle));
       const newLine = edited(original, cycle).split('\n').length - 4;
       // What the user waits for: the saved file's diagnostics, with the edit's allocation among them.
-      const fileReady = server.nextDiagnostics(uri, (params) => params.diagnostics.some((diagnostic) => diagnostic.range.start.line === newLine));
-      const analysed = server.nextStatus((status) => status.state !== 'analysing' && status.packageDirectory === pkg.directory && status.fromCache === false);
+      const fileReady = server.nextDiagnostics(uri, (params) =>
+        params.diagnostics.some((diagnostic) => diagnostic.range.start.line === newLine),
+      );
+      const analysed = server.nextStatus(
+        (status) => status.state !== 'analysing' && status.packageDirectory === pkg.directory && status.fromCache === false,
+      );
       started = performance.now();
       await server.save(file);
       await fileReady;
@@ -129,7 +133,10 @@ async function measurePackage(corpus: Corpus, pkg: Corpus['packages'][number]): 
       const status = await analysed;
       oursWholePackage.push(performance.now() - started);
       // The server logs how long its go command ran and its parse took: the rest of "ours" is our own overhead.
-      const times = [...server.logs].reverse().map((line) => SERVER_TIMES.exec(line)).find((match) => match !== null);
+      const times = [...server.logs]
+        .reverse()
+        .map((line) => SERVER_TIMES.exec(line))
+        .find((match) => match !== null);
       if (times) {
         serverCompile.push(Number(times[1]));
         outputMegabytes = Number(times[2]);
@@ -144,7 +151,9 @@ async function measurePackage(corpus: Corpus, pkg: Corpus['packages'][number]): 
       await fromCache;
       cached.push(performance.now() - started);
 
-      log(`${pkg.name}: cycle ${round + 1}/${CYCLES}: bare ${bare.at(-1)!.toFixed(0)} ms, ours ${ours.at(-1)!.toFixed(0)} ms (whole package ${oursWholePackage.at(-1)!.toFixed(0)} ms), cache ${cached.at(-1)!.toFixed(1)} ms`);
+      log(
+        `${pkg.name}: cycle ${round + 1}/${CYCLES}: bare ${bare.at(-1)!.toFixed(0)} ms, ours ${ours.at(-1)!.toFixed(0)} ms (whole package ${oursWholePackage.at(-1)!.toFixed(0)} ms), cache ${cached.at(-1)!.toFixed(1)} ms`,
+      );
     }
     // The server gives memory back once it is quiet (server/src/memoryRelease.ts): resident size is read
     // when the last diagnostics arrive and after 3 and 20 quiet seconds.
@@ -204,7 +213,9 @@ async function measureParsing(output: string, directory: string) {
   const byFile = new Map<string, typeof facts>();
   for (const fact of facts) byFile.set(fact.position.file, [...(byFile.get(fact.position.file) ?? []), fact]);
   const lineCount = (file: string) => fs.readFileSync(file, 'utf8').split('\n').length;
-  const [largest, largestFacts] = [...byFile.entries()].sort((a, b) => Math.abs(lineCount(a[0]) - 3000) - Math.abs(lineCount(b[0]) - 3000))[0];
+  const [largest, largestFacts] = [...byFile.entries()].sort(
+    (a, b) => Math.abs(lineCount(a[0]) - 3000) - Math.abs(lineCount(b[0]) - 3000),
+  )[0];
   const source = toSourceText(fs.readFileSync(largest, 'utf8'));
   const locateDurations: number[] = [];
   for (let round = 0; round < 5; round++) {
@@ -303,29 +314,50 @@ async function main() {
   const cpu = /model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.arch();
   const lines: string[] = [];
   lines.push(`# Benchmark results`, '');
-  lines.push(`Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${goVersion}, Node ${process.version}${corpus.gopls ? `, gopls ${spawnSync(corpus.gopls, ['version'], { encoding: 'utf8' }).stdout.split('\n')[0].split(' ').pop()}` : ''}.`);
+  lines.push(
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${goVersion}, Node ${process.version}${corpus.gopls ? `, gopls ${spawnSync(corpus.gopls, ['version'], { encoding: 'utf8' }).stdout.split('\n')[0].split(' ').pop()}` : ''}.`,
+  );
   lines.push(`Command: \`npm run bench\` (${CYCLES} edit/save cycles per package; each cycle adds a function with an allocation).`, '');
-  lines.push('"Save → diagnostics" is from didSave to the saved file\'s diagnostics with the edit\'s allocation; "whole package" is until every file of the package is published.', '');
-  lines.push('| Package | Lines (non-test) | bare `go build -gcflags=-m=2` | Go Escape Lens save → diagnostics | ratio (target ≤ 1.10×) | whole package | re-save from cache (target < 50 ms) | gopls compiler details | gopls ÷ ours (target ≥ 3×) |');
+  lines.push(
+    '"Save → diagnostics" is from didSave to the saved file\'s diagnostics with the edit\'s allocation; "whole package" is until every file of the package is published.',
+    '',
+  );
+  lines.push(
+    '| Package | Lines (non-test) | bare `go build -gcflags=-m=2` | Go Escape Lens save → diagnostics | ratio (target ≤ 1.10×) | whole package | re-save from cache (target < 50 ms) | gopls compiler details | gopls ÷ ours (target ≥ 3×) |',
+  );
   lines.push('|---|---|---|---|---|---|---|---|---|');
   for (const item of figures) {
-    lines.push(`| ${item.name} | ${item.lines} | ${formatMilliseconds(item.bare)} | ${formatMilliseconds(item.ours)} | ${ratio(item.ours, item.bare)} | ${formatMilliseconds(item.oursWholePackage)} (${ratio(item.oursWholePackage, item.bare)}) | ${item.cached.median.toFixed(1)} ms (max ${item.cached.max.toFixed(1)}) | ${item.goplsNote ?? (item.gopls ? formatMilliseconds(item.gopls) : 'not installed')} | ${item.gopls ? ratio(item.gopls, item.ours) : 'n/a'} |`);
+    lines.push(
+      `| ${item.name} | ${item.lines} | ${formatMilliseconds(item.bare)} | ${formatMilliseconds(item.ours)} | ${ratio(item.ours, item.bare)} | ${formatMilliseconds(item.oursWholePackage)} (${ratio(item.oursWholePackage, item.bare)}) | ${item.cached.median.toFixed(1)} ms (max ${item.cached.max.toFixed(1)}) | ${item.goplsNote ?? (item.gopls ? formatMilliseconds(item.gopls) : 'not installed')} | ${item.gopls ? ratio(item.gopls, item.ours) : 'n/a'} |`,
+    );
   }
   lines.push('');
   for (const item of figures) {
-    lines.push(`Inside the server, the go command for ${item.name} ran ${formatMilliseconds(item.serverCompile)}; the rest of "save → diagnostics" is reading the package, parsing, locating and publishing.`);
+    lines.push(
+      `Inside the server, the go command for ${item.name} ran ${formatMilliseconds(item.serverCompile)}; the rest of "save → diagnostics" is reading the package, parsing, locating and publishing.`,
+    );
   }
   lines.push('');
   lines.push('| Figure | Measured | Target |', '|---|---|---|');
   for (const item of figures) {
-    lines.push(`| Parsing the compiler's output inside the server, ${item.name} (${item.outputMegabytes.toFixed(1)} MB, median of ${item.serverParse.runs} saves) | ${item.serverParse.median.toFixed(0)} MB/s (${item.serverParse.min.toFixed(0)}–${item.serverParse.max.toFixed(0)}) | ≥ 50 MB/s |`);
+    lines.push(
+      `| Parsing the compiler's output inside the server, ${item.name} (${item.outputMegabytes.toFixed(1)} MB, median of ${item.serverParse.runs} saves) | ${item.serverParse.median.toFixed(0)} MB/s (${item.serverParse.min.toFixed(0)}–${item.serverParse.max.toFixed(0)}) | ≥ 50 MB/s |`,
+    );
   }
-  lines.push(`| Parsing the same net/http output in the benchmark's process (${parsing.megabytes.toFixed(1)} MB) | ${parsing.megabytesPerSecond.toFixed(0)} MB/s | ≥ 50 MB/s |`);
-  lines.push(`| tree-sitter parse + locating all facts of ${parsing.locateFile} (${parsing.locateLines} lines, ${parsing.locateFacts} facts) | ${formatMilliseconds(parsing.locate)} | < 30 ms for 3,000 lines |`);
+  lines.push(
+    `| Parsing the same net/http output in the benchmark's process (${parsing.megabytes.toFixed(1)} MB) | ${parsing.megabytesPerSecond.toFixed(0)} MB/s | ≥ 50 MB/s |`,
+  );
+  lines.push(
+    `| tree-sitter parse + locating all facts of ${parsing.locateFile} (${parsing.locateLines} lines, ${parsing.locateFacts} facts) | ${formatMilliseconds(parsing.locate)} | < 30 ms for 3,000 lines |`,
+  );
   for (const item of figures) {
-    lines.push(`| Server memory after ${CYCLES} edit/save cycles of ${item.name} | ${item.rss.atLastSave.toFixed(0)} MB resident as the last diagnostics arrive, ${item.rss.quiet3s.toFixed(0)} MB after 3 quiet seconds, ${item.rss.quiet20s.toFixed(0)} MB after 20 | < 150 MB |`);
+    lines.push(
+      `| Server memory after ${CYCLES} edit/save cycles of ${item.name} | ${item.rss.atLastSave.toFixed(0)} MB resident as the last diagnostics arrive, ${item.rss.quiet3s.toFixed(0)} MB after 3 quiet seconds, ${item.rss.quiet20s.toFixed(0)} MB after 20 | < 150 MB |`,
+    );
   }
-  lines.push(`| Server memory over ${MEMORY_CYCLES} edit/save cycles (pointers fixture), read after 3 quiet seconds | ${memory.after10.toFixed(0)} MB resident after 10, ${memory.after100.toFixed(0)} MB after ${MEMORY_CYCLES}; live JavaScript heap ${memory.heapAfter10.toFixed(1)} MB after 10, ${memory.heapAfter100.toFixed(1)} MB after ${MEMORY_CYCLES} | no growth |`);
+  lines.push(
+    `| Server memory over ${MEMORY_CYCLES} edit/save cycles (pointers fixture), read after 3 quiet seconds | ${memory.after10.toFixed(0)} MB resident after 10, ${memory.after100.toFixed(0)} MB after ${MEMORY_CYCLES}; live JavaScript heap ${memory.heapAfter10.toFixed(1)} MB after 10, ${memory.heapAfter100.toFixed(1)} MB after ${MEMORY_CYCLES} | no growth |`,
+  );
   const report = `${lines.join('\n')}\n`;
   process.stdout.write(report);
   fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), report);

@@ -32,7 +32,9 @@ export async function startGopls(
   const uri = pathToFileURL(file).href;
   await client.open(file);
   // The first compile after switching the details on; later cycles are timed from their edit.
-  const firstDetails = client.nextDiagnostics(uri, (params) => params.diagnostics.some((diagnostic) => diagnostic.source === 'optimizer details'));
+  const firstDetails = client.nextDiagnostics(uri, (params) =>
+    params.diagnostics.some((diagnostic) => diagnostic.source === 'optimizer details'),
+  );
   const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
     textDocument: { uri },
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },

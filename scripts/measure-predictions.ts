@@ -22,7 +22,13 @@ import type { EscapeFact } from '../server/src/engine/facts';
 import { parseCompilerOutput } from '../server/src/engine/parseCompilerOutput';
 import { withGoTree } from '../server/src/syntax/goParser';
 import { compilerToLspPosition, type LspPosition, type LspRange, toSourceText } from '../server/src/syntax/positions';
-import { MINIMUM_PRECISION, PREDICTION_KINDS, predictAllocations, type PredictedAllocation, type PredictionKind } from '../server/src/syntax/predictAllocations';
+import {
+  MINIMUM_PRECISION,
+  PREDICTION_KINDS,
+  predictAllocations,
+  type PredictedAllocation,
+  type PredictionKind,
+} from '../server/src/syntax/predictAllocations';
 
 const root = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
@@ -73,7 +79,14 @@ export function categoriesOf(fact: EscapeFact): Set<PredictionKind> {
       !/^(&|new\(|make\(|append|func literal|\.\.\. argument)/.test(expression) &&
       fact.flows.some((flow) => flow.source === `&{storage for ${expression}}`);
     const steps = fact.flows.flatMap((flow) => flow.steps);
-    if (boxed && steps.some((step) => (step.reason === 'slice-literal-element' && step.expression === '... argument') || (step.reason === 'call parameter' && step.expression.startsWith('panic(')))) {
+    if (
+      boxed &&
+      steps.some(
+        (step) =>
+          (step.reason === 'slice-literal-element' && step.expression === '... argument') ||
+          (step.reason === 'call parameter' && step.expression.startsWith('panic(')),
+      )
+    ) {
       categories.add('interfaceArgument');
     }
     if (boxed && steps.some((step) => step.reason === 'assign' && /^[\w.]+ = /.test(step.expression))) categories.add('interfaceStored');
@@ -92,7 +105,8 @@ function kindBit(kind: PredictionKind): number {
 }
 
 function contains(range: LspRange, position: LspPosition): boolean {
-  const afterStart = position.line > range.start.line || (position.line === range.start.line && position.character >= range.start.character);
+  const afterStart =
+    position.line > range.start.line || (position.line === range.start.line && position.character >= range.start.character);
   const beforeEnd = position.line < range.end.line || (position.line === range.end.line && position.character < range.end.character);
   return afterStart && beforeEnd;
 }
@@ -119,7 +133,9 @@ async function main(): Promise<void> {
   const goVersion = go(['env', 'GOVERSION'], root).trim();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gel-measure-'));
   try {
-    const names = go(['list', 'std'], work).split('\n').filter((name) => name && !EXCLUDED.test(name));
+    const names = go(['list', 'std'], work)
+      .split('\n')
+      .filter((name) => name && !EXCLUDED.test(name));
     const listed = new Map<string, ListedPackage>();
     const format = '{{.ImportPath}}\t{{.Dir}}\t{{join .GoFiles " "}}\t{{join .CgoFiles " "}}';
     for (const line of go(['list', '-f', format, ...names], work).split('\n')) {
@@ -143,7 +159,9 @@ async function main(): Promise<void> {
     });
     console.error(`compiled in ${((Date.now() - started) / 1000).toFixed(0)} s; comparing …`);
 
-    const tallies = new Map<PredictionKind, Tally>(PREDICTION_KINDS.map((kind) => [kind, { predicted: 0, correct: 0, compilerFacts: 0, found: 0 }]));
+    const tallies = new Map<PredictionKind, Tally>(
+      PREDICTION_KINDS.map((kind) => [kind, { predicted: 0, correct: 0, compilerFacts: 0, found: 0 }]),
+    );
     const allKinds = new Set<PredictionKind>(PREDICTION_KINDS);
     let packages = 0;
     let files = 0;
@@ -178,7 +196,9 @@ async function main(): Promise<void> {
           tally.predicted++;
           if (located.some((item) => matches(prediction, item))) tally.correct++;
           else if (prediction.kind === exampleKind) {
-            examples.push(`${file}:${prediction.range.start.line + 1}: ${prediction.expression}  |  ${source.lines[prediction.range.start.line].trim()}`);
+            examples.push(
+              `${file}:${prediction.range.start.line + 1}: ${prediction.expression}  |  ${source.lines[prediction.range.start.line].trim()}`,
+            );
           }
         }
         for (const item of located) {
@@ -204,7 +224,10 @@ async function main(): Promise<void> {
     const summary = { goVersion, packages, files, heapFacts, foundByEnabled };
     const table = markdownTable(tallies, new Set(enabled), summary);
     console.log(table);
-    if (exampleKind) console.log(`\nPredictions of ${exampleKind} with no matching compiler fact (${examples.length}):\n${examples.slice(0, 60).join('\n')}`);
+    if (exampleKind)
+      console.log(
+        `\nPredictions of ${exampleKind} with no matching compiler fact (${examples.length}):\n${examples.slice(0, 60).join('\n')}`,
+      );
     if (!dryRun) {
       writeMeasured(tallies, summary);
       writeDocs(table);

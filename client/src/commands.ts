@@ -26,7 +26,9 @@ export const TOGGLES: Readonly<Record<string, string>> = {
 export function registerCommands(context: CommandContext): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(COMMANDS.showLog, () => context.outputChannel.show(true)),
-    vscode.commands.registerCommand(COMMANDS.showSites, (uri: string, position: Position, sites: Location[]) => showSites(context, uri, position, sites)),
+    vscode.commands.registerCommand(COMMANDS.showSites, (uri: string, position: Position, sites: Location[]) =>
+      showSites(context, uri, position, sites),
+    ),
     vscode.commands.registerCommand('goEscapeLens.refreshEscapeTree', () => context.tree.refresh()),
     ...Object.entries(TOGGLES).map(([command, key]) => vscode.commands.registerCommand(command, () => toggle(key))),
   ];

@@ -71,7 +71,10 @@ export class EscapeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
       }
       case 'function': {
         const item = new vscode.TreeItem(node.item.name, collapsed);
-        const leaks = node.item.leakingParameters > 0 ? ` · ${node.item.leakingParameters} leaking param${node.item.leakingParameters === 1 ? '' : 's'}` : '';
+        const leaks =
+          node.item.leakingParameters > 0
+            ? ` · ${node.item.leakingParameters} leaking param${node.item.leakingParameters === 1 ? '' : 's'}`
+            : '';
         item.description = count(node.item.heapAllocations) + leaks;
         item.iconPath = new vscode.ThemeIcon('symbol-function');
         item.command = open(node.item.uri, node.item.range, 'Go to the function');

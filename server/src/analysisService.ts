@@ -215,7 +215,9 @@ async function locateFile(file: string, text: string, facts: readonly EscapeFact
   const located =
     facts.length === 0
       ? []
-      : await withGoTree(source.text, (tree) => facts.map((fact) => locateFact(tree, source, fact)).filter((item): item is LocatedFact => item !== null));
+      : await withGoTree(source.text, (tree) =>
+          facts.map((fact) => locateFact(tree, source, fact)).filter((item): item is LocatedFact => item !== null),
+        );
   return { file, source, located };
 }
 

@@ -33,7 +33,10 @@ program
   .description('Analyse packages and report heap allocations, broken allocation budgets and, against a baseline, new allocations.')
   .argument('[packages...]', 'package patterns as the go command takes them: ., ./..., import paths', ['.'])
   .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
-  .option('--baseline <ref|file>', 'report only allocations that are new relative to a git revision (e.g. HEAD, origin/main) or to a JSON file written by --format json')
+  .option(
+    '--baseline <ref|file>',
+    'report only allocations that are new relative to a git revision (e.g. HEAD, origin/main) or to a JSON file written by --format json',
+  )
   .option('--tags <list>', 'build tags, as go build -tags (also accepted as -tags)')
   .option('--build-flags <flags>', 'extra go build flags, split like a shell, e.g. "-race -mod=vendor" (repeatable)', collect, [])
   .option('--env <KEY=VALUE>', 'extra environment for the go command (repeatable)', collect, [])

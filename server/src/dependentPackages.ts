@@ -20,7 +20,11 @@ export const MAX_REFRESHED_PACKAGES = 8;
  * workspace folders: a file opened from the standard library or the module cache (go to definition) cannot
  * import the user's package.
  */
-export function dependentRefreshTargets(savedDirectory: string, openFiles: readonly string[], workspaceFolders: readonly string[]): string[] {
+export function dependentRefreshTargets(
+  savedDirectory: string,
+  openFiles: readonly string[],
+  workspaceFolders: readonly string[],
+): string[] {
   const inWorkspace = (file: string) => workspaceFolders.some((folder) => file.startsWith(`${folder}${path.sep}`));
   const byDirectory = new Map<string, string>();
   for (const file of openFiles) {
@@ -37,7 +41,9 @@ export function dependentRefreshTargets(savedDirectory: string, openFiles: reado
  * that others could import.
  */
 export function savedImportPath(printedPackages: readonly string[]): string | undefined {
-  return printedPackages.map((printed) => printed.split(' ')[0]).find((importPath) => importPath.length > 0 && !importPath.endsWith('_test'));
+  return printedPackages
+    .map((printed) => printed.split(' ')[0])
+    .find((importPath) => importPath.length > 0 && !importPath.endsWith('_test'));
 }
 
 /**
@@ -45,7 +51,11 @@ export function savedImportPath(printedPackages: readonly string[]): string | un
  * per result and shared with hovers, hints and budgets; or from the open file's text before the package's
  * first analysis.
  */
-export async function importsPackage(importPath: string, analysed: readonly FileAnalysis[] | undefined, openText: string): Promise<boolean> {
+export async function importsPackage(
+  importPath: string,
+  analysed: readonly FileAnalysis[] | undefined,
+  openText: string,
+): Promise<boolean> {
   if (analysed) return (await Promise.all(analysed.map(fileSyntax))).some((syntax) => syntax.imports.has(importPath));
   return withGoTree(openText, (tree) => importedPaths(tree).has(importPath));
 }

@@ -67,9 +67,15 @@ export class DiagnosticsPublisher {
       return;
     }
     const [budgets, newSince, standIns] = await Promise.all([
-      packageBudgetDiagnostics(result).catch((error: unknown) => (log(`budgets of ${result.directory}: ${String(error)}`), new Map())),
+      packageBudgetDiagnostics(result).catch((error: unknown) => {
+        log(`budgets of ${result.directory}: ${String(error)}`);
+        return new Map();
+      }),
       this.dependencies.newSinceBaseline(result, settings, go),
-      standInDiagnostics(result, { settings, readmeUri }).catch((error: unknown) => (log(`predictions for ${result.directory}: ${String(error)}`), new Map())),
+      standInDiagnostics(result, { settings, readmeUri }).catch((error: unknown) => {
+        log(`predictions for ${result.directory}: ${String(error)}`);
+        return new Map();
+      }),
     ]);
     if (this.generations.get(result.directory) !== generation) return;
     const staleReason = result.stale ? (analysis.message ?? 'the last analysis failed') : undefined;

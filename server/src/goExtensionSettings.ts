@@ -15,7 +15,8 @@ const goSectionSchema = z.object({
 export function withGoExtensionSettings(ours: GoSettings, goSection: unknown): GoSettings {
   const input = typeof goSection === 'object' && goSection !== null ? goSection : {};
   const go = goSectionSchema.parse(input);
-  const hasTags = (flags: readonly string[]) => flags.some((flag) => flag === '-tags' || flag.startsWith('-tags=') || flag.startsWith('--tags'));
+  const hasTags = (flags: readonly string[]) =>
+    flags.some((flag) => flag === '-tags' || flag.startsWith('-tags=') || flag.startsWith('--tags'));
   const flags: string[] = [];
   if (go.buildTags.trim() !== '' && !hasTags(ours.buildFlags) && !hasTags(go.buildFlags)) flags.push(`-tags=${go.buildTags.trim()}`);
   // A -gcflags of the user's would replace ours (the last one wins) and switch the analysis off.

@@ -66,7 +66,7 @@ function readFileIfExists(file: string): string | undefined {
 export function startLanguageServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   let canPullConfiguration = false;
-  let pushedSettings: unknown = undefined;
+  let pushedSettings: unknown;
   const readmeUri = pathToFileURL(path.join(__dirname, '..', 'README.md')).href;
   const log = (message: string) => connection.console.log(message);
   /** A repeated failure or settings problem is said once. */
@@ -79,7 +79,10 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
   /** False in an untrusted workspace (restricted mode): no go command runs, predictions stand in. */
   let workspaceTrusted = true;
   const runGo = refuseWhenRestricted(options.runGo ?? realRunGo, () => workspaceTrusted);
-  const progress = new AnalysisProgress(() => connection.window.createWorkDoneProgress(), (directory) => `Analysing ${path.basename(directory)}`);
+  const progress = new AnalysisProgress(
+    () => connection.window.createWorkDoneProgress(),
+    (directory) => `Analysing ${path.basename(directory)}`,
+  );
 
   const typing = new KeyedDebouncer();
   MemoryRelease.startMemoryReducerSooner();
@@ -210,14 +213,19 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
             // Not with a baseline, whose "new since" marks would appear a moment later and flicker.
             if (analyseRequests.get(directory) !== request || settings.baseline) return;
             const sourceOf = (other: string) => (other === analysed.file ? analysed.source : undefined);
-            void connection.sendDiagnostics({ uri: uriOf(file), diagnostics: fileDiagnostics(analysed, { settings, readmeUri, sourceOf }) });
+            void connection.sendDiagnostics({
+              uri: uriOf(file),
+              diagnostics: fileDiagnostics(analysed, { settings, readmeUri, sourceOf }),
+            });
           },
         },
       });
       if (!result) return;
       await publish(result, settings, go);
       if (options.refreshDependents && !result.fromCache && result.analysis.status === 'ok') {
-        void refreshDependents(result).catch((error: unknown) => log(`refreshing the importers of ${path.basename(directory)} failed: ${String(error)}`));
+        void refreshDependents(result).catch((error: unknown) =>
+          log(`refreshing the importers of ${path.basename(directory)} failed: ${String(error)}`),
+        );
       }
       void quickFixes.afterAnalysis(result, go, settings, isOpen);
       if (!result.includesTests && result.analysis.status === 'ok' && hasOpenTestFile(directory)) {
@@ -244,7 +252,8 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
       .map((document) => fileURLToPath(document.uri));
     for (const file of dependentRefreshTargets(saved.directory, openFiles, workspaceFolders)) {
       const analysed = service.packageResults().find((result) => result.directory === path.dirname(file));
-      if (await importsPackage(importPath, analysed && [...analysed.files.values()], openDocument(file)?.getText() ?? '')) void analyse(uriOf(file));
+      if (await importsPackage(importPath, analysed && [...analysed.files.values()], openDocument(file)?.getText() ?? ''))
+        void analyse(uriOf(file));
     }
   }
 
@@ -255,7 +264,10 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
   function hasOpenTestFile(directory: string): boolean {
     return documents
       .all()
-      .some((document) => document.uri.startsWith('file:') && isTestFile(document.uri) && path.dirname(fileURLToPath(document.uri)) === directory);
+      .some(
+        (document) =>
+          document.uri.startsWith('file:') && isTestFile(document.uri) && path.dirname(fileURLToPath(document.uri)) === directory,
+      );
   }
 
   function uriOf(file: string): string {
@@ -324,7 +336,11 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
       workspaceFolders.map(async (folder) => {
         const scope = pathToFileURL(folder).href;
         const settings = await settingsFor(scope);
-        return { folder, editorSettings: settings, settings: withGoExtensionSettings(goSettings(settings), await goExtensionSectionFor(scope)) };
+        return {
+          folder,
+          editorSettings: settings,
+          settings: withGoExtensionSettings(goSettings(settings), await goExtensionSectionFor(scope)),
+        };
       }),
     );
     const reporter = await connection.window.createWorkDoneProgress();
@@ -337,7 +353,9 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
       isCancelled: () => token.isCancellationRequested || reporter.token.isCancellationRequested,
       parallelism: Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
     });
-    log(`workspace: ${summary.analysed}/${summary.packages} packages analysed, ${summary.heapAllocations} heap allocations${summary.cancelled ? ' (cancelled)' : ''}`);
+    log(
+      `workspace: ${summary.analysed}/${summary.packages} packages analysed, ${summary.heapAllocations} heap allocations${summary.cancelled ? ' (cancelled)' : ''}`,
+    );
     for (const failure of summary.failed) log(`workspace: ${failure}`);
     return summary;
   }
@@ -350,7 +368,16 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
         packageFiles: result.files,
         staleReason: result.stale ? (result.analysis.message ?? 'the last analysis failed') : undefined,
         offeredFixes: async ({ range }) =>
-          (await quickFixes.codeActions(result, { file: file.file, range, only: [CodeActionKind.QuickFix], diagnostics: [], uriOf, openText: (other) => openDocument(other)?.getText() })).map((action) => action.title),
+          (
+            await quickFixes.codeActions(result, {
+              file: file.file,
+              range,
+              only: [CodeActionKind.QuickFix],
+              diagnostics: [],
+              uriOf,
+              openText: (other) => openDocument(other)?.getText(),
+            })
+          ).map((action) => action.title),
       }),
     ),
   );
@@ -358,12 +385,21 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     withFacts(textDocument.uri, [], async (file) => inlayHints(file, range, (await settingsFor(textDocument.uri)).inlayHints)),
   );
   connection.onCodeLens(({ textDocument }) =>
-    withFacts(textDocument.uri, [], async (file) => codeLenses(file, textDocument.uri, (await settingsFor(textDocument.uri)).codeLens.enabled)),
+    withFacts(textDocument.uri, [], async (file) =>
+      codeLenses(file, textDocument.uri, (await settingsFor(textDocument.uri)).codeLens.enabled),
+    ),
   );
   connection.onRequest(EscapeTreeRequest, () => escapeTree(service.packageResults(), uriOf, (file) => service.fileResult(file)));
   connection.onCodeAction(({ textDocument, range, context }) =>
     withFacts(textDocument.uri, [], (file, result) =>
-      quickFixes.codeActions(result, { file: file.file, range, only: context.only, diagnostics: context.diagnostics, uriOf, openText: (other) => openDocument(other)?.getText() }),
+      quickFixes.codeActions(result, {
+        file: file.file,
+        range,
+        only: context.only,
+        diagnostics: context.diagnostics,
+        uriOf,
+        openText: (other) => openDocument(other)?.getText(),
+      }),
     ),
   );
   connection.onExecuteCommand((params, token) => (params.command === COMMANDS.analyseWorkspace ? runWorkspaceAnalysis(token) : undefined));

@@ -19,7 +19,12 @@ const strictSchema = z
     analyzeOn: z.enum(['save', 'type']),
     typingDelayMs: z.number().int().min(0).max(10_000),
     inlayHints: z
-      .object({ heapAllocations: z.boolean(), stackAllocations: z.boolean(), leakingParameters: z.boolean(), inliningDecisions: z.boolean() })
+      .object({
+        heapAllocations: z.boolean(),
+        stackAllocations: z.boolean(),
+        leakingParameters: z.boolean(),
+        inliningDecisions: z.boolean(),
+      })
       .partial(),
     codeLens: z.object({ enabled: z.boolean() }).partial(),
     baseline: z.string(),

@@ -52,20 +52,24 @@ test('Neovim: the README’s Lua starts one server; its diagnostics and a hover 
   fs.writeFileSync(readmeLua, readmeNeovimLua());
   const resultFile = path.join(run.root, 'result.json');
 
-  const nvim = spawn(tools.NVIM_BIN, ['--headless', '--clean', '-i', 'NONE', '-c', `luafile ${path.join(__dirname, 'neovim', 'diagnostics-and-hover.lua')}`], {
-    cwd: workspace,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...run.env,
-      PATH: `${bin}${path.delimiter}${run.env.PATH}`,
-      GEL_README_LUA: readmeLua,
-      GEL_GO_FILE: file,
-      GEL_SECOND_GO_FILE: path.join(workspace, 'closures', 'closures.go'),
-      GEL_EXPECTED_DIAGNOSTICS: String(facts.length),
-      GEL_RESULT: resultFile,
+  const nvim = spawn(
+    tools.NVIM_BIN,
+    ['--headless', '--clean', '-i', 'NONE', '-c', `luafile ${path.join(__dirname, 'neovim', 'diagnostics-and-hover.lua')}`],
+    {
+      cwd: workspace,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...run.env,
+        PATH: `${bin}${path.delimiter}${run.env.PATH}`,
+        GEL_README_LUA: readmeLua,
+        GEL_GO_FILE: file,
+        GEL_SECOND_GO_FILE: path.join(workspace, 'closures', 'closures.go'),
+        GEL_EXPECTED_DIAGNOSTICS: String(facts.length),
+        GEL_RESULT: resultFile,
+      },
     },
-  });
+  );
   let output = '';
   nvim.stdout!.on('data', (chunk) => (output += chunk));
   nvim.stderr!.on('data', (chunk) => (output += chunk));
@@ -91,7 +95,10 @@ test('Neovim: the README’s Lua starts one server; its diagnostics and a hover 
     );
     for (const diagnostic of diagnostics) assert.match(diagnostic.message, /heap/);
     // The README asks for escapes-to-heap as hints (4); moved-to-heap keeps its default, information (3).
-    assert.ok(diagnostics.some((d) => d.severity === 4 && /escapes to the heap/.test(d.message)), JSON.stringify(diagnostics));
+    assert.ok(
+      diagnostics.some((d) => d.severity === 4 && /escapes to the heap/.test(d.message)),
+      JSON.stringify(diagnostics),
+    );
 
     assert.equal(result.hover_error, undefined);
     assert.ok(result.hover?.includes(REASONS.return.sentence), `hover: ${result.hover}`);

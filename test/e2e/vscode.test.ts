@@ -48,7 +48,10 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
     const file = path.join(workspace, 'pointers', 'pointers.go');
     const before = factsOf(file);
     const lineOfNewPointReturn = lineNumberOf(file, NEW_POINT_RETURN);
-    assert.ok(before.some((fact) => fact.line === lineOfNewPointReturn), `the compiler reports no escape on line ${lineOfNewPointReturn}`);
+    assert.ok(
+      before.some((fact) => fact.line === lineOfNewPointReturn),
+      `the compiler reports no escape on line ${lineOfNewPointReturn}`,
+    );
 
     await t.test('the .vsix installs into an isolated code-server and the editor opens the module', async () => {
       const dirs = installExtension(tools, run, vsixUnderTest(tools, run));
@@ -90,7 +93,8 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
       const hover = await ui.hover(NEW_POINT_RETURN, '&Point{X: x, Y: y}');
       await hover.filter({ hasText: REASONS.return.sentence }).waitFor();
       const shot = await ui.screenshot('04-hover');
-      if (process.env.GO_ESCAPE_LENS_E2E_UPDATE_SCREENSHOT === '1') fs.copyFileSync(shot, path.join(REPOSITORY_ROOT, 'docs', 'screenshot.png'));
+      if (process.env.GO_ESCAPE_LENS_E2E_UPDATE_SCREENSHOT === '1')
+        fs.copyFileSync(shot, path.join(REPOSITORY_ROOT, 'docs', 'screenshot.png'));
       await ui.dismiss();
     });
 
@@ -143,7 +147,10 @@ function linesOf(facts: readonly OracleFact[]): number[] {
 }
 
 function lineNumberOf(file: string, text: string): number {
-  const index = fs.readFileSync(file, 'utf8').split('\n').findIndex((line) => line.includes(text));
+  const index = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((line) => line.includes(text));
   assert.ok(index >= 0, `${path.basename(file)} has no line with ${text}`);
   return index + 1;
 }
@@ -168,7 +175,9 @@ function functionsOf(file: string, facts: readonly OracleFact[]): string[] {
 function escapeTreeViewName(): string {
   const manifest = JSON.parse(fs.readFileSync(path.join(REPOSITORY_ROOT, 'package.json'), 'utf8'));
   const views = Object.values(manifest.contributes?.views ?? {}).flat() as { id: string; name: string }[];
-  const view = views.find((candidate) => /escape/i.test(candidate.id) && /tree|sites|allocations/i.test(`${candidate.id} ${candidate.name}`));
+  const view = views.find(
+    (candidate) => /escape/i.test(candidate.id) && /tree|sites|allocations/i.test(`${candidate.id} ${candidate.name}`),
+  );
   if (!view) throw new Error(`package.json contributes no escape tree view (views: ${JSON.stringify(views)})`);
   return view.name;
 }
@@ -181,7 +190,9 @@ async function openEscapeTree(ui: Workbench): Promise<void> {
   await pane.locator('.monaco-list-row').first().waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
   // Packages and files may start collapsed: expand until nothing collapsed is left above the functions.
   for (let round = 0; round < 3; round++) {
-    const collapsed = pane.locator('.monaco-list-row[aria-expanded="false"][aria-level="1"], .monaco-list-row[aria-expanded="false"][aria-level="2"]');
+    const collapsed = pane.locator(
+      '.monaco-list-row[aria-expanded="false"][aria-level="1"], .monaco-list-row[aria-expanded="false"][aria-level="2"]',
+    );
     if ((await collapsed.count()) === 0) break;
     await collapsed.first().click();
   }
@@ -207,4 +218,3 @@ function keepLogs(codeServer: CodeServer | undefined, screenshots: string): void
     if (entry.endsWith('Go Escape Lens.log')) fs.copyFileSync(path.join(logs, entry), path.join(screenshots, 'go-escape-lens.log'));
   }
 }
-

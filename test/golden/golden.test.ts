@@ -43,7 +43,7 @@ for (const packageName of GOLDEN_PACKAGES) {
     // A golden file whose Go file no longer has facts (or no longer exists) is stale.
     const directory = path.join(FIXTURES, packageName);
     for (const name of fs.readdirSync(directory).filter((file) => file.endsWith(GOLDEN_SUFFIX))) {
-      const goFile = path.join(directory, name.slice(0, -GOLDEN_SUFFIX.length) + '.go');
+      const goFile = path.join(directory, `${name.slice(0, -GOLDEN_SUFFIX.length)}.go`);
       assert.ok(rendered.has(goFile), `${path.join(packageName, name)} is stale: run \`npm run update-golden\``);
     }
   });

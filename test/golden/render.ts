@@ -20,7 +20,18 @@ import { REPOSITORY_ROOT } from '../helpers/lspClient';
 
 export const FIXTURES = path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'article');
 /** Every package of the article module; each gets one golden file per Go file with facts. */
-export const GOLDEN_PACKAGES = ['pointers', 'closures', 'channels', 'config', 'iface', 'sizes', 'generics', 'vector', 'unicode', 'withtests'];
+export const GOLDEN_PACKAGES = [
+  'pointers',
+  'closures',
+  'channels',
+  'config',
+  'iface',
+  'sizes',
+  'generics',
+  'vector',
+  'unicode',
+  'withtests',
+];
 export const GOLDEN_SUFFIX = '.golden.md';
 const VERSION_LINE = /^Recorded from (\S+)/m;
 
@@ -42,7 +53,7 @@ export function recordedVersion(golden: string): string | undefined {
 export async function analyseFixture(packageName: string): Promise<PackageResult> {
   const service = new AnalysisService({ runGo, skipLinkTool: null, parallelism: Math.min(2, os.cpus().length) });
   const result = await service.analyseDirectory(path.join(FIXTURES, packageName), { goBinary: 'go', buildFlags: [], env: {} });
-  if (!result || result.analysis.status !== 'ok') {
+  if (result?.analysis.status !== 'ok') {
     throw new Error(`analysis of ${packageName} failed: ${result?.analysis.message ?? 'superseded'}`);
   }
   return result;
@@ -96,7 +107,7 @@ export async function renderPackage(result: PackageResult, goVersion: string): P
       const text = file.source.lines[position.line].slice(position.character).match(/^[^\s(]*/)?.[0] ?? '';
       out.push('', `## Hover at ${at(position)} \`${text}\``, '', value);
     }
-    rendered.set(file.file, portable(out.join('\n') + '\n'));
+    rendered.set(file.file, portable(`${out.join('\n')}\n`));
   }
   return rendered;
 }

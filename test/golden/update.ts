@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     }
     const directory = path.join(FIXTURES, packageName);
     for (const name of fs.readdirSync(directory).filter((file) => file.endsWith(GOLDEN_SUFFIX))) {
-      const goFile = path.join(directory, name.slice(0, -GOLDEN_SUFFIX.length) + '.go');
+      const goFile = path.join(directory, `${name.slice(0, -GOLDEN_SUFFIX.length)}.go`);
       if (!rendered.has(goFile)) {
         fs.rmSync(path.join(directory, name));
         console.log(`removed   ${path.join(packageName, name)}`);

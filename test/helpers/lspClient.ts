@@ -105,7 +105,8 @@ export class LspTestClient {
   /** What an editor answers for `scopeUri`: the settings of the folder that holds it, else the defaults. */
   private settingsFor(scopeUri: string | undefined): Record<string, unknown> {
     const scope = scopeUri?.startsWith('file:') ? fileURLToPath(scopeUri) : undefined;
-    const folder = scope && Object.keys(this.folderSettings).find((candidate) => scope === candidate || scope.startsWith(`${candidate}${path.sep}`));
+    const folder =
+      scope && Object.keys(this.folderSettings).find((candidate) => scope === candidate || scope.startsWith(`${candidate}${path.sep}`));
     return folder ? { ...this.settings, ...this.folderSettings[folder] } : this.settings;
   }
 

@@ -46,7 +46,10 @@ describe('on the budgets fixture', () => {
     for (const pkg of ['hot', 'clean', 'directives', 'tagged']) {
       for (const fact of heapFactsFromCompiler(path.join(FIXTURE, pkg))) {
         const location = `${pkg}/${path.basename(fact.file)}:${fact.line}:${fact.byteColumn}: `;
-        assert.ok(lines.some((line) => line.startsWith(location)), `no line for the compiler's "${fact.message}" at ${location}\n${run.stdout}`);
+        assert.ok(
+          lines.some((line) => line.startsWith(location)),
+          `no line for the compiler's "${fact.message}" at ${location}\n${run.stdout}`,
+        );
       }
     }
     const brokenBudgets = lines.filter((line) => / breaks \/\/escape:/.test(line));
@@ -55,8 +58,14 @@ describe('on the budgets fixture', () => {
       'hot/hot.go:27:6: Pair breaks //escape:max 1: 2 heap allocations: make([]int, n) (line 28), &Point{...} (line 28)',
       'hot/hot.go:51:18: (*Buffer).Grow breaks //escape:none: 1 heap allocation: append (line 52)',
     ]);
-    assert.ok(lines.includes('hot/hot.go:42:13: make([]int, n) escapes to the heap: returned [accepted: the caller owns the slice]'), run.stdout);
-    assert.ok(lines.includes('hot/hot.go:21:9: &Point{...} escapes to the heap: returned [counts against //escape:none of NewPoint]'), run.stdout);
+    assert.ok(
+      lines.includes('hot/hot.go:42:13: make([]int, n) escapes to the heap: returned [accepted: the caller owns the slice]'),
+      run.stdout,
+    );
+    assert.ok(
+      lines.includes('hot/hot.go:21:9: &Point{...} escapes to the heap: returned [counts against //escape:none of NewPoint]'),
+      run.stdout,
+    );
     assert.equal(lines.filter((line) => line.startsWith('directives/')).length, 8, run.stdout);
     assert.ok(!lines.some((line) => line.includes('\x1b[')), 'no colour when stdout is a pipe');
     assert.ok(!run.stderr.includes('\r') && !run.stderr.includes('\x1b['), 'no progress line when stderr is a pipe');
@@ -85,9 +94,15 @@ describe('on the budgets fixture', () => {
     assert.deepEqual(newPoint.range, { start: { line: 20, character: 8 }, end: { line: 20, character: 26 } });
     assert.equal(newPoint.expression, '&Point{...}');
     assert.match(newPoint.message, /escapes to the heap: returned/);
-    assert.ok(newPoint.steps.some((step) => step.reason === 'return' && step.location?.line === 21), JSON.stringify(newPoint.steps));
+    assert.ok(
+      newPoint.steps.some((step) => step.reason === 'return' && step.location?.line === 21),
+      JSON.stringify(newPoint.steps),
+    );
     const grow = findings.find((finding) => finding.kind === 'budget' && finding.function === '(*Buffer).Grow');
-    assert.deepEqual(grow?.related.map((related) => related.location.line), [52]);
+    assert.deepEqual(
+      grow?.related.map((related) => related.location.line),
+      [52],
+    );
   });
 
   test('summary: counts per package and per function, the biggest first', () => {
@@ -110,6 +125,7 @@ describe('on the budgets fixture', () => {
   });
 
   test('FORCE_COLOR colours the text; --help documents the exit codes', () => {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what colour output starts with
     assert.match(check(FIXTURE, ['./hot'], { FORCE_COLOR: '1' }).stdout, /\x1b\[31m/);
     const help = check(FIXTURE, ['--help']);
     assert.equal(help.status, 0);
@@ -266,7 +282,15 @@ func NewPoint(x, y int) *Point {
       assert.equal(json.status, 1);
       const allocations = findingsOf(json).filter((finding) => finding.kind === 'escape' || finding.kind === 'moved');
       assert.deepEqual(
-        allocations.map((finding) => [finding.file, finding.line, finding.function, finding.kind, finding.expression, finding.newSince, finding.violation]),
+        allocations.map((finding) => [
+          finding.file,
+          finding.line,
+          finding.function,
+          finding.kind,
+          finding.expression,
+          finding.newSince,
+          finding.violation,
+        ]),
         [['hot/hot.go', 14, 'Scale', 'moved', 'q', 'HEAD', true]],
       );
 
@@ -285,7 +309,12 @@ func NewPoint(x, y int) *Point {
     // The user's checkout is untouched: same changes, same HEAD, one worktree, no temporary checkout left.
     assert.equal(git('status', '--porcelain'), status);
     assert.equal(git('rev-parse', 'HEAD'), head);
-    assert.equal(git('worktree', 'list', '--porcelain').split('\n').filter((line) => line.startsWith('worktree ')).length, 1);
+    assert.equal(
+      git('worktree', 'list', '--porcelain')
+        .split('\n')
+        .filter((line) => line.startsWith('worktree ')).length,
+      1,
+    );
     assert.equal(tempBaselines(), before);
 
     git('commit', '-q', '-am', 'allocate in Scale');

@@ -54,7 +54,9 @@ function textAt(source: SourceText, range: LspRange): string {
 }
 
 function heapTexts(file: FileAnalysis): string[] {
-  return file.located.filter((item) => item.fact.kind === 'escape' || item.fact.kind === 'moved').map((item) => textAt(file.source, item.range));
+  return file.located
+    .filter((item) => item.fact.kind === 'escape' || item.fact.kind === 'moved')
+    .map((item) => textAt(file.source, item.range));
 }
 
 function assertRangesInside(file: FileAnalysis, ranges: readonly LspRange[]): void {
@@ -136,14 +138,19 @@ EOF`,
   });
 
   test('killed mid-run: status failed, no facts of the half-printed output, predictions stand in', async () => {
-    const goBinary = fakeGo('killed', `echo "# example.com/article/pointers" >&2; echo "./pointers.go:10:9: &Point{...} escapes to heap" >&2; kill -9 $$`);
+    const goBinary = fakeGo(
+      'killed',
+      `echo "# example.com/article/pointers" >&2; echo "./pointers.go:10:9: &Point{...} escapes to heap" >&2; kill -9 $$`,
+    );
     const result = await service().analyseDirectory(POINTERS, { ...GO, goBinary });
     assert.ok(result);
     assert.equal(result.analysis.status, 'failed');
     assert.match(result.analysis.message ?? '', /killed/);
     assert.deepEqual(heapTexts(fileOf(result, 'pointers.go')), []);
     const predicted = (await predictedFor(result)).get(path.join(POINTERS, 'pointers.go')) ?? [];
-    assert.ok(predicted.length > 0 && predicted.every((diagnostic) => String(diagnostic.message).endsWith('the compiler could not finish')));
+    assert.ok(
+      predicted.length > 0 && predicted.every((diagnostic) => String(diagnostic.message).endsWith('the compiler could not finish')),
+    );
   });
 
   test('lines we do not know: the known facts are kept at the right places, the unknown ones logged', async () => {
@@ -164,7 +171,10 @@ EOF`,
     assert.ok(result);
     assert.equal(result.analysis.status, 'ok');
     assert.deepEqual(heapTexts(fileOf(result, 'pointers.go')), ['&Point{X: x, Y: y}', 'u']);
-    assert.ok(logs.some((line) => line.includes('teleports to the moon')), logs.join('\n'));
+    assert.ok(
+      logs.some((line) => line.includes('teleports to the moon')),
+      logs.join('\n'),
+    );
   });
 
   test('50 MB of output: parsed without a crash, duplicates merged, a bounded log, right positions', async () => {
@@ -203,7 +213,7 @@ describe('files and folders', () => {
     assert.equal(result.analysis.status, 'ok', result.analysis.message);
     const texts = heapTexts(fileOf(result, 'big.go'));
     assert.equal(texts.length, functions);
-    texts.forEach((found, index) => assert.equal(found, `&T{A: a, B: b, C: c, Name: "n${index}"}`));
+    for (const [index, found] of texts.entries()) assert.equal(found, `&T{A: a, B: b, C: c, Name: "n${index}"}`);
   });
 
   test('CRLF, a BOM, tabs, non-ASCII identifiers and strings: ranges cover exactly the expressions', async () => {
@@ -225,7 +235,9 @@ describe('files and folders', () => {
   });
 
   test('a module folder reached through a symbolic link', async () => {
-    const real = writeModule(path.join(scratch, 'real module'), { 'pointers/pointers.go': fs.readFileSync(path.join(POINTERS, 'pointers.go'), 'utf8') });
+    const real = writeModule(path.join(scratch, 'real module'), {
+      'pointers/pointers.go': fs.readFileSync(path.join(POINTERS, 'pointers.go'), 'utf8'),
+    });
     const link = path.join(scratch, 'linked module');
     fs.symlinkSync(real, link);
     const result = await service().analyseDirectory(path.join(link, 'pointers'), GO);
@@ -253,7 +265,10 @@ func NewBox(n int) *Box {
     const result = await service().analyseDirectory(path.join(directory, 'cgo'), { ...GO, env: { CGO_ENABLED: '1' } });
     assert.ok(result);
     assert.equal(result.analysis.status, 'ok', result.analysis.message);
-    assert.deepEqual([...result.files.keys()].map((file) => path.basename(file)), ['cgo.go']);
+    assert.deepEqual(
+      [...result.files.keys()].map((file) => path.basename(file)),
+      ['cgo.go'],
+    );
     assert.deepEqual(heapTexts(fileOf(result, 'cgo.go')), ['&Box{N: int(C.twice(C.int(n)))}']);
   });
 
@@ -279,7 +294,10 @@ func NewBox(n int) *Box {
     assert.equal(result.analysis.status, 'buildFailed');
     assert.match(result.analysis.message ?? '', /go\.mod file not found/);
     const predicted = (await predictedFor(result)).get(path.join(directory, 'pointers.go')) ?? [];
-    assert.deepEqual(predicted.map((diagnostic) => textAt(fileOf(result, 'pointers.go').source, diagnostic.range)), POINTERS_HEAP);
+    assert.deepEqual(
+      predicted.map((diagnostic) => textAt(fileOf(result, 'pointers.go').source, diagnostic.range)),
+      POINTERS_HEAP,
+    );
   });
 
   test('an empty file: the package does not build, the other file is predicted, the empty one has nothing', async () => {
@@ -294,7 +312,9 @@ func NewBox(n int) *Box {
     const predicted = await predictedFor(result);
     assert.deepEqual(predicted.get(path.join(directory, 'empty', 'empty.go')), []);
     assert.deepEqual(
-      (predicted.get(path.join(directory, 'empty', 'a.go')) ?? []).map((diagnostic) => textAt(fileOf(result, 'a.go').source, diagnostic.range)),
+      (predicted.get(path.join(directory, 'empty', 'a.go')) ?? []).map((diagnostic) =>
+        textAt(fileOf(result, 'a.go').source, diagnostic.range),
+      ),
       ['&T{A: 1}'],
     );
   });
@@ -318,7 +338,10 @@ func NewBox(n int) *Box {
     assert.equal(result.stale, true);
     assert.deepEqual(heapTexts(fileOf(result, 'a.go')), ['&T{A: 1}']);
     const predicted = (await predictedFor(result)).get(path.join(directory, 'b.go')) ?? [];
-    assertRangesInside(fileOf(result, 'b.go'), predicted.map((diagnostic) => diagnostic.range));
+    assertRangesInside(
+      fileOf(result, 'b.go'),
+      predicted.map((diagnostic) => diagnostic.range),
+    );
     assert.equal((await predictedFor(result)).has(path.join(directory, 'a.go')), false);
   });
 });

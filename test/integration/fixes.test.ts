@@ -61,7 +61,10 @@ function go(directory: string, args: readonly string[]): { status: number | null
 
 /** gofmt's verdict on a file's text, ignoring the CRLF endings and the byte-order mark gofmt would drop. */
 function assertGofmtClean(file: string): void {
-  const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
+  const text = fs
+    .readFileSync(file, 'utf8')
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n/g, '\n');
   const formatted = spawnSync('gofmt', [], { input: text, encoding: 'utf8' });
   assert.equal(formatted.status, 0, `gofmt failed on ${file}:\n${formatted.stderr}`);
   assert.equal(formatted.stdout, text, `${file} is not gofmt-clean after the fix`);
@@ -265,8 +268,10 @@ describe("the article's examples", () => {
     const directory = path.join(ARTICLE, 'pointers');
     const fixes = await fixesOf(directory);
     assert.deepEqual(offeredIds(fixes), ['returnByValue:CreateUser', 'returnByValue:NewPoint']);
-    assert.equal(fixes.offered.find((fix) => fix.candidate.id === 'returnByValue:NewPoint')!.action.title,
-      'Return Point by value — removes 1 heap allocation (verified; external callers are not seen)');
+    assert.equal(
+      fixes.offered.find((fix) => fix.candidate.id === 'returnByValue:NewPoint')!.action.title,
+      'Return Point by value — removes 1 heap allocation (verified; external callers are not seen)',
+    );
     assert.match(refusalOf(fixes, 'MaybePoint'), /returns nil/);
     for (const fix of fixes.offered) checkInCopy(ARTICLE, directory, fix);
   });
@@ -342,7 +347,10 @@ describe('over LSP', () => {
     assert.equal(actions.length, 1, JSON.stringify(actions));
     assert.equal(actions[0].title, 'Copy t before the closure so it is captured by value — removes 1 heap allocation (verified)');
     assert.equal(actions[0].kind, CodeActionKind.QuickFix);
-    assert.deepEqual(actions[0].edit?.changes?.[uri]?.map((edit) => edit.newText), ['\ttCopy := t\n', 'tCopy']);
+    assert.deepEqual(
+      actions[0].edit?.changes?.[uri]?.map((edit) => edit.newText),
+      ['\ttCopy := t\n', 'tCopy'],
+    );
 
     const onTrap = (await client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri },
@@ -367,7 +375,11 @@ describe('over LSP', () => {
     await analysed;
     const onLength = { start: { line: 10, character: 6 }, end: { line: 10, character: 6 } };
     const request = async () =>
-      (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: onLength, context: { diagnostics: [] } })) as CodeAction[];
+      (await client.connection.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri },
+        range: onLength,
+        context: { diagnostics: [] },
+      })) as CodeAction[];
 
     const done = nextLog((message) => message.startsWith('quick-fixes verified for receiver'));
     assert.deepEqual(await request(), [], 'nothing before the compiler has been asked');
@@ -375,8 +387,15 @@ describe('over LSP', () => {
     const actions = await request();
     assert.deepEqual(
       actions.map((action) => [action.kind, action.title]),
-      [[CodeActionKind.RefactorRewrite, 'Use a value receiver for Vector.Length (24 bytes) — no heap allocation removed (verified; external callers are not seen; Dot, Scale and 3 other methods keep pointer receivers)']],
+      [
+        [
+          CodeActionKind.RefactorRewrite,
+          'Use a value receiver for Vector.Length (24 bytes) — no heap allocation removed (verified; external callers are not seen; Dot, Scale and 3 other methods keep pointer receivers)',
+        ],
+      ],
     );
-    assert.deepEqual(actions[0].edit?.changes?.[uri], [{ range: { start: { line: 10, character: 8 }, end: { line: 10, character: 9 } }, newText: '' }]);
+    assert.deepEqual(actions[0].edit?.changes?.[uri], [
+      { range: { start: { line: 10, character: 8 }, end: { line: 10, character: 9 } }, newText: '' },
+    ]);
   });
 });

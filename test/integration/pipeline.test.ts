@@ -37,7 +37,9 @@ describe('every compiler heap fact becomes one diagnostic at the right place, an
       const result = await service.analyseDirectory(directory, SETTINGS);
       assert.ok(result, 'the analysis was not superseded');
       assert.equal(result.analysis.status, 'ok', result.analysis.message);
-      const located = [...result.files.values()].flatMap((file) => file.located.filter((item) => isHeapFact(item.fact)).map((item) => ({ file: file.file, item })));
+      const located = [...result.files.values()].flatMap((file) =>
+        file.located.filter((item) => isHeapFact(item.fact)).map((item) => ({ file: file.file, item })),
+      );
 
       assert.equal(located.length, expected.length, `compiler: ${JSON.stringify(expected.map((f) => f.message))}`);
       for (const fact of expected) {
@@ -70,7 +72,11 @@ describe('ranges cover the whole allocating expression', () => {
       .map(({ range }) => {
         const lines = analysed.source.lines;
         if (range.start.line === range.end.line) return lines[range.start.line].slice(range.start.character, range.end.character);
-        return [lines[range.start.line].slice(range.start.character), ...lines.slice(range.start.line + 1, range.end.line), lines[range.end.line].slice(0, range.end.character)].join('\n');
+        return [
+          lines[range.start.line].slice(range.start.character),
+          ...lines.slice(range.start.line + 1, range.end.line),
+          lines[range.end.line].slice(0, range.end.character),
+        ].join('\n');
       });
   }
 

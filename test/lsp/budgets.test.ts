@@ -31,7 +31,12 @@ describe('budgets in the budgets fixture', () => {
 
     const budgets = diagnostics.filter((diagnostic) => diagnostic.code === 'broken-budget');
     assert.deepEqual(
-      budgets.map((diagnostic) => [diagnostic.range.start.line, diagnostic.range.start.character, diagnostic.range.end.character, diagnostic.message]),
+      budgets.map((diagnostic) => [
+        diagnostic.range.start.line,
+        diagnostic.range.start.character,
+        diagnostic.range.end.character,
+        diagnostic.message,
+      ]),
       [
         [19, 5, 13, 'NewPoint breaks //escape:none: 1 heap allocation: &Point{...} (line 21)'],
         [26, 5, 9, 'Pair breaks //escape:max 1: 2 heap allocations: make([]int, n) (line 28), &Point{...} (line 28)'],
@@ -39,7 +44,10 @@ describe('budgets in the budgets fixture', () => {
       ],
     );
     assert.ok(budgets.every((diagnostic) => diagnostic.severity === DiagnosticSeverity.Error));
-    assert.deepEqual(budgets[0].relatedInformation?.map((info) => info.location.range.start.line), [20]);
+    assert.deepEqual(
+      budgets[0].relatedInformation?.map((info) => info.location.range.start.line),
+      [20],
+    );
     assert.ok(
       diagnostics.some((diagnostic) => diagnostic.code === 'escapes-to-heap' && diagnostic.range.start.line === 20),
       'the allocation itself still has its squiggle',
@@ -121,7 +129,12 @@ func NewPoint(x, y int) *Point {
         await client.stop();
       }
       // The temporary checkout of HEAD is gone with the server, and the user's files are as they were.
-      assert.equal(git('worktree', 'list', '--porcelain').split('\n').filter((line) => line.startsWith('worktree ')).length, 1);
+      assert.equal(
+        git('worktree', 'list', '--porcelain')
+          .split('\n')
+          .filter((line) => line.startsWith('worktree ')).length,
+        1,
+      );
       assert.equal(git('status', '--porcelain'), 'M shapes/shapes.go');
     });
   }

@@ -76,15 +76,24 @@ test('test files: analysed with go test -c when open; a save of a non-test file 
   const testUri = `file://${testFile}`;
   const testDiagnostics = client.nextDiagnostics(testUri, (params) => params.diagnostics.length > 0);
   await client.open(testFile);
-  assert.deepEqual((await testDiagnostics).diagnostics.map((diagnostic) => diagnostic.range.start.line), [6, 8]);
+  assert.deepEqual(
+    (await testDiagnostics).diagnostics.map((diagnostic) => diagnostic.range.start.line),
+    [6, 8],
+  );
 
   // Saving stack.go runs `go build` (fast, no tests), then the tests again because stack_test.go is open.
   const sourceFile = path.join(directory, 'stack.go');
-  const bothVariants = client.nextStatus((status) => status.state === 'idle' && status.packageDirectory === directory && `file://${testFile}` in (status.heapAllocationsByUri ?? {}));
+  const bothVariants = client.nextStatus(
+    (status) =>
+      status.state === 'idle' && status.packageDirectory === directory && `file://${testFile}` in (status.heapAllocationsByUri ?? {}),
+  );
   const from = client.publications.length;
   await client.open(sourceFile);
   await bothVariants;
   const testPublications = client.publications.slice(from).filter((params) => params.uri === testUri);
-  assert.ok(testPublications.every((params) => params.diagnostics.length === 2), 'the test file never lost its diagnostics');
+  assert.ok(
+    testPublications.every((params) => params.diagnostics.length === 2),
+    'the test file never lost its diagnostics',
+  );
   assert.equal(client.diagnostics.get(testUri)?.diagnostics.length, 2);
 });

@@ -44,7 +44,10 @@ async function openAnalysed(relative: string): Promise<string> {
 
 /** The 0-based position of the `occurrence`-th `needle` in a fixture file (UTF-16 columns, as LSP counts). */
 function positionOf(relative: string, needle: string, occurrence = 1) {
-  const lines = fs.readFileSync(path.join(ARTICLE, relative), 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/);
+  const lines = fs
+    .readFileSync(path.join(ARTICLE, relative), 'utf8')
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/);
   let seen = 0;
   for (let line = 0; line < lines.length; line++) {
     for (let character = lines[line].indexOf(needle); character >= 0; character = lines[line].indexOf(needle, character + 1)) {
@@ -146,7 +149,10 @@ test('inlay hints: heap marks and parameter leaks by default, each switched off 
   const defaults = await labels();
   assert.ok(defaults.includes('heap'), JSON.stringify(defaults));
   assert.ok(defaults.includes('leaks'), JSON.stringify(defaults));
-  assert.ok(!defaults.some((label) => label.startsWith('inlinable') || label.startsWith('not inlinable')), 'inlining hints are off by default');
+  assert.ok(
+    !defaults.some((label) => label.startsWith('inlinable') || label.startsWith('not inlinable')),
+    'inlining hints are off by default',
+  );
 
   client.settings = { inlayHints: { ...DEFAULT_HINTS, inliningDecisions: true } };
   assert.ok((await labels()).includes('not inlinable: cost 98 > 80'));
@@ -156,7 +162,7 @@ test('inlay hints: heap marks and parameter leaks by default, each switched off 
   client.settings = {};
 });
 
-test('code lenses count each function\'s allocations, list its sites, and can be switched off', async () => {
+test("code lenses count each function's allocations, list its sites, and can be switched off", async () => {
   const uri = await openAnalysed('pointers/pointers.go');
   client.settings = {};
   const lenses = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? [];
@@ -190,12 +196,23 @@ test('analysing the workspace fills the escape tree with every package that allo
   assert.ok(!names.includes('example.com/article/vector'), 'vector allocates nothing, so it is not listed');
   assert.equal(new Set(names).size, names.length, `a package is listed twice: ${names.join(', ')}`);
   const counts = tree.map((item) => item.heapAllocations);
-  assert.deepEqual(counts, [...counts].sort((a, b) => b - a), 'packages are sorted by count');
+  assert.deepEqual(
+    counts,
+    [...counts].sort((a, b) => b - a),
+    'packages are sorted by count',
+  );
   for (const item of tree) {
-    assert.equal(item.heapAllocations, item.files.reduce((sum, file) => sum + file.heapAllocations, 0));
+    assert.equal(
+      item.heapAllocations,
+      item.files.reduce((sum, file) => sum + file.heapAllocations, 0),
+    );
     for (const file of item.files) {
       const functionCounts = file.functions.map((entry) => entry.heapAllocations);
-      assert.deepEqual(functionCounts, [...functionCounts].sort((a, b) => b - a), `functions of ${file.uri} are sorted by count`);
+      assert.deepEqual(
+        functionCounts,
+        [...functionCounts].sort((a, b) => b - a),
+        `functions of ${file.uri} are sorted by count`,
+      );
       for (const entry of file.functions) assert.equal(entry.sites.length, entry.heapAllocations);
     }
   }

@@ -92,9 +92,15 @@ test('trusting the workspace switches to the compiler without a restart, and bac
     const facts = client.nextDiagnostics(uri, (params) => params.diagnostics.some((diagnostic) => diagnostic.code === 'escapes-to-heap'));
     await client.connection.sendNotification(WorkspaceTrustNotification, { trusted: true });
     const compilerDiagnostics = (await facts).diagnostics;
-    assert.ok(compilerDiagnostics.every((diagnostic) => !isPredicted(diagnostic)), JSON.stringify(compilerDiagnostics));
+    assert.ok(
+      compilerDiagnostics.every((diagnostic) => !isPredicted(diagnostic)),
+      JSON.stringify(compilerDiagnostics),
+    );
     assert.deepEqual(onLines(compilerDiagnostics), [10, 31, 40]);
-    assert.ok(goCalls().some((call) => call.includes('-gcflags=-m=2')), goCalls().join('\n'));
+    assert.ok(
+      goCalls().some((call) => call.includes('-gcflags=-m=2')),
+      goCalls().join('\n'),
+    );
 
     const callsWhenTrusted = goCalls().length;
     const predictedAgain = client.nextDiagnostics(uri, (params) => params.diagnostics.length > 0 && params.diagnostics.every(isPredicted));
@@ -118,7 +124,9 @@ test('no go command: predictions say so, and the status names the setting to fix
     const { diagnostics } = await published;
     await status;
     assert.deepEqual(onLines(diagnostics), [10, 31, 40]);
-    assert.ok(diagnostics.every((diagnostic) => isPredicted(diagnostic) && String(diagnostic.message).endsWith('the go command was not found')));
+    assert.ok(
+      diagnostics.every((diagnostic) => isPredicted(diagnostic) && String(diagnostic.message).endsWith('the go command was not found')),
+    );
   } finally {
     await client.stop();
   }

@@ -73,7 +73,9 @@ function matchesCompiler(diagnostics: readonly Diagnostic[], index: number): boo
   const heap = diagnostics.filter((diagnostic) => diagnostic.code === 'escapes-to-heap' || diagnostic.code === 'moved-to-heap');
   return (
     heap.length === facts.length &&
-    facts.every((fact) => heap.some((diagnostic) => diagnostic.range.start.line === fact.line0 && diagnostic.range.start.character <= fact.utf16Column))
+    facts.every((fact) =>
+      heap.some((diagnostic) => diagnostic.range.start.line === fact.line0 && diagnostic.range.start.character <= fact.utf16Column),
+    )
   );
 }
 const expected = new Map<number, ReturnType<typeof heapFactsFromCompiler>>();
@@ -111,7 +113,10 @@ test('50 saves in 10 packages: no go process left, final diagnostics match the f
       await client.change(packageFile(index), content(index, save));
       fs.writeFileSync(packageFile(index), content(index, save));
       // Every fifth save waits until a compile of that package is running, so the next saves kill real runs.
-      const running = save % 5 === 0 ? client.nextStatus((status) => status.state === 'analysing' && status.packageDirectory === path.dirname(packageFile(index))) : undefined;
+      const running =
+        save % 5 === 0
+          ? client.nextStatus((status) => status.state === 'analysing' && status.packageDirectory === path.dirname(packageFile(index)))
+          : undefined;
       await client.save(packageFile(index));
       await running;
     }
@@ -133,9 +138,14 @@ test('50 saves in 10 packages: no go process left, final diagnostics match the f
     assert.ok(fs.readFileSync(pids, 'utf8').split('\n').filter(Boolean).length >= PACKAGES, 'the recording go wrapper was used');
     // Every analysis is over: the final ones published, the superseded ones were killed with their children.
     // (Quick-fix verification, which compiles through -overlay in the background, may still be at work.)
-    assert.deepEqual(liveGoProcesses().filter((process) => !process.includes('-overlay=')), []);
+    assert.deepEqual(
+      liveGoProcesses().filter((process) => !process.includes('-overlay=')),
+      [],
+    );
     const residentAfter = residentKilobytes(client.process.pid!);
-    t.diagnostic(`${SAVES} saves in ${elapsed} ms; ${fs.readFileSync(pids, 'utf8').split('\n').filter(Boolean).length} go runs; server RSS ${residentBefore} kB → ${residentAfter} kB`);
+    t.diagnostic(
+      `${SAVES} saves in ${elapsed} ms; ${fs.readFileSync(pids, 'utf8').split('\n').filter(Boolean).length} go runs; server RSS ${residentBefore} kB → ${residentAfter} kB`,
+    );
     assert.ok(residentAfter - residentBefore < 100 * 1024, `resident memory grew from ${residentBefore} kB to ${residentAfter} kB`);
   } finally {
     await client.stop();

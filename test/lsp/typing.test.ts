@@ -40,7 +40,9 @@ test('an unsaved edit is analysed, placed at its position, and never written to 
 
   const typed = `${onDisk}\nfunc Typed() *Job {\n\treturn &Job{ID: 2}\n}\n`;
   const typedLine = typed.split('\n').indexOf('\treturn &Job{ID: 2}');
-  const analysed = client.nextDiagnostics(uri, (params) => params.diagnostics.some((diagnostic) => diagnostic.range.start.line === typedLine));
+  const analysed = client.nextDiagnostics(uri, (params) =>
+    params.diagnostics.some((diagnostic) => diagnostic.range.start.line === typedLine),
+  );
   await client.change(file, typed);
   const { diagnostics } = await analysed;
   const typedDiagnostic = diagnostics.find((diagnostic) => diagnostic.range.start.line === typedLine);

@@ -68,7 +68,7 @@ test('a file of a go.work module is analysed with the workspace: the inlined lib
   assert.deepEqual(call.range, { start: { line: 9, character: 6 }, end: { line: 9, character: 21 } });
 });
 
-test('the workspace command analyses every folder with that folder\'s settings', async () => {
+test("the workspace command analyses every folder with that folder's settings", async () => {
   const special = pathToFileURL(path.join(tagged, 'special.go')).href;
   const library = pathToFileURL(path.join(work, 'lib', 'lib.go')).href;
   const specialPublished = client.nextDiagnostics(special, (params) => params.diagnostics.length > 0);
@@ -82,6 +82,9 @@ test('the workspace command analyses every folder with that folder\'s settings',
   assert.equal(summary.packages, 3, 'app and lib through the go.work, and the tagged module');
   // special.go exists for the compiler only with the tag of its own folder's settings.
   const { diagnostics } = await specialPublished;
-  assert.ok(diagnostics.some((diagnostic) => diagnostic.code === 'moved-to-heap' && diagnostic.range.start.line === 5), JSON.stringify(diagnostics));
+  assert.ok(
+    diagnostics.some((diagnostic) => diagnostic.code === 'moved-to-heap' && diagnostic.range.start.line === 5),
+    JSON.stringify(diagnostics),
+  );
   assert.ok((await libraryPublished).diagnostics.some((diagnostic) => diagnostic.range.start.line === 5));
 });

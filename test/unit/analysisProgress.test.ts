@@ -36,7 +36,10 @@ test('a compiler run begins a progress item with the package name, and its resul
 });
 
 test('a client that refuses the progress token does not stop the analysis', async () => {
-  const progress = new AnalysisProgress(() => Promise.reject(new Error('no progress support')), () => 'x');
+  const progress = new AnalysisProgress(
+    () => Promise.reject(new Error('no progress support')),
+    () => 'x',
+  );
   progress.started('/m/p');
   await progress.finished('/m/p');
 });

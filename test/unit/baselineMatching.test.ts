@@ -41,7 +41,11 @@ test('a second identical allocation in the same function is new: matching counts
 
 test('the same allocation in another function, package or of another kind is new', () => {
   const baseline = [fact('F', 'escape', '&Point{...}')];
-  for (const moved of [fact('G', 'escape', '&Point{...}'), fact('F', 'moved', '&Point{...}'), fact('F', 'escape', '&Point{...}', 'example.com/other')]) {
+  for (const moved of [
+    fact('G', 'escape', '&Point{...}'),
+    fact('F', 'moved', '&Point{...}'),
+    fact('F', 'escape', '&Point{...}', 'example.com/other'),
+  ]) {
     assert.deepEqual(matchAgainstBaseline([moved], baseline).added, [moved]);
   }
 });
@@ -78,7 +82,7 @@ test('property: the number of new allocations does not depend on order, and cove
   });
   fc.assert(
     fc.property(fc.array(identity, { maxLength: 12 }), fc.array(identity, { maxLength: 12 }), fc.integer(), (current, baseline, seed) => {
-      const shuffled = [...current].sort(() => (seed = (seed * 1103515245 + 12345) | 0) & 1 ? 1 : -1);
+      const shuffled = [...current].sort(() => ((seed = (seed * 1103515245 + 12345) | 0) & 1 ? 1 : -1));
       const first = matchAgainstBaseline(current, baseline);
       const second = matchAgainstBaseline(shuffled, [...baseline].reverse());
       assert.equal(first.added.length, second.added.length);
@@ -182,7 +186,10 @@ func Remember(p Point) {
     }),
   );
   assert.equal(after.length, before.length);
-  assert.notDeepEqual(after.map((item) => item.line), before.map((item) => item.line));
+  assert.notDeepEqual(
+    after.map((item) => item.line),
+    before.map((item) => item.line),
+  );
   assert.deepEqual(onlyNewAllocations(after, before, 'v1'), []);
 });
 

@@ -5,7 +5,11 @@ import { importedPaths } from '../../server/src/syntax/declarations';
 import { withGoTree } from '../../server/src/syntax/goParser';
 
 test('one open file per other package, never the saved package itself', () => {
-  const targets = dependentRefreshTargets('/m/lib', ['/m/lib/a.go', '/m/app/main.go', '/m/app/util.go', '/m/cmd/x/x_test.go', '/m/README.md'], ['/m']);
+  const targets = dependentRefreshTargets(
+    '/m/lib',
+    ['/m/lib/a.go', '/m/app/main.go', '/m/app/util.go', '/m/cmd/x/x_test.go', '/m/README.md'],
+    ['/m'],
+  );
   assert.deepEqual(targets, ['/m/app/main.go', '/m/cmd/x/x_test.go']);
 });
 
@@ -15,13 +19,21 @@ test('at most MAX_REFRESHED_PACKAGES packages', () => {
 });
 
 test('files outside the workspace folders (the standard library, the module cache) are never refreshed', () => {
-  const open = ['/usr/local/go/src/net/http/server.go', '/home/me/go/pkg/mod/example.com/dep@v1.0.0/dep.go', '/work/b/app/main.go', '/work/a/cmd/main.go'];
+  const open = [
+    '/usr/local/go/src/net/http/server.go',
+    '/home/me/go/pkg/mod/example.com/dep@v1.0.0/dep.go',
+    '/work/b/app/main.go',
+    '/work/a/cmd/main.go',
+  ];
   assert.deepEqual(dependentRefreshTargets('/work/a/lib', open, ['/work/a', '/work/b']), ['/work/b/app/main.go', '/work/a/cmd/main.go']);
 });
 
-test('the saved package\'s import path comes from the compiler\'s headers, never the external test package', () => {
+test("the saved package's import path comes from the compiler's headers, never the external test package", () => {
   assert.equal(savedImportPath(['example.com/m/lib']), 'example.com/m/lib');
-  assert.equal(savedImportPath(['example.com/m/lib [example.com/m/lib.test]', 'example.com/m/lib_test [example.com/m/lib.test]']), 'example.com/m/lib');
+  assert.equal(
+    savedImportPath(['example.com/m/lib [example.com/m/lib.test]', 'example.com/m/lib_test [example.com/m/lib.test]']),
+    'example.com/m/lib',
+  );
   assert.equal(savedImportPath(['example.com/m/lib_test [example.com/m/lib.test]']), undefined);
   assert.equal(savedImportPath([]), undefined);
 });

@@ -176,7 +176,10 @@ func F(n int) []int {
   const crlf = `\uFEFF${lf.replace(/\n/g, '\r\n')}`;
   const [fromLf, fromCrlf] = [await read(lf), await read(crlf)];
   assert.deepEqual(budgetsOf(fromCrlf), { F: '//escape:max 1' });
-  assert.deepEqual([...fromCrlf.accepted.values()].map((item) => [item.line, item.reason]), [[4, 'returned to the caller']]);
+  assert.deepEqual(
+    [...fromCrlf.accepted.values()].map((item) => [item.line, item.reason]),
+    [[4, 'returned to the caller']],
+  );
   assert.deepEqual(fromCrlf.functions, fromLf.functions);
   assert.deepEqual(fromCrlf.problems, []);
 });
@@ -205,7 +208,9 @@ test('the TextMate injection grammar marks valid exactly what the parser accepts
     fs.readFileSync(path.join(__dirname, '..', '..', 'syntaxes', 'escape-directives.injection.tmLanguage.json'), 'utf8'),
   ) as { injectionSelector: string; patterns: Array<{ name: string; match: string }> };
   assert.equal(grammar.injectionSelector, 'L:comment.line.double-slash.go');
-  const valid = grammar.patterns.filter((pattern) => pattern.name === 'meta.directive.escape.go').map((pattern) => new RegExp(pattern.match));
+  const valid = grammar.patterns
+    .filter((pattern) => pattern.name === 'meta.directive.escape.go')
+    .map((pattern) => new RegExp(pattern.match));
   const invalid = new RegExp(grammar.patterns.find((pattern) => pattern.name.startsWith('invalid.'))!.match);
 
   const comments = [

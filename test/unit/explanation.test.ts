@@ -88,10 +88,7 @@ test('each step links to its file and line, with the UTF-16 column VS Code opens
 });
 
 test('a link into a file we do not have the text of still goes to the line', () => {
-  assert.equal(
-    positionLink({ file: '/elsewhere/x.go', line: 3, byteColumn: 5 }, context),
-    '[x.go:3](file:///elsewhere/x.go#L3)',
-  );
+  assert.equal(positionLink({ file: '/elsewhere/x.go', line: 3, byteColumn: 5 }, context), '[x.go:3](file:///elsewhere/x.go#L3)');
 });
 
 test('a column after non-ASCII text is converted from UTF-8 bytes to UTF-16', () => {
@@ -104,14 +101,17 @@ test('a column after non-ASCII text is converted from UTF-8 bytes to UTF-16', ()
 test('a variable captured by reference and one captured by copy are told apart by the flow source', () => {
   const base = { kind: 'moved' as const, position: { file: '/m/c.go', line: 1, byteColumn: 1 }, expression: 'c', compilerText: [] };
   const step = { expression: 'c', reason: 'captured by a closure', position: null };
-  const byReference = explainFlows({ ...base, flows: [{ destination: '{storage for func literal}', source: '&c', steps: [step] }] }, context);
+  const byReference = explainFlows(
+    { ...base, flows: [{ destination: '{storage for func literal}', source: '&c', steps: [step] }] },
+    context,
+  );
   const byCopy = explainFlows({ ...base, flows: [{ destination: '{storage for func literal}', source: 'c', steps: [step] }] }, context);
   assert.match(byReference.steps[0].text, /by reference/);
   assert.match(byCopy.steps[0].text, /copied/);
   assert.equal(byReference.destination, 'the closure');
 });
 
-test('the small parsers of the compiler\'s expressions', () => {
+test("the small parsers of the compiler's expressions", () => {
   assert.equal(assignedTo('config := ~r0'), 'config');
   assert.equal(assignedTo('sink = &buf'), 'sink');
   assert.equal(assignedTo('m[k] = &T{}'), 'm[k]');
@@ -134,6 +134,9 @@ test('a leak into `{storage for …}`, whose name has spaces, still names its fu
   assert.equal(facts[0].functionName, 'NewConfig');
   const onHeap: ExplanationContext = { ...context, isOnHeap: (expression, fn) => expression === '&Config{...}' && fn === 'NewConfig' };
   const explanation = explainFlows(facts[0], onHeap);
-  assert.deepEqual(explanation.steps.map((step) => step.text), ['stored in a field of `Config{...}`']);
+  assert.deepEqual(
+    explanation.steps.map((step) => step.text),
+    ['stored in a field of `Config{...}`'],
+  );
   assert.equal(explanation.destination, 'the storage allocated for `&Config{...}`, which is itself on the heap');
 });

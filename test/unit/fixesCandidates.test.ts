@@ -81,7 +81,11 @@ func Use() {
     ['two results', 'func newT() (*T, error) { return &T{}, nil }', null],
     ['a local whose address is kept', 'var keep *T\nfunc newT() *T { t := T{}; keep = &t; return &t }', /address of t is also taken/],
     ['a local a closure sees', 'func newT() *T { t := T{}; defer func() { t.A = 1 }(); return &t }', /closure, goroutine or deferred call/],
-    ['a local with a method call the compiler has not cleared', 'func (t *T) M() {}\nfunc newT() *T { t := T{}; t.M(); return &t }', /method M may keep its address/],
+    [
+      'a local with a method call the compiler has not cleared',
+      'func (t *T) M() {}\nfunc newT() *T { t := T{}; t.M(); return &t }',
+      /method M may keep its address/,
+    ],
   ] as const) {
     test(`refuses ${name}`, async () => {
       const proposals = await propose({ 'p.go': `package p\n\ntype T struct{ A int }\n\n${body}\n` });
@@ -112,14 +116,19 @@ func Use() {
 
   test('finds the call sites in an external test file through its import name', async () => {
     const external = `package p_test\n\nimport q "example.com/p"\n\nfunc use() int {\n\tt := q.NewT()\n\treturn len(fmt.Sprint(t))\n}\n`;
-    const proposals = await propose({ 'p.go': 'package p\n\ntype T struct{ A int }\n\nfunc NewT() *T { return &T{} }\n', 'x_test.go': external });
+    const proposals = await propose({
+      'p.go': 'package p\n\ntype T struct{ A int }\n\nfunc NewT() *T { return &T{} }\n',
+      'x_test.go': external,
+    });
     const candidate = proposals.candidates.find((item) => item.id === 'returnByValue:NewT')!;
     assert.equal(candidate.externalCallersUnseen, true);
     assert.match(applyTextEdits(external, candidate.edits.get(path.join(DIRECTORY, 'x_test.go'))!), /fmt\.Sprint\(&t\)/);
   });
 
   test('exported functions of package main have no external callers', async () => {
-    const proposals = await propose({ 'p.go': 'package main\n\ntype T struct{ A int }\n\nfunc NewT() *T { return &T{} }\n\nfunc main() {}\n' });
+    const proposals = await propose({
+      'p.go': 'package main\n\ntype T struct{ A int }\n\nfunc NewT() *T { return &T{} }\n\nfunc main() {}\n',
+    });
     assert.equal(proposals.candidates.find((item) => item.id === 'returnByValue:NewT')?.externalCallersUnseen, false);
   });
 });
@@ -138,13 +147,25 @@ describe('value receiver', () => {
     ['writes a field', 'func (v *V) M() { v.X = 1 }', /writes v\.X/],
     ['writes a package variable', 'func (v *V) M() float64 { global = v.X; return global }', /package variable global/],
     ['passes the receiver on', 'func (v *V) M() float64 { return take(v) }\nfunc take(*V) float64 { return 0 }', /receiver pointer itself/],
-    ['calls a package function, which could change the receiver', 'func (v *V) M() float64 { x := v.X; reset(); return x + v.Y }\nfunc reset() {}', /calls reset, which may change the receiver/],
+    [
+      'calls a package function, which could change the receiver',
+      'func (v *V) M() float64 { x := v.X; reset(); return x + v.Y }\nfunc reset() {}',
+      /calls reset, which may change the receiver/,
+    ],
     ['uses the pointer itself', 'func (v *V) M() bool { return v.X > 0 && v != nil }', /receiver pointer itself/],
     ['takes an address', 'func (v *V) M() *float64 { x := v.X; _ = x; return &v.Y }', /address of part of its receiver/],
-    ['reads the receiver only on some paths', 'func (v *V) M(ok bool) float64 {\n\tif ok {\n\t\treturn 0\n\t}\n\treturn v.X\n}', /does not read its receiver first/],
+    [
+      'reads the receiver only on some paths',
+      'func (v *V) M(ok bool) float64 {\n\tif ok {\n\t\treturn 0\n\t}\n\treturn v.X\n}',
+      /does not read its receiver first/,
+    ],
     ['starts a goroutine', 'func (v *V) M() { go func() { _ = v.X }() }', /closure, goroutine or deferred call/],
     ['receives from a channel', 'func (v *V) M(c chan int) float64 { x := v.X; <-c; return x + v.Y }', /receives from a channel/],
-    ['calls a function that could change the receiver', 'func (v *V) M() float64 { x := v.X; strings.Map(nil, ""); return x }', /calls strings\.Map/],
+    [
+      'calls a function that could change the receiver',
+      'func (v *V) M() float64 { x := v.X; strings.Map(nil, ""); return x }',
+      /calls strings\.Map/,
+    ],
     ['has an unnamed receiver', 'func (*V) M() int { return 1 }', /never reads its receiver/],
     ['is a String method', 'func (v *V) String() string { return strings.Repeat("x", int(v.X)) }', /run time/],
   ] as const) {
@@ -156,7 +177,10 @@ describe('value receiver', () => {
   }
 
   test('refuses a method used as a method value anywhere in the package, and a type over the size limit', async () => {
-    const valueUse = await propose({ 'p.go': `${header}func (v *V) X2() float64 { return v.X * 2 }\n`, 'q.go': 'package p\n\nfunc f(v *V) func() float64 { return v.X2 }\n' });
+    const valueUse = await propose({
+      'p.go': `${header}func (v *V) X2() float64 { return v.X * 2 }\n`,
+      'q.go': 'package p\n\nfunc f(v *V) func() float64 { return v.X2 }\n',
+    });
     assert.match(reasonFor(valueUse, 'V.X2'), /method value/);
     const tooBig = await propose({ 'p.go': `${header}func (v *V) X2() float64 { return v.X * 2 }\n` }, { maxBytes: 8 });
     assert.match(reasonFor(tooBig, 'V.X2'), /about 16 bytes, more than goEscapeLens\.valueReceiverMaxBytes \(8\)/);
@@ -177,7 +201,11 @@ describe('code actions from verdicts', () => {
     ...overrides,
   });
   const uriOf = (file: string) => `file://${file}`;
-  const ours = { range: { start: { line: 3, character: 0 }, end: { line: 3, character: 9 } }, message: 'escapes', source: 'go-escape-lens' };
+  const ours = {
+    range: { start: { line: 3, character: 0 }, end: { line: 3, character: 9 } },
+    message: 'escapes',
+    source: 'go-escape-lens',
+  };
   const theirs = { ...ours, source: 'gopls' };
 
   test('a verified removal is a preferred quick-fix carrying its edit and the diagnostics it addresses', () => {
@@ -186,28 +214,62 @@ describe('code actions from verdicts', () => {
     assert.equal(action.kind, CodeActionKind.QuickFix);
     assert.equal(action.isPreferred, true);
     assert.deepEqual(action.diagnostics, [ours]);
-    assert.deepEqual(action.edit, { changes: { 'file:///virtual/p/p.go': [{ range: { start: { line: 3, character: 20 }, end: { line: 3, character: 21 } }, newText: '' }] } });
+    assert.deepEqual(action.edit, {
+      changes: {
+        'file:///virtual/p/p.go': [{ range: { start: { line: 3, character: 20 }, end: { line: 3, character: 21 } }, newText: '' }],
+      },
+    });
   });
 
   test('external callers unseen: only a refactor, saying so; no gain: a refactor saying so, or nothing', () => {
-    const external = codeAction(candidate({ externalCallersUnseen: true }), { outcome: 'removes', before: 1, after: 0 }, { diagnostics: [], uriOf })!;
+    const external = codeAction(
+      candidate({ externalCallersUnseen: true }),
+      { outcome: 'removes', before: 1, after: 0 },
+      { diagnostics: [], uriOf },
+    )!;
     assert.equal(external.kind, CodeActionKind.RefactorRewrite);
     assert.equal(external.isPreferred, undefined);
     assert.equal(external.title, 'Return Point by value — removes 1 heap allocation (verified; external callers are not seen)');
-    const noGain = codeAction(candidate({ notes: ['Scale keeps a pointer receiver'] }), { outcome: 'noGain', before: 1, after: 1 }, { diagnostics: [], uriOf })!;
+    const noGain = codeAction(
+      candidate({ notes: ['Scale keeps a pointer receiver'] }),
+      { outcome: 'noGain', before: 1, after: 1 },
+      { diagnostics: [], uriOf },
+    )!;
     assert.equal(noGain.title, 'Return Point by value — no heap allocation removed (verified; Scale keeps a pointer receiver)');
     assert.equal(noGain.kind, CodeActionKind.RefactorRewrite);
-    assert.equal(codeAction(candidate({ worthWithoutGain: false }), { outcome: 'noGain', before: 1, after: 1 }, { diagnostics: [], uriOf }), undefined);
+    assert.equal(
+      codeAction(candidate({ worthWithoutGain: false }), { outcome: 'noGain', before: 1, after: 1 }, { diagnostics: [], uriOf }),
+      undefined,
+    );
   });
 
   test('a fix that breaks the build or adds allocations, or is not verified yet, is never offered', () => {
-    const request = { file: '/virtual/p/p.go', range: { start: { line: 3, character: 6 }, end: { line: 3, character: 6 } }, diagnostics: [], uriOf };
-    const verdicts: (Verification | undefined)[] = [{ outcome: 'breaks', reason: 'x' }, { outcome: 'adds', before: 1, after: 2 }, undefined];
-    for (const verdict of verdicts) assert.deepEqual(fixCodeActions([candidate()], () => verdict, request), []);
+    const request = {
+      file: '/virtual/p/p.go',
+      range: { start: { line: 3, character: 6 }, end: { line: 3, character: 6 } },
+      diagnostics: [],
+      uriOf,
+    };
+    const verdicts: (Verification | undefined)[] = [
+      { outcome: 'breaks', reason: 'x' },
+      { outcome: 'adds', before: 1, after: 2 },
+      undefined,
+    ];
+    for (const verdict of verdicts)
+      assert.deepEqual(
+        fixCodeActions([candidate()], () => verdict, request),
+        [],
+      );
     assert.equal(fixCodeActions([candidate()], () => ({ outcome: 'removes', before: 1, after: 0 }), request).length, 1);
-    assert.deepEqual(fixCodeActions([candidate()], () => ({ outcome: 'removes', before: 1, after: 0 }), { ...request, only: [CodeActionKind.Refactor] }), []);
+    assert.deepEqual(
+      fixCodeActions([candidate()], () => ({ outcome: 'removes', before: 1, after: 0 }), { ...request, only: [CodeActionKind.Refactor] }),
+      [],
+    );
     const elsewhere = { ...request, range: { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } } };
-    assert.deepEqual(fixCodeActions([candidate()], () => ({ outcome: 'removes', before: 1, after: 0 }), elsewhere), []);
+    assert.deepEqual(
+      fixCodeActions([candidate()], () => ({ outcome: 'removes', before: 1, after: 0 }), elsewhere),
+      [],
+    );
   });
 });
 

@@ -35,10 +35,7 @@ test('deleting the & of &T{} after non-ASCII text and an astral character, in a 
   });
   // Tab 1, "/* " 3, "ä" 1, "😀" 2 (a surrogate pair), " */ " 4, "return " 7: the & is at UTF-16 column 18.
   assert.deepEqual(edits[0].range, { start: { line: 3, character: 18 }, end: { line: 3, character: 19 } });
-  assert.equal(
-    applyToSource(source, edits),
-    '\uFEFFpackage p\r\n\r\nfunc f() Größe {\r\n\t/* ä😀 */ return Größe{Wert: 1}\r\n}\r\n',
-  );
+  assert.equal(applyToSource(source, edits), '\uFEFFpackage p\r\n\r\nfunc f() Größe {\r\n\t/* ä😀 */ return Größe{Wert: 1}\r\n}\r\n');
 });
 
 test('a line inserted before a statement takes its indentation and the file line ending', async () => {
@@ -49,15 +46,23 @@ test('a line inserted before a statement takes its indentation and the file line
     const text = ['package p', '', 'func f() {', '\tif true {', '\t\treturn', '\t}', '}', ''].join(eol);
     const source = toSourceText(text);
     assert.equal(lineEnding(source), eol, name);
-    const edit = await withGoTree(source.text, (tree) => insertLinesBefore(tree.rootNode.descendantsOfType('return_statement')[0]!, source, ['x := x']));
+    const edit = await withGoTree(source.text, (tree) =>
+      insertLinesBefore(tree.rootNode.descendantsOfType('return_statement')[0]!, source, ['x := x']),
+    );
     assert.ok(edit, name);
-    assert.equal(applyTextEdits(source.text, [edit]), ['package p', '', 'func f() {', '\tif true {', '\t\tx := x', '\t\treturn', '\t}', '}', ''].join(eol), name);
+    assert.equal(
+      applyTextEdits(source.text, [edit]),
+      ['package p', '', 'func f() {', '\tif true {', '\t\tx := x', '\t\treturn', '\t}', '}', ''].join(eol),
+      name,
+    );
   }
 });
 
 test('no line is inserted before a statement that does not start its line', async () => {
   const source = toSourceText('package p\n\nfunc f() { a := 1; _ = a }\n');
-  const edit = await withGoTree(source.text, (tree) => insertLinesBefore(tree.rootNode.descendantsOfType('assignment_statement')[0]!, source, ['b := 2']));
+  const edit = await withGoTree(source.text, (tree) =>
+    insertLinesBefore(tree.rootNode.descendantsOfType('assignment_statement')[0]!, source, ['b := 2']),
+  );
   assert.equal(edit, undefined);
 });
 

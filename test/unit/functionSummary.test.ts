@@ -105,7 +105,7 @@ async function analysis(): Promise<FileAnalysis> {
   return { file: FILE, source, located };
 }
 
-test('facts are grouped by the function whose text holds them; a method\'s decision at its receiver is its own', async () => {
+test("facts are grouped by the function whose text holds them; a method's decision at its receiver is its own", async () => {
   const file = await analysis();
   const { functions } = await withGoTree(file.source.text, (tree) => summariseFile(functionDeclarations(tree), file.located));
   const byName = new Map(functions.map((summary) => [summary.declaration.compilerName, summary]));
@@ -116,16 +116,28 @@ test('facts are grouped by the function whose text holds them; a method\'s decis
   assert.deepEqual(len.closures, []);
 
   const counter = byName.get('NewCounter')!;
-  assert.deepEqual(counter.heap.map((item) => item.fact.expression), ['c', 'func literal']);
-  assert.deepEqual(counter.inlining.map((decision) => decision.compilerName), ['NewCounter']);
+  assert.deepEqual(
+    counter.heap.map((item) => item.fact.expression),
+    ['c', 'func literal'],
+  );
+  assert.deepEqual(
+    counter.inlining.map((decision) => decision.compilerName),
+    ['NewCounter'],
+  );
   // The copy of the closure inlined into Complex is reported at the closure's own position, so it is listed here.
-  assert.deepEqual(counter.closures.map((decision) => decision.compilerName), ['NewCounter.func1', 'Complex.NewCounter.func1']);
+  assert.deepEqual(
+    counter.closures.map((decision) => decision.compilerName),
+    ['NewCounter.func1', 'Complex.NewCounter.func1'],
+  );
   assert.equal(summaryCounts(counter), '2 heap allocations · inlinable (cost 22)');
 
   const remember = byName.get('(*Vector).Remember')!;
   assert.equal(summaryCounts(remember), '0 heap allocations · 1 leaking param · inlinable (cost 3)');
 
-  assert.deepEqual(byName.get('Sizes')!.stack.map((item) => item.fact.expression), ['make([]byte, 1024)', 'make([]byte, n)']);
+  assert.deepEqual(
+    byName.get('Sizes')!.stack.map((item) => item.fact.expression),
+    ['make([]byte, 1024)', 'make([]byte, n)'],
+  );
   assert.equal(summaryCounts(byName.get('Complex')!), '0 heap allocations · not inlinable: cost 165 > 80');
   assert.equal(inliningLabel(byName.get('Complex')!.inlining[0]), 'not inlinable: cost 165 > 80');
 });
@@ -145,7 +157,10 @@ test('a code lens above each function with heap allocations or leaks, whose clic
   const [uri, position, sites] = counter.arguments as [string, { line: number }, { range: { start: { line: number } } }[]];
   assert.equal(uri, 'file:///work/m/p/p.go');
   assert.equal(position.line, 10);
-  assert.deepEqual(sites.map((site) => site.range.start.line + 1), [12, 13]);
+  assert.deepEqual(
+    sites.map((site) => site.range.start.line + 1),
+    [12, 13],
+  );
   assert.deepEqual(await codeLenses(file, 'file:///work/m/p/p.go', false), [], 'switched off, no lenses');
 });
 
@@ -153,7 +168,9 @@ test('each kind of inlay hint follows its own setting', async () => {
   const file = await analysis();
   const everything = { start: { line: 0, character: 0 }, end: { line: 40, character: 0 } };
   const labels = async (settings: Parameters<typeof inlayHints>[2]) =>
-    (await inlayHints(file, everything, settings)).map((hint) => `${hint.position.line + 1}:${hint.position.character + 1} ${String(hint.label)}`);
+    (await inlayHints(file, everything, settings)).map(
+      (hint) => `${hint.position.line + 1}:${hint.position.character + 1} ${String(hint.label)}`,
+    );
 
   const defaults = { heapAllocations: true, stackAllocations: false, leakingParameters: true, inliningDecisions: false };
   assert.deepEqual(await labels(defaults), ['9:8 leaks', '12:3 heap', '13:13 heap']);
@@ -176,12 +193,16 @@ test('each kind of inlay hint follows its own setting', async () => {
 
 test('a variable-size make that stays on the stack says it may still allocate at run time', async () => {
   const file = await analysis();
-  const hints = await inlayHints(file, { start: { line: 20, character: 0 }, end: { line: 20, character: 99 } }, {
-    heapAllocations: true,
-    stackAllocations: true,
-    leakingParameters: true,
-    inliningDecisions: false,
-  });
+  const hints = await inlayHints(
+    file,
+    { start: { line: 20, character: 0 }, end: { line: 20, character: 99 } },
+    {
+      heapAllocations: true,
+      stackAllocations: true,
+      leakingParameters: true,
+      inliningDecisions: false,
+    },
+  );
   assert.equal(hints.length, 1);
   const tooltip = hints[0].tooltip as { value: string };
   assert.match(tooltip.value, /32 bytes.*heap at run time/);

@@ -7,13 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import {
-  byteColumnToUtf16,
-  compilerToLspPosition,
-  offsetAt,
-  toSourceText,
-  utf16ToByteColumn,
-} from '../../server/src/syntax/positions';
+import { byteColumnToUtf16, compilerToLspPosition, offsetAt, toSourceText, utf16ToByteColumn } from '../../server/src/syntax/positions';
 
 /** Pieces that stress the conversion, mixed with arbitrary code points. */
 const piece = fc.oneof(
@@ -62,7 +56,10 @@ test('compilerToLspPosition: the real byte column of every character lands on th
         }
       });
       const chosen = starts[pick % starts.length];
-      assert.deepEqual(compilerToLspPosition(source, chosen.line + 1, chosen.byteColumn), { line: chosen.line, character: chosen.character });
+      assert.deepEqual(compilerToLspPosition(source, chosen.line + 1, chosen.byteColumn), {
+        line: chosen.line,
+        character: chosen.character,
+      });
     }),
     { numRuns: 1000 },
   );

@@ -72,15 +72,24 @@ test('anywhere on the allocating expression, the hover explains it; elsewhere th
   const onAmpersand = await markdownAt(6, 9);
   const inside = await markdownAt(6, 20);
   assert.ok(onAmpersand && onAmpersand === inside);
-  assert.match(onAmpersand, /^\*\*`&point\{\.\.\.\}` is allocated on the heap\*\* — a `point`, 16 bytes \(estimated from the declarations, 64-bit\)/);
+  assert.match(
+    onAmpersand,
+    /^\*\*`&point\{\.\.\.\}` is allocated on the heap\*\* — a `point`, 16 bytes \(estimated from the declarations, 64-bit\)/,
+  );
   assert.match(onAmpersand, /1\. returned from `newPoint` \(\[p\.go:6\]\(file:\/\/\/work\/m\/p\/p\.go#L6,2\)\)/);
-  assert.match(onAmpersand, /<details><summary>The compiler's words<\/summary>\n\n```text\np\.go:6:9: &point\{\.\.\.\} escapes to heap in newPoint:/);
+  assert.match(
+    onAmpersand,
+    /<details><summary>The compiler's words<\/summary>\n\n```text\np\.go:6:9: &point\{\.\.\.\} escapes to heap in newPoint:/,
+  );
   assert.equal(await markdownAt(11, 2), undefined, 'no fact and no function name at the start of `return`');
 });
 
 test('an allocation in an inlined call is explained at the call, with the callee named', async () => {
   const text = await markdownAt(15, 9);
-  assert.match(text ?? '', /\*\*`&point\{\.\.\.\}` is allocated on the heap\*\* inside the inlined call to `newPoint` — a `point`, 16 bytes/);
+  assert.match(
+    text ?? '',
+    /\*\*`&point\{\.\.\.\}` is allocated on the heap\*\* inside the inlined call to `newPoint` — a `point`, 16 bytes/,
+  );
   assert.match(text ?? '', /1\. returned by `newPoint` \(inlined here\)/);
   assert.match(text ?? '', /2\. returned from `Keep`/);
 });
@@ -93,20 +102,32 @@ test('the same call inlined where the result does not escape: it stays on the st
 
 test('a hover on a function name summarises it', async () => {
   const text = await markdownAt(5, 7);
-  assert.match(text ?? '', /^\*\*`newPoint`\*\* · 1 heap allocation · inlinable \(cost 7\)\n\n\*\*Heap allocations\*\*\n- `&point\{\.\.\.\}`: returned \(\[p\.go:6\]/);
-  assert.match(await markdownAt(9, 7) ?? '', /^\*\*`Sum`\*\* · 0 heap allocations · inlinable \(cost 21\)[\s\S]*1 explicit allocation kept on the stack\./);
+  assert.match(
+    text ?? '',
+    /^\*\*`newPoint`\*\* · 1 heap allocation · inlinable \(cost 7\)\n\n\*\*Heap allocations\*\*\n- `&point\{\.\.\.\}`: returned \(\[p\.go:6\]/,
+  );
+  assert.match(
+    (await markdownAt(9, 7)) ?? '',
+    /^\*\*`Sum`\*\* · 0 heap allocations · inlinable \(cost 21\)[\s\S]*1 explicit allocation kept on the stack\./,
+  );
 });
 
 test('a verified quick-fix offered at the allocation is named; none offered, none named', async () => {
   const title = 'Return point by value — removes 1 heap allocation (verified)';
   const asked: number[] = [];
   const named = await markdownAt(6, 9, { offeredFixes: async (located) => (asked.push(located.range.start.line), [title]) });
-  assert.match(named ?? '', /\*\*Quick fix \(verified by the compiler\):\*\* _Return point by value — removes 1 heap allocation \(verified\)_/);
+  assert.match(
+    named ?? '',
+    /\*\*Quick fix \(verified by the compiler\):\*\* _Return point by value — removes 1 heap allocation \(verified\)_/,
+  );
   assert.deepEqual(asked, [5]);
   assert.doesNotMatch((await markdownAt(6, 9, { offeredFixes: async () => [] })) ?? '', /Quick fix/);
 });
 
 test('stale facts say so first', async () => {
   const text = await markdownAt(6, 9, { staleReason: 'the package does not build: p.go:3: syntax error' });
-  assert.match(text ?? '', /^_Stale: these are the facts of the last successful analysis \(the package does not build: p\.go:3: syntax error\)\._/);
+  assert.match(
+    text ?? '',
+    /^_Stale: these are the facts of the last successful analysis \(the package does not build: p\.go:3: syntax error\)\._/,
+  );
 });

@@ -55,7 +55,7 @@ test('every rule is a valid regular expression and a match rule', () => {
   }
 });
 
-test('the manifest contributes the grammar for the output channel\'s language', () => {
+test("the manifest contributes the grammar for the output channel's language", () => {
   const language = manifest.contributes.languages.find((entry: { id: string }) => entry.id === 'go-escape-lens-log');
   assert.ok(language, 'the go-escape-lens-log language is contributed');
   const contributed = manifest.contributes.grammars.find((entry: { language?: string }) => entry.language === 'go-escape-lens-log');
@@ -68,7 +68,7 @@ test('the manifest contributes the grammar for the output channel\'s language', 
   assert.match(extension, /const outputChannel = createLogChannel\('Go Escape Lens'\)/);
 });
 
-test('a heap fact line: level, position (file, line, column), and the compiler\'s phrase', () => {
+test("a heap fact line: level, position (file, line, column), and the compiler's phrase", () => {
   const line = '[Info  - 10:01:02 AM] /home/me/app/pointers/pointers.go:10:9: &Point{...} escapes to heap — returned';
   assert.equal(scopeOf(line, 'Info'), 'comment.line.level.go-escape-lens-log');
   assert.equal(scopeOf(line, '10:01:02 AM'), 'comment.line.timestamp.go-escape-lens-log');
@@ -94,7 +94,10 @@ test('leaks, stack facts, inlining, counts and failures', () => {
   assert.equal(scopeOf(inline, 'cannot inline'), 'support.function.inline.go-escape-lens-log');
   assert.equal(scopeOf(inline, 'cost 98'), 'constant.numeric.cost.go-escape-lens-log');
   assert.equal(scopeOf(inline, 'budget 80'), 'constant.numeric.cost.go-escape-lens-log');
-  assert.equal(scopeOf('[Info  - 1:02:03 PM] pointers: 3 heap allocations (go 412 ms, parsed 0.1 MB in 3 ms)', '3 heap allocations'), 'constant.numeric.count.go-escape-lens-log');
+  assert.equal(
+    scopeOf('[Info  - 1:02:03 PM] pointers: 3 heap allocations (go 412 ms, parsed 0.1 MB in 3 ms)', '3 heap allocations'),
+    'constant.numeric.count.go-escape-lens-log',
+  );
   const failure = '[Error - 1:02:03 PM] Go Escape Lens: analysis of main.go failed: boom';
   assert.equal(scopeOf(failure, 'Error'), 'invalid.illegal.error.go-escape-lens-log');
   assert.equal(scopeOf(failure, 'failed'), 'invalid.illegal.failure.go-escape-lens-log');

@@ -17,7 +17,7 @@ async function startOrder(preferred: string | undefined, keys: readonly string[]
   return started;
 }
 
-test('waiting analyses: the active editor\'s package first, then the most recent request', async () => {
+test("waiting analyses: the active editor's package first, then the most recent request", async () => {
   assert.deepEqual(await startOrder('/m/a', ['/m/a', '/m/b', '/m/c']), ['/m/a', '/m/c', '/m/b']);
 });
 

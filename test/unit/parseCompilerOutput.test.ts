@@ -49,19 +49,28 @@ test('moved-to-heap variables get the explanation printed as "x escapes to heap 
   assert.equal(moved.length, 1);
   assert.equal(moved[0].expression, 'u');
   assert.equal(moved[0].functionName, 'CreateUser');
-  assert.deepEqual(moved[0].flows[0].steps.map((step) => step.reason), ['address-of', 'return']);
+  assert.deepEqual(
+    moved[0].flows[0].steps.map((step) => step.reason),
+    ['address-of', 'return'],
+  );
 });
 
 test('the three forms of leaking parameters', () => {
   const pointerLeaks = only(parseRecorded('pointers').facts, 'leak');
-  assert.deepEqual(pointerLeaks.map((fact) => [fact.expression, fact.leak]), [['name', { parameter: 'name', what: 'param' }]]);
+  assert.deepEqual(
+    pointerLeaks.map((fact) => [fact.expression, fact.leak]),
+    [['name', { parameter: 'name', what: 'param' }]],
+  );
   assert.equal(pointerLeaks[0].flows[0].destination, 'u');
 
   const contentLeak = only(parseRecorded('withtests').facts, 'leak').find((fact) => fact.expression === 's');
   assert.deepEqual(contentLeak?.leak, { parameter: 's', what: 'content' });
 
   const vectorLeak = only(parseRecorded('vector').facts, 'leak');
-  assert.deepEqual(vectorLeak.map((fact) => fact.expression), ['v']);
+  assert.deepEqual(
+    vectorLeak.map((fact) => fact.expression),
+    ['v'],
+  );
   assert.equal(vectorLeak[0].functionName, '(*Vector).Remember');
 });
 
@@ -85,7 +94,10 @@ test('an explanation whose header names more than the final line (append) still 
   const append = only(parseRecorded('withtests').facts, 'escape').find((fact) => fact.position.line === 10);
   assert.equal(append?.expression, 'append');
   assert.equal(append?.functionName, '(*Stack).Push');
-  assert.deepEqual(append?.flows[0].steps.map((step) => step.reason), ['spill', 'assign']);
+  assert.deepEqual(
+    append?.flows[0].steps.map((step) => step.reason),
+    ['spill', 'assign'],
+  );
 });
 
 test('closures: the escaping func literal and the captured variable', () => {
@@ -93,7 +105,14 @@ test('closures: the escaping func literal and the captured variable', () => {
   const heap = facts.filter((fact) => fact.kind === 'escape' || fact.kind === 'moved');
   assert.deepEqual(
     heap.map((fact) => `${fact.position.line}:${fact.position.byteColumn} ${fact.kind} ${fact.expression}`).sort(),
-    ['10:2 moved c', '11:9 escape func literal', '19:2 moved value', '20:9 escape func literal', '28:24 escape "hello, " + name', '29:9 escape func literal'].sort(),
+    [
+      '10:2 moved c',
+      '11:9 escape func literal',
+      '19:2 moved value',
+      '20:9 escape func literal',
+      '28:24 escape "hello, " + name',
+      '29:9 escape func literal',
+    ].sort(),
   );
   const captured = heap.find((fact) => fact.expression === 'c');
   assert.ok(captured?.flows.some((flow) => flow.steps.some((step) => step.reason === 'captured by a closure')));
@@ -102,7 +121,12 @@ test('closures: the escaping func literal and the captured variable', () => {
 test('inlining decisions and does-not-escape facts are kept in the model', () => {
   const { facts } = parseRecorded('withtests');
   const cannot = only(facts, 'cannotInline').find((fact) => fact.expression === 'TestPush');
-  assert.deepEqual(cannot?.inline, { functionName: 'TestPush', reason: 'function too complex: cost 86 exceeds budget 80', cost: 86, budget: 80 });
+  assert.deepEqual(cannot?.inline, {
+    functionName: 'TestPush',
+    reason: 'function too complex: cost 86 exceeds budget 80',
+    cost: 86,
+    budget: 80,
+  });
   const can = only(facts, 'canInline').find((fact) => fact.expression === '(*Stack).Push');
   assert.deepEqual(can?.inline, { functionName: '(*Stack).Push', cost: 7 });
   assert.ok(only(facts, 'noEscape').some((fact) => fact.expression === '&Stack{}'));
@@ -188,7 +212,7 @@ test('lines of unknown shape in a successful build are kept as unrecognised, not
   assert.deepEqual(unrecognised, ['./a.go:1:1: something new the compiler says']);
 });
 
-test('reading one file only gives exactly that file\'s facts, as the full parse does', () => {
+test("reading one file only gives exactly that file's facts, as the full parse does", () => {
   let checkedFiles = 0;
   for (const name of fs.readdirSync(RECORDED).filter((entry) => entry.endsWith('.txt') && entry !== 'config.txt')) {
     const packageName = name.replace(/\.txt$/, '').replace(/-m1$/, '');
@@ -196,8 +220,17 @@ test('reading one file only gives exactly that file\'s facts, as the full parse 
     const output = fs.readFileSync(path.join(RECORDED, name));
     const full = parseCompilerOutput(output, { workingDirectory: directory, packageDirectory: directory, buildSucceeded: true });
     for (const file of new Set(full.facts.map((fact) => fact.position.file))) {
-      const only = parseCompilerOutput(output, { workingDirectory: directory, packageDirectory: directory, buildSucceeded: true, onlyFile: file });
-      assert.deepEqual(only.facts, full.facts.filter((fact) => fact.position.file === file), `${name}: ${file}`);
+      const only = parseCompilerOutput(output, {
+        workingDirectory: directory,
+        packageDirectory: directory,
+        buildSucceeded: true,
+        onlyFile: file,
+      });
+      assert.deepEqual(
+        only.facts,
+        full.facts.filter((fact) => fact.position.file === file),
+        `${name}: ${file}`,
+      );
       assert.deepEqual(only.importPaths, full.importPaths);
       checkedFiles++;
     }

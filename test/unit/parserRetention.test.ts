@@ -50,7 +50,10 @@ for (const form of ['text', 'bytes'] as const) {
     const before = heapAfterCollection();
     const outputBytes = keepOneExpressionPerParse(form, kept);
     const grown = heapAfterCollection() - before;
-    assert.deepEqual(kept, Array.from({ length: OUTPUTS }, (_, run) => `make([]byte, ${run})`));
+    assert.deepEqual(
+      kept,
+      Array.from({ length: OUTPUTS }, (_, run) => `make([]byte, ${run})`),
+    );
     // Kept whole, the outputs would be 20 MB; the ten expressions are a few hundred bytes.
     assert.ok(grown < outputBytes / 10, `the heap grew by ${(grown / 1e6).toFixed(1)} MB for ${OUTPUTS} kept expressions`);
   });

@@ -3,13 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  byteColumnToUtf16,
-  compilerToLspPosition,
-  splitLines,
-  toSourceText,
-  utf16ToByteColumn,
-} from '../../server/src/syntax/positions';
+import { byteColumnToUtf16, compilerToLspPosition, splitLines, toSourceText, utf16ToByteColumn } from '../../server/src/syntax/positions';
 
 test('ASCII and tabs: a tab is one byte and one UTF-16 unit', () => {
   assert.equal(byteColumnToUtf16('\treturn &Point{}', 9), 8);

@@ -40,7 +40,10 @@ test('every enabled prediction on the fixture module is a heap fact the compiler
       for (const prediction of await predictFile(absolute)) {
         checked++;
         const match = facts.find((fact) => fact.file === absolute && formOf(fact) === prediction.factKind && contains(prediction, fact));
-        assert.ok(match, `${name}/${file}:${prediction.range.start.line + 1}: predicted ${prediction.kind} ${prediction.expression}, the compiler says nothing there`);
+        assert.ok(
+          match,
+          `${name}/${file}:${prediction.range.start.line + 1}: predicted ${prediction.kind} ${prediction.expression}, the compiler says nothing there`,
+        );
       }
     }
   }

@@ -19,7 +19,10 @@ const context = (raw: unknown, cause: 'restricted' | 'buildFailed' = 'restricted
 test('a predicted diagnostic says so in its message, code and data, at Hint severity by default', async () => {
   const [diagnostic, ...rest] = await predictedDiagnosticsForText(SOURCE, context({}));
   assert.deepEqual(rest, []);
-  assert.equal(diagnostic.message, 'predicted: &T{...} likely escapes to the heap (returned); not from the compiler: the workspace is not trusted, so the go command is not run');
+  assert.equal(
+    diagnostic.message,
+    'predicted: &T{...} likely escapes to the heap (returned); not from the compiler: the workspace is not trusted, so the go command is not run',
+  );
   assert.equal(diagnostic.code, 'predicted-heap-allocation');
   assert.equal(diagnostic.codeDescription?.href, 'file:///README.md#predicted-heap-allocation');
   assert.equal(diagnostic.severity, 4);

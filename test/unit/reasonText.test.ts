@@ -83,7 +83,7 @@ for (const [reason, text] of Object.entries(REASONS)) {
   });
 }
 
-test('an unknown reason is shown in the compiler\'s words rather than dropped', () => {
+test("an unknown reason is shown in the compiler's words rather than dropped", () => {
   assert.deepEqual(reasonText('some new reason'), { short: 'some new reason', sentence: 'some new reason' });
 });
 

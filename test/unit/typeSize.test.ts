@@ -67,7 +67,19 @@ type Pair[K comparable, V any] struct {
 type Big [16 << 20]byte
 `;
 
-const MEASURED = ['Point', 'Mixed', 'Trailing', 'Padded', 'Arrays', 'Refs', 'Embedded', 'Box[int8]', 'Box[string]', 'Pair[int16, float64]', 'Big'];
+const MEASURED = [
+  'Point',
+  'Mixed',
+  'Trailing',
+  'Padded',
+  'Arrays',
+  'Refs',
+  'Embedded',
+  'Box[int8]',
+  'Box[string]',
+  'Pair[int16, float64]',
+  'Big',
+];
 
 function measureWithGo(): Map<string, number> {
   requireGo();
@@ -79,9 +91,18 @@ function measureWithGo(): Map<string, number> {
       path.join(directory, 'main.go'),
       `package main\n\nimport (\n\t"fmt"\n\t"unsafe"\n)\n${DECLARATIONS}\nfunc main() {\n${prints}\n}\n`,
     );
-    const result = spawnSync('go', ['run', '.'], { cwd: directory, encoding: 'utf8', env: { ...process.env, GOPROXY: 'off', GOTOOLCHAIN: 'local' } });
+    const result = spawnSync('go', ['run', '.'], {
+      cwd: directory,
+      encoding: 'utf8',
+      env: { ...process.env, GOPROXY: 'off', GOTOOLCHAIN: 'local' },
+    });
     assert.equal(result.status, 0, result.stderr);
-    return new Map(result.stdout.trim().split('\n').map((line) => [line.split('=')[0], Number(line.split('=')[1])]));
+    return new Map(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => [line.split('=')[0], Number(line.split('=')[1])]),
+    );
   } finally {
     fs.rmSync(directory, { recursive: true, force: true });
   }

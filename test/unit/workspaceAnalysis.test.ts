@@ -28,7 +28,13 @@ function okResult(directory: string): PackageResult {
   return {
     directory,
     includesTests: false,
-    analysis: { directory, status: 'ok', facts: { importPaths: [], facts: [], errors: [], unrecognised: [] }, durationMilliseconds: 0, commandLine: '' },
+    analysis: {
+      directory,
+      status: 'ok',
+      facts: { importPaths: [], facts: [], errors: [], unrecognised: [] },
+      durationMilliseconds: 0,
+      commandLine: '',
+    },
     files: new Map(),
     fromCache: false,
     stale: false,

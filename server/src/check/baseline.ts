@@ -98,7 +98,10 @@ export interface OpenWorktree extends Worktree {
 export async function openWorktree(cwd: string, ref: string, goWork?: string): Promise<Loaded<OpenWorktree>> {
   const repositoryRoot = await gitTopLevel(cwd);
   if (!repositoryRoot) {
-    return { ok: false, message: `--baseline ${ref}: ${cwd} is not inside a git repository (a JSON file written by \`check --format json\` also works as a baseline)` };
+    return {
+      ok: false,
+      message: `--baseline ${ref}: ${cwd} is not inside a git repository (a JSON file written by \`check --format json\` also works as a baseline)`,
+    };
   }
   const commit = await resolveCommit(repositoryRoot, ref);
   if (!commit) return { ok: false, message: `--baseline ${ref}: not a file, and git does not know the revision "${ref}"` };

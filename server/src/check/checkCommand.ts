@@ -111,7 +111,14 @@ async function check(
 
   const failed = findings.some((finding) => finding.violation);
   const shown = options.violationsOnly ? findings.filter((finding) => finding.violation) : findings;
-  io.stdout.write(await render(shown, outcome.packages.map((report) => report.importPath), options.format, io));
+  io.stdout.write(
+    await render(
+      shown,
+      outcome.packages.map((report) => report.importPath),
+      options.format,
+      io,
+    ),
+  );
   if (options.format === 'text') io.stderr.write(`go-escape-lens check: ${tally(findings, outcome.packages.length)}\n`);
   return failed ? EXIT.violations : EXIT.clean;
 }

@@ -188,7 +188,9 @@ function budgetFinding(broken: BrokenBudget, file: FileAnalysis, context: FileFi
       message: diagnosticMessage(item.fact),
     })),
     violation: true,
-    why: [`${broken.allocations.length} heap allocation${broken.allocations.length === 1 ? '' : 's'} where ${broken.budget.text} allows ${broken.budget.max}`],
+    why: [
+      `${broken.allocations.length} heap allocation${broken.allocations.length === 1 ? '' : 's'} where ${broken.budget.text} allows ${broken.budget.max}`,
+    ],
   };
 }
 

@@ -34,21 +34,21 @@ const RULES: Readonly<Record<FindingKind, RuleText>> = {
   escape: {
     name: 'EscapesToHeap',
     short: 'A value escapes to the heap',
-    full: 'The Go compiler\'s escape analysis decided that this value must be allocated on the heap.',
+    full: "The Go compiler's escape analysis decided that this value must be allocated on the heap.",
     help:
       'The Go compiler allocates a value on the heap when it cannot prove that the value is dead when the function ' +
       'returns: it is returned, stored somewhere that outlives the call, captured by a closure, converted to an ' +
       'interface, sent on a channel, or too large or of unknown size for the stack. Heap allocations cost garbage ' +
-      'collection work. The code flow shows the compiler\'s own explanation (`go build -gcflags=-m=2`).',
+      "collection work. The code flow shows the compiler's own explanation (`go build -gcflags=-m=2`).",
     level: 'note',
   },
   moved: {
     name: 'MovedToHeap',
     short: 'A variable is moved to the heap',
-    full: 'The Go compiler\'s escape analysis stores this variable on the heap instead of the stack.',
+    full: "The Go compiler's escape analysis stores this variable on the heap instead of the stack.",
     help:
       'A variable moves to the heap when a pointer to it outlives the function: its address is returned, stored, ' +
-      'or captured by a closure that escapes. The code flow shows the compiler\'s own explanation.',
+      "or captured by a closure that escapes. The code flow shows the compiler's own explanation.",
     level: 'note',
   },
   budget: {
@@ -125,15 +125,19 @@ function result(finding: Finding, options: SarifOptions, occurrences: Map<string
     message: { text: `${finding.message}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}` },
     locations: [location(finding, options)],
     ...(finding.related.length > 0
-      ? { relatedLocations: finding.related.map((related, id) => ({ id, ...location(related.location, options), message: { text: related.message } })) }
+      ? {
+          relatedLocations: finding.related.map((related, id) => ({
+            id,
+            ...location(related.location, options),
+            message: { text: related.message },
+          })),
+        }
       : {}),
     ...(finding.steps.some((step) => step.location) ? { codeFlows: [codeFlow(finding, options)] } : {}),
     partialFingerprints: {
       'goEscapeLens/v1': createHash('sha256').update(`${identity}\u0000${occurrence}`).digest('hex').slice(0, 32),
     },
-    ...(finding.accepted !== undefined
-      ? { suppressions: [{ kind: 'inSource' as const, justification: finding.accepted }] }
-      : {}),
+    ...(finding.accepted !== undefined ? { suppressions: [{ kind: 'inSource' as const, justification: finding.accepted }] } : {}),
     properties: {
       function: finding.function,
       package: finding.package,

@@ -35,13 +35,23 @@ export function formatSummary(input: SummaryInput): string {
   }
 
   const lines: string[] = [];
-  const packages = [...byPackage.entries()].sort(byCount(([, entry]) => entry.total, ([name]) => name));
+  const packages = [...byPackage.entries()].sort(
+    byCount(
+      ([, entry]) => entry.total,
+      ([name]) => name,
+    ),
+  );
   const total = zero();
   for (const [name, entry] of packages) {
     total.allocations += entry.total.allocations;
     total.violations += entry.total.violations;
     lines.push(`${pad(entry.total.allocations)}  ${name}${violationNote(entry.total)}`);
-    const functions = [...entry.functions.entries()].sort(byCount(([, count]) => count, ([fn]) => fn));
+    const functions = [...entry.functions.entries()].sort(
+      byCount(
+        ([, count]) => count,
+        ([fn]) => fn,
+      ),
+    );
     for (const [fn, count] of functions) lines.push(`${pad(count.allocations)}    ${fn}${violationNote(count)}`);
   }
   lines.push(

@@ -17,7 +17,9 @@ export function formatText(findings: readonly Finding[], options: TextOptions): 
     .map((finding) => {
       const location = paint('bold', `${finding.file}:${finding.line}:${finding.column}:`);
       const message = finding.violation ? paint('red', finding.message) : finding.message;
-      return `${location} ${message}${annotations(finding).map((note) => paint('dim', ` [${note}]`)).join('')}\n`;
+      return `${location} ${message}${annotations(finding)
+        .map((note) => paint('dim', ` [${note}]`))
+        .join('')}\n`;
     })
     .join('');
 }
@@ -42,13 +44,15 @@ export function tally(findings: readonly Finding[], packageCount: number): strin
     `${plural(allocations, 'heap allocation')} reported`,
     violations === 0
       ? 'no violations'
-      : `${plural(violations, 'violation')} (${[
-          budgets > 0 ? plural(budgets, 'broken budget') : '',
-          newOnes > 0 ? plural(newOnes, 'new allocation') : '',
-          directives > 0 ? plural(directives, 'invalid directive') : '',
-        ]
-          .filter(Boolean)
-          .join(', ') || 'allocations over budget'})`,
+      : `${plural(violations, 'violation')} (${
+          [
+            budgets > 0 ? plural(budgets, 'broken budget') : '',
+            newOnes > 0 ? plural(newOnes, 'new allocation') : '',
+            directives > 0 ? plural(directives, 'invalid directive') : '',
+          ]
+            .filter(Boolean)
+            .join(', ') || 'allocations over budget'
+        })`,
   ];
   return parts.join(', ');
 }

@@ -67,7 +67,7 @@ export async function analysePackages(
       const index = next++;
       const pkg = packages[index];
       const result = await service.analyseDirectory(pkg.directory, options.settings, { includeTests: options.includeTests });
-      if (!result || result.analysis.status !== 'ok') {
+      if (result?.analysis.status !== 'ok') {
         failures.push(`${pkg.importPath}: ${result?.analysis.message ?? 'the analysis was cancelled'}`);
       } else {
         const findings = await packageFindings(result, { root: options.root, importPath: pkg.importPath });
@@ -80,7 +80,13 @@ export async function analysePackages(
   await Promise.all(Array.from({ length: workers }, worker));
 
   if (failures.length > 0) {
-    return { ok: false, message: `the analysis could not run:\n${failures.sort().map((line) => `  ${line}`).join('\n')}` };
+    return {
+      ok: false,
+      message: `the analysis could not run:\n${failures
+        .sort()
+        .map((line) => `  ${line}`)
+        .join('\n')}`,
+    };
   }
   return { ok: true, packages: reports };
 }

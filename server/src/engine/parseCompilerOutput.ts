@@ -229,7 +229,13 @@ class OutputParser {
     let position = this.stepPositions.get(text);
     if (position === undefined) {
       const trimmed = text.trim();
-      position = parsePositionPrefix(`${trimmed}: `, trimmed.length + 2, this.resolvedFiles, this.options.workingDirectory, this.packageDirectory);
+      position = parsePositionPrefix(
+        `${trimmed}: `,
+        trimmed.length + 2,
+        this.resolvedFiles,
+        this.options.workingDirectory,
+        this.packageDirectory,
+      );
       this.stepPositions.set(text, position);
     }
     return position;
@@ -321,7 +327,8 @@ function buildFact(
   parser: OutputParser,
   extra?: { leak?: LeakDetails; inline?: InlineDetails },
 ): EscapeFact {
-  const explained = kind === 'escape' || kind === 'moved' || kind === 'leak' ? parser.takeExplanations(position, expression, kind === 'leak') : NONE;
+  const explained =
+    kind === 'escape' || kind === 'moved' || kind === 'leak' ? parser.takeExplanations(position, expression, kind === 'leak') : NONE;
   // Every fact is built with the same fields in the same order: one object shape keeps the hot code fast.
   return {
     kind,
@@ -340,7 +347,8 @@ function parseFinalFact(message: string, position: CompilerPosition, rawLine: st
   // function bodies, and trying every pattern on them was a measurable part of parsing.
   if (message.endsWith(ESCAPES_SUFFIX)) return buildFact('escape', message.slice(0, -ESCAPES_SUFFIX.length), position, rawLine, parser);
   if (message.startsWith(MOVED_PREFIX)) return buildFact('moved', message.slice(MOVED_PREFIX.length), position, rawLine, parser);
-  if (message.endsWith(NO_ESCAPE_SUFFIX)) return buildFact('noEscape', message.slice(0, -NO_ESCAPE_SUFFIX.length), position, rawLine, parser);
+  if (message.endsWith(NO_ESCAPE_SUFFIX))
+    return buildFact('noEscape', message.slice(0, -NO_ESCAPE_SUFFIX.length), position, rawLine, parser);
   if (message.startsWith(INLINING_CALL_PREFIX)) {
     const functionName = message.slice(INLINING_CALL_PREFIX.length);
     return buildFact('inlinedCall', functionName, position, rawLine, parser, { inline: { functionName } });

@@ -156,7 +156,11 @@ export function describeAllocation(node: Node, fact: EscapeFact, declarations: P
     case 'float_literal':
     case 'rune_literal': {
       const shape = expressionShape(node);
-      return sized('boxed', shape.kind === 'unknown' ? undefined : shape, node.type === 'identifier' ? declaredTypeText(node) : shapeName(shape));
+      return sized(
+        'boxed',
+        shape.kind === 'unknown' ? undefined : shape,
+        node.type === 'identifier' ? declaredTypeText(node) : shapeName(shape),
+      );
     }
     case 'selector_expression': {
       const field = node.childForFieldName('field')?.text;

@@ -41,10 +41,16 @@ export function fixCodeActions(
 
 /** The candidates whose lightbulb shows at `range` of `file`. */
 export function candidatesAt(candidates: readonly FixCandidate[], file: string, range: LspRange): FixCandidate[] {
-  return candidates.filter((candidate) => candidate.file === file && candidate.triggerRanges.some((trigger) => rangesIntersect(trigger, range)));
+  return candidates.filter(
+    (candidate) => candidate.file === file && candidate.triggerRanges.some((trigger) => rangesIntersect(trigger, range)),
+  );
 }
 
-export function codeAction(candidate: FixCandidate, verdict: Verification, request: Pick<CodeActionRequest, 'diagnostics' | 'uriOf'>): CodeAction | undefined {
+export function codeAction(
+  candidate: FixCandidate,
+  verdict: Verification,
+  request: Pick<CodeActionRequest, 'diagnostics' | 'uriOf'>,
+): CodeAction | undefined {
   const removed = verdict.outcome === 'removes' ? verdict.before - verdict.after : 0;
   if (verdict.outcome === 'breaks' || verdict.outcome === 'adds') return undefined;
   if (removed === 0 && !candidate.worthWithoutGain) return undefined;
@@ -59,7 +65,8 @@ export function codeAction(candidate: FixCandidate, verdict: Verification, reque
   if (quickFix) {
     action.isPreferred = true;
     const addressed = request.diagnostics.filter(
-      (diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE && candidate.triggerRanges.some((range) => rangesIntersect(range, diagnostic.range)),
+      (diagnostic) =>
+        diagnostic.source === DIAGNOSTIC_SOURCE && candidate.triggerRanges.some((range) => rangesIntersect(range, diagnostic.range)),
     );
     if (addressed.length > 0) action.diagnostics = addressed;
   }
@@ -69,7 +76,10 @@ export function codeAction(candidate: FixCandidate, verdict: Verification, reque
 function workspaceEdit(candidate: FixCandidate, uriOf: (file: string) => string): WorkspaceEdit {
   const changes: Record<string, TextEdit[]> = {};
   for (const [file, edits] of candidate.edits) {
-    changes[uriOf(file)] = edits.map((edit) => ({ range: { start: { ...edit.range.start }, end: { ...edit.range.end } }, newText: edit.newText }));
+    changes[uriOf(file)] = edits.map((edit) => ({
+      range: { start: { ...edit.range.start }, end: { ...edit.range.end } },
+      newText: edit.newText,
+    }));
   }
   return { changes };
 }

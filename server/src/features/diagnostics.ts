@@ -2,12 +2,7 @@
  * One diagnostic per heap fact of a file. Pure: (located facts, settings) => LSP diagnostics.
  */
 import { pathToFileURL } from 'node:url';
-import {
-  type Diagnostic,
-  DiagnosticSeverity,
-  type DiagnosticRelatedInformation,
-  DiagnosticTag,
-} from 'vscode-languageserver';
+import { type Diagnostic, DiagnosticSeverity, type DiagnosticRelatedInformation, DiagnosticTag } from 'vscode-languageserver';
 import type { CompilerPosition, EscapeFact } from '../engine/facts';
 import type { FileAnalysis } from '../analysisService';
 import type { SeveritySetting, Settings } from '../settings';

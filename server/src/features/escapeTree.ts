@@ -35,7 +35,10 @@ export async function escapeTree(
     const stale = variants.find((variant) => variant.stale);
     packages.push({
       directory,
-      name: packageName(variants.flatMap((variant) => variant.analysis.facts.importPaths), directory),
+      name: packageName(
+        variants.flatMap((variant) => variant.analysis.facts.importPaths),
+        directory,
+      ),
       heapAllocations: total(files),
       ...(stale ? { staleReason: stale.analysis.message ?? 'the last analysis failed' } : {}),
       files: byCount(files),

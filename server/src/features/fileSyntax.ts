@@ -62,13 +62,22 @@ const allocationMemo = new WeakMap<FileAnalysis, Promise<ReadonlyMap<LocatedFact
  * What each fact of a file allocates, read in one parse of the file for all its facts: a hover then needs no
  * tree (parsing a 12,000-line file costs tens of milliseconds, a hover should not).
  */
-export function fileAllocations(file: FileAnalysis, packageFiles: ReadonlyMap<string, FileAnalysis>): Promise<ReadonlyMap<LocatedFact, Allocation>> {
+export function fileAllocations(
+  file: FileAnalysis,
+  packageFiles: ReadonlyMap<string, FileAnalysis>,
+): Promise<ReadonlyMap<LocatedFact, Allocation>> {
   let allocations = allocationMemo.get(file);
   if (!allocations) {
     allocations = (async () => {
       const own = (await fileSyntax(file)).declarations;
-      const declarations = packageFiles.get(file.file) === file ? await packageSyntax(packageFiles) : mergeDeclarations([own, await packageSyntax(packageFiles)]);
-      return withGoTree(file.source.text, (tree) => new Map(file.located.map((located) => [located, allocationOf(tree, located, declarations)])));
+      const declarations =
+        packageFiles.get(file.file) === file
+          ? await packageSyntax(packageFiles)
+          : mergeDeclarations([own, await packageSyntax(packageFiles)]);
+      return withGoTree(
+        file.source.text,
+        (tree) => new Map(file.located.map((located) => [located, allocationOf(tree, located, declarations)])),
+      );
     })();
     allocations.catch(() => allocationMemo.delete(file));
     allocationMemo.set(file, allocations);

@@ -53,7 +53,7 @@ export function summariseFile(declarations: readonly FunctionDeclaration[], loca
   const claimed = new Set<LocatedFact>();
   const functions = declarations.map((declaration) => {
     const inside = sorted.filter((item) => contains(declaration.range, item.range.start));
-    inside.forEach((item) => claimed.add(item));
+    for (const item of inside) claimed.add(item);
     const inliningFacts = inside.filter((item) => item.fact.kind === 'canInline' || item.fact.kind === 'cannotInline');
     // The compiler puts a function's own decision in its signature (the name, or a method's receiver `(`);
     // decisions inside the body are its closures'.
@@ -67,9 +67,7 @@ export function summariseFile(declarations: readonly FunctionDeclaration[], loca
       closures: inliningFacts.filter((item) => !own.includes(item)).map((item) => inliningDecision(item.fact)),
     };
   });
-  const packageLevelHeap = sorted.filter(
-    (item) => !claimed.has(item) && (item.fact.kind === 'escape' || item.fact.kind === 'moved'),
-  );
+  const packageLevelHeap = sorted.filter((item) => !claimed.has(item) && (item.fact.kind === 'escape' || item.fact.kind === 'moved'));
   return { functions, packageLevelHeap };
 }
 
@@ -99,11 +97,7 @@ export function summaryCounts(summary: FunctionSummary): string {
   if (summary.leaks.length > 0) parts.push(plural(summary.leaks.length, 'leaking param'));
   const decision = summary.inlining[0];
   if (decision) {
-    parts.push(
-      decision.inlinable
-        ? `inlinable${decision.cost === undefined ? '' : ` (cost ${decision.cost})`}`
-        : inliningLabel(decision),
-    );
+    parts.push(decision.inlinable ? `inlinable${decision.cost === undefined ? '' : ` (cost ${decision.cost})`}` : inliningLabel(decision));
   }
   return parts.join(' · ');
 }
@@ -120,8 +114,7 @@ export function summaryAtName(summaries: readonly FunctionSummary[], position: L
 export function contains(range: LspRange, position: LspPosition): boolean {
   const afterStart =
     position.line > range.start.line || (position.line === range.start.line && position.character >= range.start.character);
-  const beforeEnd =
-    position.line < range.end.line || (position.line === range.end.line && position.character <= range.end.character);
+  const beforeEnd = position.line < range.end.line || (position.line === range.end.line && position.character <= range.end.character);
   return afterStart && beforeEnd;
 }
 

@@ -46,7 +46,8 @@ export async function hoverAt(position: LspPosition, context: HoverContext): Pro
   const allocations = facts.length > 0 ? await fileAllocations(context.file, context.packageFiles) : new Map<LocatedFact, Allocation>();
   const fixes = new Map<LocatedFact, readonly string[]>();
   for (const located of facts) {
-    if (context.offeredFixes && (located.fact.kind === 'escape' || located.fact.kind === 'moved')) fixes.set(located, await context.offeredFixes(located));
+    if (context.offeredFixes && (located.fact.kind === 'escape' || located.fact.kind === 'moved'))
+      fixes.set(located, await context.offeredFixes(located));
   }
   const explanationContext = explanationContextOf(context);
   const sections: string[] = [];
@@ -92,7 +93,12 @@ export function explanationContextOf(context: Pick<HoverContext, 'packageFiles'>
   };
 }
 
-function factMarkdown(located: LocatedFact, allocation: Allocation, explanationContext: ExplanationContext, fixes: readonly string[]): string {
+function factMarkdown(
+  located: LocatedFact,
+  allocation: Allocation,
+  explanationContext: ExplanationContext,
+  fixes: readonly string[],
+): string {
   const parts =
     located.fact.kind === 'leak'
       ? leakParts(located, explanationContext)
@@ -129,7 +135,8 @@ function heapParts(
 
   const which = storedIn && allocation.kind !== 'boxed' ? 'storedOutside' : adviceCase(fact, headline, allocation);
   let advice = adviceText(which, allocation);
-  if (fixes.length > 0) advice += `\n\n**Quick fix (verified by the compiler):** ${fixes.map((title) => `_${title}_`).join(', ')} — in the lightbulb menu.`;
+  if (fixes.length > 0)
+    advice += `\n\n**Quick fix (verified by the compiler):** ${fixes.map((title) => `_${title}_`).join(', ')} — in the lightbulb menu.`;
   parts.push(`**What usually fixes it:** ${advice}`);
   return parts;
 }
@@ -209,7 +216,9 @@ function functionSummaryMarkdown(summary: FunctionSummary, explanationContext: E
     lines.push('', '**Heap allocations**');
     for (const item of summary.heap) {
       const reason = headlineReason(item.fact);
-      lines.push(`- ${code(item.fact.expression)}${item.fact.kind === 'moved' ? ' (moved)' : ''}${reason ? `: ${reasonText(reason).short}` : ''} (${link(item)})`);
+      lines.push(
+        `- ${code(item.fact.expression)}${item.fact.kind === 'moved' ? ' (moved)' : ''}${reason ? `: ${reasonText(reason).short}` : ''} (${link(item)})`,
+      );
     }
   }
   if (summary.leaks.length > 0) {

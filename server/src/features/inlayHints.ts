@@ -94,8 +94,10 @@ export function leakLabel(fact: EscapeFact): string {
 
 function leakTooltip(fact: EscapeFact): string {
   const name = code(fact.leak?.parameter ?? fact.expression);
-  if (fact.leak?.toResult) return `${name} leaks to the result ${code(fact.leak.toResult)}: the function returns it (or what it points to).`;
-  if (fact.leak?.what === 'content') return `What ${name} points to may be kept after the call, so a caller's argument must point to the heap.`;
+  if (fact.leak?.toResult)
+    return `${name} leaks to the result ${code(fact.leak.toResult)}: the function returns it (or what it points to).`;
+  if (fact.leak?.what === 'content')
+    return `What ${name} points to may be kept after the call, so a caller's argument must point to the heap.`;
   return `${name} may be kept after the call, so what a caller passes here must live on the heap.`;
 }
 

@@ -21,10 +21,13 @@ export function heapFactLogLines(result: PackageResult, limit = MAX_LOGGED_FACTS
       if (lines.length >= limit) continue;
       const words = (fact.compilerText[fact.compilerText.length - 1] ?? fact.expression).replace(/^.*?\.go:\d+:\d+: /, '');
       const reason = headlineReason(fact);
-      lines.push(`${fact.position.file}:${fact.position.line}:${fact.position.byteColumn}: ${words}${reason ? ` — ${reasonText(reason).short}` : ''}`);
+      lines.push(
+        `${fact.position.file}:${fact.position.line}:${fact.position.byteColumn}: ${words}${reason ? ` — ${reasonText(reason).short}` : ''}`,
+      );
     }
   }
-  if (total > lines.length) lines.push(`… and ${total - lines.length} more heap allocations (hover them in the editor, or see the escape tree)`);
+  if (total > lines.length)
+    lines.push(`… and ${total - lines.length} more heap allocations (hover them in the editor, or see the escape tree)`);
   return lines;
 }
 

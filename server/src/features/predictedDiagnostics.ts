@@ -4,7 +4,7 @@
  * was not used, the code is `predicted-heap-allocation`, `data.predicted` is true, and the severity is Hint
  * unless the user chose otherwise. The server replaces them with the compiler's facts as soon as it has some.
  */
-import { type Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
+import type { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import type { PackageResult } from '../analysisService';
 import type { AnalysisStatus } from '../engine/analysePackage';
 import { predictAllocationsInText, type PredictedAllocation } from '../syntax/predictAllocations';
@@ -88,7 +88,10 @@ export function causeOfMissingFacts(status: AnalysisStatus): PredictionCause | u
  * For a package the compiler could not analyse: predicted diagnostics for each of its files that has no
  * facts (files still showing their last good facts, marked stale, keep those instead).
  */
-export async function standInDiagnostics(result: PackageResult, context: Omit<PredictionContext, 'cause'>): Promise<Map<string, Diagnostic[]>> {
+export async function standInDiagnostics(
+  result: PackageResult,
+  context: Omit<PredictionContext, 'cause'>,
+): Promise<Map<string, Diagnostic[]>> {
   const standIns = new Map<string, Diagnostic[]>();
   const cause = causeOfMissingFacts(result.analysis.status);
   if (!cause) return standIns;

@@ -40,7 +40,10 @@ export const REASONS: Readonly<Record<string, ReasonText>> = {
   'dot-equals': { short: 'stored in a field', sentence: 'stored in a field' },
   slice: { short: 'sliced', sentence: 'sliced, so the slice points at it' },
   'slice-element': { short: 'stored in a slice', sentence: 'stored as an element of a slice' },
-  'slice-literal-element': { short: 'put in a slice literal', sentence: 'put in a slice literal (for example the `...` arguments of a call)' },
+  'slice-literal-element': {
+    short: 'put in a slice literal',
+    sentence: 'put in a slice literal (for example the `...` arguments of a call)',
+  },
   'array-element': { short: 'stored in an array', sentence: 'stored as an element of an array' },
   'struct literal element': { short: 'stored in a struct', sentence: 'stored in a field of a struct literal' },
   'map literal key': { short: 'used as a map key', sentence: 'used as a key in a map literal' },
@@ -63,7 +66,7 @@ export const REASONS: Readonly<Record<string, ReasonText>> = {
   'appended to slice': { short: 'appended to a slice', sentence: 'appended to a slice' },
   'appendee slice': { short: 'appended to', sentence: 'the slice being appended to' },
   'switch case': { short: 'switched on', sentence: 'used in a type switch' },
-  'panic': { short: 'passed to panic', sentence: 'passed to `panic`, which keeps it' },
+  panic: { short: 'passed to panic', sentence: 'passed to `panic`, which keeps it' },
   // Reasons Go 1.26's escape analysis prints (cmd/compile/internal/escape) that older tables lacked.
   'array literal element': { short: 'stored in an array', sentence: 'stored as an element of an array literal' },
   'assign-pair-dot-type': {

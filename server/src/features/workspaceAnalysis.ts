@@ -70,7 +70,9 @@ async function goListLines(folder: string, args: readonly string[], settings: Go
     .filter((line) => line.length > 0);
 }
 
-export async function analyseWorkspace<Plan extends WorkspaceFolderPlan>(options: WorkspaceAnalysisOptions<Plan>): Promise<WorkspaceAnalysisSummary> {
+export async function analyseWorkspace<Plan extends WorkspaceFolderPlan>(
+  options: WorkspaceAnalysisOptions<Plan>,
+): Promise<WorkspaceAnalysisSummary> {
   const { progress } = options;
   progress.begin('Go Escape Lens: analysing the workspace', 0, 'listing packages', true);
   try {

@@ -69,7 +69,10 @@ function analyseCapture(root: Node, source: SourceText, fact: EscapeFact, contex
   const variable = fact.expression;
   const at = compilerToLspPosition(source, fact.position.line, fact.position.byteColumn);
   const step = fact.flows.flatMap((flow) => flow.steps).find((candidate) => candidate.reason === CAPTURED_BY_A_CLOSURE);
-  const capturedAt = step?.position && step.position.file === fact.position.file ? compilerToLspPosition(source, step.position.line, step.position.byteColumn) : null;
+  const capturedAt =
+    step?.position && step.position.file === fact.position.file
+      ? compilerToLspPosition(source, step.position.line, step.position.byteColumn)
+      : null;
   if (!at || !capturedAt) return undefined;
   const declared = root.descendantForPosition({ row: at.line, column: at.character });
   const captured = root.descendantForPosition({ row: capturedAt.line, column: capturedAt.character });
@@ -105,7 +108,8 @@ function analyseCapture(root: Node, source: SourceText, fact: EscapeFact, contex
     const kept = kind === 'address' ? addressKept(use, context) : kind === 'methodCall' ? receiverKept(use, context) : undefined;
     if (kept) return refuse(`${kept} (line ${line(use)}), so ${variable} may be written after the closure is made`);
     if (use.endIndex > statement.startIndex) return refuse(`${variable} is written after the closure is made (line ${line(use)})`);
-    if (loop && isWithin(use, loop)) return refuse(`${variable} is written in a loop that also makes the closure again (line ${line(use)})`);
+    if (loop && isWithin(use, loop))
+      return refuse(`${variable} is written in a loop that also makes the closure again (line ${line(use)})`);
   }
 
   const sameScope = declaredInScopeOf(declared, owner)?.id === statement.parent?.id;
@@ -116,7 +120,8 @@ function analyseCapture(root: Node, source: SourceText, fact: EscapeFact, contex
   if (sameScope) {
     for (const use of identifiersNamed(closure, variable)) {
       const kind = classifyUse(use, context);
-      if (kind === 'key' || kind === 'declare') return refuse(`${variable} is also a key or a new name inside the closure (line ${line(use)})`);
+      if (kind === 'key' || kind === 'declare')
+        return refuse(`${variable} is also a key or a new name inside the closure (line ${line(use)})`);
       edits.push(replaceNode(use, name));
     }
   }

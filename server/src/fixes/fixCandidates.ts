@@ -20,7 +20,13 @@ import { analyseCaptures, type CaptureContext } from './captureByValue';
 import { descendants, importsOf, packageNameOf, structFieldsByType, type UseContext } from './goTree';
 import { type ReturnDeclaration, returnByValueCallSites, returnDeclarations, type ReturnTarget } from './returnByValue';
 import { addEdits, editsOverlap, type TextEdit } from './textEdits';
-import { analyseReceiverBodies, DYNAMICALLY_FOUND_METHODS, type MethodHeader, methodHeaders, type ReceiverBodyAnalysis } from './valueReceiver';
+import {
+  analyseReceiverBodies,
+  DYNAMICALLY_FOUND_METHODS,
+  type MethodHeader,
+  methodHeaders,
+  type ReceiverBodyAnalysis,
+} from './valueReceiver';
 
 export type FixName = 'returnByValue' | 'valueReceiver' | 'captureByValue';
 
@@ -166,7 +172,13 @@ export async function collectFixCandidates(input: FixInput): Promise<FixProposal
 // Pass 0.
 
 async function packageContext(input: FixInput): Promise<PackageContext> {
-  const perFile: { context: FileContext; declarations: PackageDeclarations; fields: Map<string, Set<string>>; methods: MethodHeader[]; parameters: Map<string, (LspPosition | undefined)[]> }[] = [];
+  const perFile: {
+    context: FileContext;
+    declarations: PackageDeclarations;
+    fields: Map<string, Set<string>>;
+    methods: MethodHeader[];
+    parameters: Map<string, (LspPosition | undefined)[]>;
+  }[] = [];
   for (const [file, source] of [...input.files].sort(([a], [b]) => a.localeCompare(b))) {
     await withGoTree(source.text, (tree) => {
       const root = tree.rootNode;
@@ -179,11 +191,14 @@ async function packageContext(input: FixInput): Promise<PackageContext> {
       });
     });
   }
-  const packageName = perFile.find((item) => !item.context.packageName.endsWith('_test'))?.context.packageName ?? perFile[0]?.context.packageName ?? '';
+  const packageName =
+    perFile.find((item) => !item.context.packageName.endsWith('_test'))?.context.packageName ?? perFile[0]?.context.packageName ?? '';
   // An external test file (`package p_test`) is another package: its declarations are not the package's.
   const own = perFile.filter((item) => item.context.packageName === packageName);
   const fieldsByType = new Map(own.flatMap((item) => [...item.fields]));
-  const parameters = new Map(own.flatMap((item) => [...item.parameters].map(([name, positions]) => [name, { file: item.context.file, positions }] as const)));
+  const parameters = new Map(
+    own.flatMap((item) => [...item.parameters].map(([name, positions]) => [name, { file: item.context.file, positions }] as const)),
+  );
   const fieldNames = new Set(perFile.flatMap((item) => [...item.fields.values()].flatMap((fields) => [...fields])));
   return {
     files: perFile.map((item) => item.context),
@@ -262,10 +277,16 @@ function combineReturnByValue(
 
 /** A method's receiver does not outlive the call: a value receiver, or the compiler says "does not escape". */
 function receiverStaysLocal(typeName: string | undefined, methodName: string, context: PackageContext, input: FixInput): boolean {
-  const methods = context.methods.filter((candidate) => candidate.name === methodName && (typeName === undefined || candidate.typeName === typeName));
+  const methods = context.methods.filter(
+    (candidate) => candidate.name === methodName && (typeName === undefined || candidate.typeName === typeName),
+  );
   return (
     methods.length > 0 &&
-    methods.every((method) => !method.pointerReceiver || (method.receiverPosition !== undefined && saysDoesNotEscape(method.file, method.receiverPosition, input)))
+    methods.every(
+      (method) =>
+        !method.pointerReceiver ||
+        (method.receiverPosition !== undefined && saysDoesNotEscape(method.file, method.receiverPosition, input)),
+    )
   );
 }
 
@@ -329,7 +350,9 @@ function combineValueReceiver(
   const refuse = (reason: string): RefusedFix => ({ fix: 'valueReceiver', subject, file: header.file, reason });
   if (analysis.refusal) return refuse(analysis.refusal);
   if (DYNAMICALLY_FOUND_METHODS.has(header.name)) {
-    return refuse(`${header.name} is a method packages look up at run time (fmt.Stringer, error, json.Marshaler, …); ${header.typeName} values would start to have it`);
+    return refuse(
+      `${header.name} is a method packages look up at run time (fmt.Stringer, error, json.Marshaler, …); ${header.typeName} values would start to have it`,
+    );
   }
   const ofType = context.methods.filter((method) => method.typeName === header.typeName);
   const valueMethods = new Set(ofType.filter((method) => !method.pointerReceiver).map((method) => method.name));
@@ -337,14 +360,18 @@ function combineValueReceiver(
   if (pointerCall) return refuse(`${header.name} calls ${pointerCall} on its receiver, which is not a value method`);
   const unknownCall = analysis.conversions.find((name) => !context.declarations.types.has(name));
   if (unknownCall) return refuse(`${header.name} calls ${unknownCall}, which may change the receiver while the method runs`);
-  if (methodValues.has(header.name)) return refuse(`${header.name} is used as a method value somewhere in the package, which would then copy the receiver`);
+  if (methodValues.has(header.name))
+    return refuse(`${header.name} is used as a method value somewhere in the package, which would then copy the receiver`);
   const layout = typeLayout({ kind: 'named', name: header.typeName, typeArguments: [] }, context.declarations);
   if (!layout) return refuse(`the size of ${header.typeName} cannot be estimated from the package's declarations`);
   if (layout.size > input.valueReceiverMaxBytes) {
-    return refuse(`${header.typeName} is about ${layout.size} bytes, more than goEscapeLens.valueReceiverMaxBytes (${input.valueReceiverMaxBytes})`);
+    return refuse(
+      `${header.typeName} is about ${layout.size} bytes, more than goEscapeLens.valueReceiverMaxBytes (${input.valueReceiverMaxBytes})`,
+    );
   }
   const others = ofType.filter((method) => method.pointerReceiver && method.name !== header.name).map((method) => method.name);
-  const notes = others.length === 0 ? [] : [`${listNames(others)} ${others.length === 1 ? 'keeps a pointer receiver' : 'keep pointer receivers'}`];
+  const notes =
+    others.length === 0 ? [] : [`${listNames(others)} ${others.length === 1 ? 'keeps a pointer receiver' : 'keep pointer receivers'}`];
   return {
     fix: 'valueReceiver',
     id: `valueReceiver:${subject}`,

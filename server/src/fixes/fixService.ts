@@ -61,7 +61,10 @@ const BACKGROUND_PACKAGE_LIMIT_CHARACTERS = 400_000;
 export class QuickFixService {
   private readonly verifier: FixVerifier;
   /** The newest analysis of each package, set synchronously so a request right after an analysis finds it. */
-  private readonly packages = new Map<string, { readonly result: PackageResult; readonly settings: string; readonly state: Promise<PackageState> }>();
+  private readonly packages = new Map<
+    string,
+    { readonly result: PackageResult; readonly settings: string; readonly state: Promise<PackageState> }
+  >();
 
   constructor(private readonly options: FixVerifierOptions & { readonly onVerified?: (directory: string, offered: number) => void }) {
     this.verifier = new FixVerifier(options);
@@ -87,7 +90,9 @@ export class QuickFixService {
       this.verifier.enqueue(jobs);
       await this.reportWhenIdle(state, proposals);
     } catch (error) {
-      this.options.log?.(`quick-fixes for ${result.directory} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      this.options.log?.(
+        `quick-fixes for ${result.directory} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
     }
   }
 
@@ -105,9 +110,13 @@ export class QuickFixService {
     if (!result || !entry || entry.result !== result) return [];
     const state = await entry.state;
     const proposals = await state.proposals;
-    const current = proposals.candidates.filter((candidate) => [...candidate.edits.keys()].every((file) => matchesAnalysedText(state, file, query.openText)));
+    const current = proposals.candidates.filter((candidate) =>
+      [...candidate.edits.keys()].every((file) => matchesAnalysedText(state, file, query.openText)),
+    );
     const verdictOf = (candidate: FixCandidate) => this.verifier.verdict(this.jobKey(state, candidate));
-    const unverified = candidatesAt(current, query.file, query.range).filter((candidate) => !verdictOf(candidate) && !this.verifier.isPending(this.jobKey(state, candidate)));
+    const unverified = candidatesAt(current, query.file, query.range).filter(
+      (candidate) => !verdictOf(candidate) && !this.verifier.isPending(this.jobKey(state, candidate)),
+    );
     if (unverified.length > 0) {
       this.verifier.enqueue(
         unverified.map((candidate) => this.job(state, candidate)),
@@ -188,7 +197,8 @@ export class QuickFixService {
     });
     proposals.then(
       (resolved) => {
-        for (const refused of resolved.refused) this.options.log?.(`quick-fix not proposed: ${refused.fix} ${refused.subject}: ${refused.reason}`);
+        for (const refused of resolved.refused)
+          this.options.log?.(`quick-fix not proposed: ${refused.fix} ${refused.subject}: ${refused.reason}`);
       },
       () => undefined,
     );
@@ -237,10 +247,23 @@ function matchesAnalysedText(state: PackageState, file: string, openText: (file:
   return text === undefined || text === state.files.get(file)?.text;
 }
 
-function packageKey(result: PackageResult, files: ReadonlyMap<string, SourceText>, go: GoSettings, fix: FixSettings, module: GoModule | undefined): string {
-  const hash = createHash('sha256').update(result.directory).update(result.includesTests ? '\0tests' : '\0');
+function packageKey(
+  result: PackageResult,
+  files: ReadonlyMap<string, SourceText>,
+  go: GoSettings,
+  fix: FixSettings,
+  module: GoModule | undefined,
+): string {
+  const hash = createHash('sha256')
+    .update(result.directory)
+    .update(result.includesTests ? '\0tests' : '\0');
   for (const [file, source] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
-    hash.update('\0').update(file).update('\0').update(source.hadByteOrderMark ? 'bom' : '').update(source.text);
+    hash
+      .update('\0')
+      .update(file)
+      .update('\0')
+      .update(source.hadByteOrderMark ? 'bom' : '')
+      .update(source.text);
   }
   hash.update('\0').update(JSON.stringify([go, fix.valueReceiverMaxBytes, module ?? null]));
   return hash.digest('hex');

@@ -8,7 +8,8 @@
 import type { Node } from 'web-tree-sitter';
 
 /** Depth-first walk; return `false` from `visit` to skip a node's children. */
-export function walk(node: Node, visit: (node: Node) => boolean | void): void {
+// biome-ignore lint/suspicious/noConfusingVoidType: visitors that only collect return nothing
+export function walk(node: Node, visit: (node: Node) => boolean | undefined | void): void {
   if (visit(node) === false) return;
   for (const child of node.namedChildren) walk(child, visit);
 }
@@ -61,7 +62,11 @@ export function classifyUse(identifier: Node, context: UseContext): UseKind {
   const parent = identifier.parent;
   if (!parent) return 'read';
   if (isDeclaringName(identifier)) return 'declare';
-  if (parent.type === 'literal_element' && parent.parent?.type === 'keyed_element' && parent.parent.childForFieldName('key')?.id === parent.id) {
+  if (
+    parent.type === 'literal_element' &&
+    parent.parent?.type === 'keyed_element' &&
+    parent.parent.childForFieldName('key')?.id === parent.id
+  ) {
     return 'key';
   }
   // The chain x → x.f → x.f[i] → (x.f[i]) that has `identifier` at its root.
@@ -135,7 +140,12 @@ export function importsOf(root: Node): Map<string, string> {
   for (const spec of descendants(root, (node) => node.type === 'import_spec')) {
     const importPath = spec.childForFieldName('path')?.text.replace(/^["`]|["`]$/g, '');
     if (!importPath) continue;
-    const name = spec.childForFieldName('name')?.text ?? importPath.split('/').pop()!.replace(/^go-|\.v\d+$/g, '');
+    const name =
+      spec.childForFieldName('name')?.text ??
+      importPath
+        .split('/')
+        .pop()!
+        .replace(/^go-|\.v\d+$/g, '');
     imports.set(name, importPath);
   }
   return imports;

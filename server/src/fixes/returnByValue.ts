@@ -130,7 +130,8 @@ function analyseDeclaration(
     if (values.length !== 1) return refuse(`${name} has a return without a single value (line ${line})`);
     const value = values[0];
     if (value.type === 'nil') return refuse(`${name} returns nil (line ${line}), which a value cannot express`);
-    const operand = value.type === 'unary_expression' && value.childForFieldName('operator')?.text === '&' ? value.childForFieldName('operand') : null;
+    const operand =
+      value.type === 'unary_expression' && value.childForFieldName('operator')?.text === '&' ? value.childForFieldName('operand') : null;
     if (operand?.type === 'composite_literal') {
       edits.push(deleteBetween(value, operand));
     } else if (operand?.type === 'identifier') {
@@ -266,7 +267,9 @@ function adaptCallSite(reference: Node, target: ReturnTarget, options: CallSiteO
     return `${target.name} is used as a function value (${where})`;
   }
   const wrap = (why: string): TextEdit[] | string =>
-    options.canUseNewExpression ? [insertBefore(call, 'new('), insertAfter(call, ')')] : `${why} (${where}); the module's Go version is older than 1.26, so new(${target.name}(…)) is not available`;
+    options.canUseNewExpression
+      ? [insertBefore(call, 'new('), insertAfter(call, ')')]
+      : `${why} (${where}); the module's Go version is older than 1.26, so new(${target.name}(…)) is not available`;
 
   const holder = call.parent;
   if (!holder) return wrap('the call is used where a pointer is needed');
@@ -282,7 +285,9 @@ function adaptCallSite(reference: Node, target: ReturnTarget, options: CallSiteO
       if (statement?.type !== 'expression_statement') {
         return `${target.name}(…).${member}() calls a pointer method on a result that cannot be addressed (${where})`;
       }
-      return bindBeforeStatement(statement, call, target, options) ?? `${target.name}(…).${member}() cannot be bound to a variable (${where})`;
+      return (
+        bindBeforeStatement(statement, call, target, options) ?? `${target.name}(…).${member}() cannot be bound to a variable (${where})`
+      );
     }
     if (target.fields.has(member) && classifyUse(holder, options.useContext) === 'read') return [];
     return wrap(`${target.name}(…).${member} needs the pointer`);
@@ -311,7 +316,9 @@ function boundVariable(holder: Node): { name: Node; statement: Node } | undefine
   const declaration = holder.parent;
   if (declaration?.type === 'short_var_declaration' && declaration.childForFieldName('right')?.id === holder.id) {
     const names = declaration.childForFieldName('left')?.namedChildren ?? [];
-    return names.length === 1 && names[0].type === 'identifier' && names[0].text !== '_' ? { name: names[0], statement: declaration } : undefined;
+    return names.length === 1 && names[0].type === 'identifier' && names[0].text !== '_'
+      ? { name: names[0], statement: declaration }
+      : undefined;
   }
   if (declaration?.type === 'var_spec' && declaration.childForFieldName('value')?.id === holder.id) {
     const names = declaration.childrenForFieldName('name');

@@ -48,15 +48,50 @@ export interface ReceiverBodyAnalysis {
  * (not only `*T`) one of them changes what those packages do with a `T` value.
  */
 export const DYNAMICALLY_FOUND_METHODS: ReadonlySet<string> = new Set([
-  'String', 'GoString', 'Format', 'Error', 'Unwrap', 'Is', 'As', 'Timeout', 'Temporary',
-  'MarshalJSON', 'MarshalText', 'MarshalBinary', 'MarshalXML', 'MarshalYAML', 'AppendText', 'AppendBinary',
-  'Value', 'LogValue', 'Len', 'Less', 'Swap',
+  'String',
+  'GoString',
+  'Format',
+  'Error',
+  'Unwrap',
+  'Is',
+  'As',
+  'Timeout',
+  'Temporary',
+  'MarshalJSON',
+  'MarshalText',
+  'MarshalBinary',
+  'MarshalXML',
+  'MarshalYAML',
+  'AppendText',
+  'AppendBinary',
+  'Value',
+  'LogValue',
+  'Len',
+  'Less',
+  'Swap',
 ]);
 
 const PURE_BUILTINS = new Set(['len', 'cap', 'min', 'max', 'real', 'imag', 'complex']);
 const BASIC_TYPES = new Set([
-  'bool', 'string', 'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64',
-  'uintptr', 'byte', 'rune', 'float32', 'float64', 'complex64', 'complex128',
+  'bool',
+  'string',
+  'int',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'uintptr',
+  'byte',
+  'rune',
+  'float32',
+  'float64',
+  'complex64',
+  'complex128',
 ]);
 
 /** Packages whose functions read their arguments and write nothing but their results (the exceptions excluded). */
@@ -93,7 +128,9 @@ function methodHeader(node: Node, file: string): MethodHeader | undefined {
     name: nameNode.text,
     file,
     pointerReceiver,
-    ...(receiverName && receiverName.text !== '_' ? { receiverName: receiverName.text, receiverPosition: nodeRange(receiverName).start } : {}),
+    ...(receiverName && receiverName.text !== '_'
+      ? { receiverName: receiverName.text, receiverPosition: nodeRange(receiverName).start }
+      : {}),
     nameRange: nodeRange(nameNode),
     receiverRange: nodeRange(receiver),
   };
@@ -103,7 +140,12 @@ function receiverDeclaration(method: Node): Node | undefined {
   return method.childForFieldName('receiver')?.namedChildren.find((child) => child.type === 'parameter_declaration');
 }
 
-export function analyseReceiverBodies(root: Node, file: string, imports: ReadonlyMap<string, string>, useContext: UseContext): ReceiverBodyAnalysis[] {
+export function analyseReceiverBodies(
+  root: Node,
+  file: string,
+  imports: ReadonlyMap<string, string>,
+  useContext: UseContext,
+): ReceiverBodyAnalysis[] {
   const analyses: ReceiverBodyAnalysis[] = [];
   for (const node of root.namedChildren) {
     const header = node.type === 'method_declaration' ? methodHeader(node, file) : undefined;
@@ -182,7 +224,8 @@ function bodyRefusal(
 
   for (const use of identifiersNamed(body, receiver)) {
     const kind = classifyUse(use, useContext);
-    const selector = use.parent?.type === 'selector_expression' && use.parent.childForFieldName('operand')?.id === use.id ? use.parent : undefined;
+    const selector =
+      use.parent?.type === 'selector_expression' && use.parent.childForFieldName('operand')?.id === use.id ? use.parent : undefined;
     if (kind === 'declare') return `${header.name} declares another ${receiver} (line ${line(use)})`;
     if (!selector) return `${header.name} uses the receiver pointer itself (line ${line(use)})`;
     if (kind === 'assign') return `${header.name} writes through its receiver (line ${line(use)})`;
@@ -242,10 +285,26 @@ function firstStatementReadsReceiver(body: Node, receiver: string): boolean {
 }
 
 const UNCONDITIONAL = new Set([
-  'return_statement', 'expression_statement', 'short_var_declaration', 'assignment_statement', 'var_declaration',
-  'var_spec', 'expression_list', 'selector_expression', 'index_expression', 'unary_expression', 'call_expression',
-  'argument_list', 'parenthesized_expression', 'composite_literal', 'literal_value', 'keyed_element', 'literal_element',
-  'inc_statement', 'dec_statement', 'type_conversion_expression',
+  'return_statement',
+  'expression_statement',
+  'short_var_declaration',
+  'assignment_statement',
+  'var_declaration',
+  'var_spec',
+  'expression_list',
+  'selector_expression',
+  'index_expression',
+  'unary_expression',
+  'call_expression',
+  'argument_list',
+  'parenthesized_expression',
+  'composite_literal',
+  'literal_value',
+  'keyed_element',
+  'literal_element',
+  'inc_statement',
+  'dec_statement',
+  'type_conversion_expression',
 ]);
 
 function alwaysEvaluated(node: Node, child: Node): boolean {

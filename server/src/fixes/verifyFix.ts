@@ -152,7 +152,8 @@ export class FixVerifier {
         this.queued.delete(job.key);
       }
     }
-    if (this.running && this.running.job.directory === directory && this.running.job.packageKey !== packageKey) this.running.controller.abort();
+    if (this.running && this.running.job.directory === directory && this.running.job.packageKey !== packageKey)
+      this.running.controller.abort();
   }
 
   /** Queues the jobs not already known; `first` puts them ahead of the queue (a lightbulb is waiting). */
@@ -188,7 +189,8 @@ export class FixVerifier {
         const verdict = await this.run(job, controller.signal);
         this.remember(job.key, verdict);
       } catch (error) {
-        if (!(error instanceof VerificationNotRun)) this.options.log?.(`quick-fix verification failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (!(error instanceof VerificationNotRun))
+          this.options.log?.(`quick-fix verification failed: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
         this.running = undefined;
       }

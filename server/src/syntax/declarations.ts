@@ -46,7 +46,9 @@ export function functionDeclarations(tree: Tree): FunctionDeclaration[] {
 /** `(*T).M` for a pointer receiver, `T.M` for a value receiver, as `cmd/compile` prints method names. */
 function compilerFunctionName(node: Node, name: string): string {
   if (node.type !== 'method_declaration') return name;
-  const receiverType = node.childForFieldName('receiver')?.namedChildren.find((child) => child.type === 'parameter_declaration')
+  const receiverType = node
+    .childForFieldName('receiver')
+    ?.namedChildren.find((child) => child.type === 'parameter_declaration')
     ?.childForFieldName('type');
   if (!receiverType) return name;
   if (receiverType.type === 'pointer_type') return `(*${stripTypeParameters(receiverType.namedChildren[0]?.text ?? '')}).${name}`;

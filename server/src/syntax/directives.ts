@@ -93,7 +93,10 @@ export function parseDirectives(tree: Tree, source: SourceText): FileDirectives 
     if (!comment) continue;
     // tree-sitter's Go comments run to the `\n`, so a CRLF file leaves a `\r` on them.
     const text = comment.text.replace(/\r$/, '');
-    const range = { start: nodeRange(comment).start, end: { line: comment.startPosition.row, character: comment.startPosition.column + text.length } };
+    const range = {
+      start: nodeRange(comment).start,
+      end: { line: comment.startPosition.row, character: comment.startPosition.column + text.length },
+    };
     const problem = (message: string) => problems.push({ range, text, message });
 
     if (SPACED_DIRECTIVE.test(text)) {

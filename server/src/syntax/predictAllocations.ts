@@ -63,7 +63,11 @@ export function predictAllocations(tree: Tree, options: PredictOptions = {}): Pr
     for (const found of predictor(index)) {
       if (!kinds.has(found.kind)) continue;
       const declaration = declarationAt(declarations, found.range.start);
-      const prediction: PredictedAllocation = { ...found, enclosingFunction: declaration?.name, inGenericCode: declaration?.generic ?? false };
+      const prediction: PredictedAllocation = {
+        ...found,
+        enclosingFunction: declaration?.name,
+        inGenericCode: declaration?.generic ?? false,
+      };
       if (prediction.inGenericCode && !options.includeGenericCode) continue;
       const { start, end } = prediction.range;
       const key = `${prediction.factKind}:${start.line}:${start.character}:${end.line}:${end.character}`;

@@ -85,7 +85,9 @@ export class Workbench {
     try {
       await this.page.waitForFunction(squiggledLinesIf, want, { timeout });
     } catch (error) {
-      throw new Error(`squiggles on lines ${JSON.stringify(await this.squiggleLines())}, expected ${JSON.stringify(want)}: ${String(error)}`);
+      throw new Error(
+        `squiggles on lines ${JSON.stringify(await this.squiggleLines())}, expected ${JSON.stringify(want)}: ${String(error)}`,
+      );
     }
   }
 
@@ -160,8 +162,10 @@ function escapeRegExp(text: string): string {
 
 // The functions below run in the page (Playwright sends their source). This project is type-checked without
 // the DOM library, so the few DOM globals they use are declared here, loosely, for this file only.
+// biome-ignore lint/suspicious/noExplicitAny: the DOM's types are not loaded (see above)
 declare const document: any;
 declare const NodeFilter: { readonly SHOW_TEXT: number };
+// biome-ignore lint/suspicious/noExplicitAny: the DOM's types are not loaded (see above)
 type PageNode = any;
 
 /**

@@ -60,7 +60,7 @@ function writtenPath(identifier: Node, declaration: LocalDeclaration): 'write' |
   if (parent.type === 'inc_statement' || parent.type === 'dec_statement') return 'write';
   if (parent.type === 'expression_list') {
     const statement = parent.parent;
-    if (!statement || !statement.childForFieldName('left')?.equals(parent)) return undefined;
+    if (!statement?.childForFieldName('left')?.equals(parent)) return undefined;
     if (statement.type === 'assignment_statement') return 'write';
     if (statement.type === 'short_var_declaration') return 'write'; // a re-declaration assigns the existing variable
     if (statement.type === 'range_clause' && !statement.children.some((token) => token.type === ':=')) return 'write';
@@ -73,12 +73,33 @@ function holdsStructValue(declaration: LocalDeclaration): boolean {
   const value = declaration.value ? unparenthesise(declaration.value) : undefined;
   if (value?.type === 'composite_literal') return true;
   const type = declaration.type;
-  return type?.type === 'struct_type' || (declaration.form === 'var' && !value && type?.type === 'type_identifier' && !BASIC_TYPES.has(type.text));
+  return (
+    type?.type === 'struct_type' ||
+    (declaration.form === 'var' && !value && type?.type === 'type_identifier' && !BASIC_TYPES.has(type.text))
+  );
 }
 
 /** Predeclared non-struct type names; a `var x T` of another named type may be a struct. */
 export const BASIC_TYPES = new Set([
-  'bool', 'byte', 'rune', 'string', 'error', 'any', 'uintptr',
-  'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64',
-  'float32', 'float64', 'complex64', 'complex128',
+  'bool',
+  'byte',
+  'rune',
+  'string',
+  'error',
+  'any',
+  'uintptr',
+  'int',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'float32',
+  'float64',
+  'complex64',
+  'complex128',
 ]);

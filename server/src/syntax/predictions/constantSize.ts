@@ -13,11 +13,27 @@ export const MAX_IMPLICIT_STACK_BYTES = 64n * 1024n;
 
 /** Sizes on 64-bit targets, which is what the standard library measurement and most users compile for. */
 const BASIC_SIZES: Readonly<Record<string, bigint>> = {
-  bool: 1n, byte: 1n, uint8: 1n, int8: 1n,
-  int16: 2n, uint16: 2n,
-  int32: 4n, uint32: 4n, rune: 4n, float32: 4n,
-  int: 8n, uint: 8n, int64: 8n, uint64: 8n, uintptr: 8n, float64: 8n, complex64: 8n,
-  complex128: 16n, string: 16n, any: 16n, error: 16n,
+  bool: 1n,
+  byte: 1n,
+  uint8: 1n,
+  int8: 1n,
+  int16: 2n,
+  uint16: 2n,
+  int32: 4n,
+  uint32: 4n,
+  rune: 4n,
+  float32: 4n,
+  int: 8n,
+  uint: 8n,
+  int64: 8n,
+  uint64: 8n,
+  uintptr: 8n,
+  float64: 8n,
+  complex64: 8n,
+  complex128: 16n,
+  string: 16n,
+  any: 16n,
+  error: 16n,
 };
 
 /** The value of an integer constant expression, or undefined when it is not one we can evaluate. */
@@ -46,16 +62,26 @@ export function constantValue(node: Node, depth = 0): bigint | undefined {
       const right = constantValue(expression.childForFieldName('right')!, depth + 1);
       if (left === undefined || right === undefined) return undefined;
       switch (expression.childForFieldName('operator')?.text) {
-        case '+': return left + right;
-        case '-': return left - right;
-        case '*': return left * right;
-        case '/': return right === 0n ? undefined : left / right;
-        case '%': return right === 0n ? undefined : left % right;
-        case '<<': return right < 0n || right > 64n ? undefined : left << right;
-        case '>>': return right < 0n ? undefined : left >> right;
-        case '&': return left & right;
-        case '|': return left | right;
-        default: return undefined;
+        case '+':
+          return left + right;
+        case '-':
+          return left - right;
+        case '*':
+          return left * right;
+        case '/':
+          return right === 0n ? undefined : left / right;
+        case '%':
+          return right === 0n ? undefined : left % right;
+        case '<<':
+          return right < 0n || right > 64n ? undefined : left << right;
+        case '>>':
+          return right < 0n ? undefined : left >> right;
+        case '&':
+          return left & right;
+        case '|':
+          return left | right;
+        default:
+          return undefined;
       }
     }
     default:

@@ -65,7 +65,12 @@ function directlyOutlives(value: Node): boolean {
     const destination = unparenthesise(target);
     if (destination.type === 'index_expression') return true;
     if (destination.type === 'selector_expression') return isOutsideTheFrame(destination);
-    return destination.type === 'identifier' && destination.text !== '_' && resolveLocal(destination) === undefined && isPackageVariable(destination);
+    return (
+      destination.type === 'identifier' &&
+      destination.text !== '_' &&
+      resolveLocal(destination) === undefined &&
+      isPackageVariable(destination)
+    );
   }
   return false;
 }
@@ -102,9 +107,10 @@ function declaredName(literal: Node): LocalDeclaration | undefined {
   if (list?.type !== 'expression_list' || !statement) return undefined;
   if (statement.type !== 'short_var_declaration' && statement.type !== 'var_spec') return undefined;
   const index = list.namedChildren.findIndex((item) => item.equals(node));
-  const names = statement.type === 'var_spec' ? statement.childrenForFieldName('name') : (statement.childForFieldName('left')?.namedChildren ?? []);
+  const names =
+    statement.type === 'var_spec' ? statement.childrenForFieldName('name') : (statement.childForFieldName('left')?.namedChildren ?? []);
   const name = names[index];
-  if (!name || name.type !== 'identifier') return undefined;
+  if (name?.type !== 'identifier') return undefined;
   const declaration = resolveLocal(name);
   return declaration && !usesOf(declaration).reassigned ? declaration : undefined;
 }
@@ -116,7 +122,9 @@ function isPackageVariable(identifier: Node): boolean {
   return root.namedChildren.some(
     (declaration) =>
       declaration.type === 'var_declaration' &&
-      declaration.descendantsOfType('var_spec').some((spec) => spec.childrenForFieldName('name').some((name) => name.text === identifier.text)),
+      declaration
+        .descendantsOfType('var_spec')
+        .some((spec) => spec.childrenForFieldName('name').some((name) => name.text === identifier.text)),
   );
 }
 
@@ -158,5 +166,9 @@ function firstCaptureOffset(declaration: LocalDeclaration): number {
 /** `T{Name: v}`: `Name` is a field name, not a variable (a map literal's key would be, but is rarer). */
 function isStructKey(identifier: Node): boolean {
   const element = identifier.parent;
-  return element?.type === 'literal_element' && element.parent?.type === 'keyed_element' && element.parent.childForFieldName('key')?.equals(element) === true;
+  return (
+    element?.type === 'literal_element' &&
+    element.parent?.type === 'keyed_element' &&
+    element.parent.childForFieldName('key')?.equals(element) === true
+  );
 }

@@ -17,8 +17,19 @@ import type { FoundAllocation, Predictor } from './types';
 /** For each printing function, the index of its first `...any` argument. */
 const PRINTERS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   fmt: {
-    Print: 0, Println: 0, Printf: 1, Sprint: 0, Sprintln: 0, Sprintf: 1, Errorf: 1,
-    Fprint: 1, Fprintln: 1, Fprintf: 2, Append: 1, Appendln: 1, Appendf: 2,
+    Print: 0,
+    Println: 0,
+    Printf: 1,
+    Sprint: 0,
+    Sprintln: 0,
+    Sprintf: 1,
+    Errorf: 1,
+    Fprint: 1,
+    Fprintln: 1,
+    Fprintf: 2,
+    Append: 1,
+    Appendln: 1,
+    Appendf: 2,
   },
   log: { Print: 0, Println: 0, Printf: 1, Fatal: 0, Fatalln: 0, Fatalf: 1, Panic: 0, Panicln: 0, Panicf: 1 },
 };
@@ -30,9 +41,36 @@ const STRING_RESULTS: Readonly<Record<string, ReadonlySet<string>>> = {
 };
 
 const NOT_NUMERIC_BASIC = new Set(['error', 'any']);
-const ARITHMETIC_AND_COMPARISON = new Set(['+', '-', '*', '/', '%', '<<', '>>', '&', '|', '^', '&^', '==', '!=', '<', '<=', '>', '>=', '&&', '||']);
+const ARITHMETIC_AND_COMPARISON = new Set([
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '<<',
+  '>>',
+  '&',
+  '|',
+  '^',
+  '&^',
+  '==',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  '&&',
+  '||',
+]);
 const LITERALS = new Set([
-  'int_literal', 'float_literal', 'imaginary_literal', 'rune_literal', 'interpreted_string_literal', 'raw_string_literal', 'true', 'false',
+  'int_literal',
+  'float_literal',
+  'imaginary_literal',
+  'rune_literal',
+  'interpreted_string_literal',
+  'raw_string_literal',
+  'true',
+  'false',
 ]);
 
 export const predictInterfaceArguments: Predictor = (index) => {
@@ -45,7 +83,8 @@ export const predictInterfaceArguments: Predictor = (index) => {
     const argumentList = call.childForFieldName('arguments');
     if (!argumentList || argumentList.children.some((token) => token.type === '...')) continue;
     for (const argument of argumentList.namedChildren.slice(first)) {
-      if (isPlainValue(argument, imports)) predictions.push(predicted('interfaceArgument', 'escape', unparenthesise(argument), 'interface-converted'));
+      if (isPlainValue(argument, imports))
+        predictions.push(predicted('interfaceArgument', 'escape', unparenthesise(argument), 'interface-converted'));
     }
   }
   return predictions;
@@ -108,8 +147,18 @@ function isPlainValue(argument: Node, imports: ReadonlyMap<string, string>): boo
   if (value.type === 'identifier') {
     const declaration = resolveLocal(value);
     if (!declaration) return false;
-    if (declaration.type) return declaration.type.type === 'type_identifier' && BASIC_TYPES.has(declaration.type.text) && !NOT_NUMERIC_BASIC.has(declaration.type.text);
-    return declaration.value !== undefined && declaration.form !== 'range' && isPlainValue(declaration.value, imports) && declaration.value.type !== 'identifier';
+    if (declaration.type)
+      return (
+        declaration.type.type === 'type_identifier' &&
+        BASIC_TYPES.has(declaration.type.text) &&
+        !NOT_NUMERIC_BASIC.has(declaration.type.text)
+      );
+    return (
+      declaration.value !== undefined &&
+      declaration.form !== 'range' &&
+      isPlainValue(declaration.value, imports) &&
+      declaration.value.type !== 'identifier'
+    );
   }
   return false;
 }

@@ -8,7 +8,17 @@ import type { Node } from 'web-tree-sitter';
 export const FUNCTION_TYPES = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 
 /** How a local was declared: the form decides what we know about its value and whether it is a loop variable. */
-export type DeclarationForm = 'parameter' | 'receiver' | 'result' | 'var' | 'short' | 'range' | 'forClause' | 'typeSwitch' | 'receive' | 'const';
+export type DeclarationForm =
+  | 'parameter'
+  | 'receiver'
+  | 'result'
+  | 'var'
+  | 'short'
+  | 'range'
+  | 'forClause'
+  | 'typeSwitch'
+  | 'receive'
+  | 'const';
 
 export interface LocalDeclaration {
   readonly name: string;
@@ -37,9 +47,7 @@ function declarationsOf(statement: Node, owner: Node): LocalDeclaration[] {
             : [],
       );
     case 'const_declaration':
-      return statement.namedChildren
-        .filter((spec) => spec.type === 'const_spec')
-        .flatMap((spec) => specDeclarations(spec, owner, 'const'));
+      return statement.namedChildren.filter((spec) => spec.type === 'const_spec').flatMap((spec) => specDeclarations(spec, owner, 'const'));
     case 'short_var_declaration':
       return pairDeclarations(statement, statement.childForFieldName('left'), statement.childForFieldName('right'), owner, 'short');
     default:
@@ -76,7 +84,7 @@ function pairDeclarations(statement: Node, left: Node | null, right: Node | null
 }
 
 function parameterDeclarations(list: Node | null, owner: Node, form: 'parameter' | 'receiver' | 'result'): LocalDeclaration[] {
-  if (!list || list.type !== 'parameter_list') return [];
+  if (list?.type !== 'parameter_list') return [];
   return list.namedChildren.flatMap((parameter) =>
     parameter.childrenForFieldName('name').map((identifier) => ({
       name: identifier.text,
