@@ -18,10 +18,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import type { EscapeFact } from '../server/src/engine/facts';
+import type { EscapeFact } from '../server/src/model/facts';
 import { parseCompilerOutput } from '../server/src/engine/parseCompilerOutput';
 import { withGoTree } from '../server/src/syntax/goParser';
-import { compilerToLspPosition, type LspPosition, type LspRange, toSourceText } from '../server/src/syntax/positions';
+import { compilerToLspPosition, toSourceText } from '../server/src/syntax/positions';
+import type { LspPosition, LspRange } from '../server/src/model/positions';
 import {
   MINIMUM_PRECISION,
   PREDICTION_KINDS,

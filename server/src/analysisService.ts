@@ -5,43 +5,18 @@
  */
 import * as path from 'node:path';
 import { AnalysisCache, analysisKey } from './engine/analysisCache';
-import { analysePackage, type PackageAnalysis } from './engine/analysePackage';
-import type { EscapeFact, PackageFacts } from './engine/facts';
+import { analysePackage } from './engine/analysePackage';
+import type { PackageAnalysis } from './model/analysis';
+import type { EscapeFact, PackageFacts } from './model/facts';
 import { analysisEnvironment, type GoSettings } from './engine/goCommand';
 import { withOverlay } from './engine/overlay';
 import { isTestFile, readPackageSnapshot, type PackageSnapshot } from './engine/packageSnapshot';
 import { isSuperseded, PackageScheduler } from './engine/packageScheduler';
 import type { GoRunner } from './engine/runGo';
 import { withGoTree } from './syntax/goParser';
-import { type LocatedFact, locateFact } from './syntax/locateFact';
-import { type SourceText, toSourceText } from './syntax/positions';
-
-export interface FileAnalysis {
-  readonly file: string;
-  /** The text the compiler saw, prepared for position conversion. */
-  readonly source: SourceText;
-  readonly located: readonly LocatedFact[];
-  /**
-   * Set in a stale result on the files without last good facts (new, or changed since): the syntax-only
-   * analyzer's predictions stand in for them.
-   */
-  readonly withoutFacts?: boolean;
-}
-
-export interface PackageResult {
-  readonly directory: string;
-  /** Whether the package's `_test.go` files were compiled (`go test -c`) or not (`go build`). */
-  readonly includesTests: boolean;
-  readonly analysis: PackageAnalysis;
-  /** Every Go file of the package; a file without facts has an empty list (its old diagnostics are cleared). */
-  readonly files: ReadonlyMap<string, FileAnalysis>;
-  readonly fromCache: boolean;
-  /**
-   * True when the analysis failed and `files` holds the last good facts of the files whose content has not
-   * changed since: their positions are still right. Changed files are left out.
-   */
-  readonly stale: boolean;
-}
+import { locateFact } from './syntax/locateFact';
+import { toSourceText } from './syntax/positions';
+import type { FileAnalysis, LocatedFact, PackageResult } from './model/analysis';
 
 export interface AnalysisServiceOptions {
   readonly runGo: GoRunner;

@@ -7,7 +7,7 @@
  * every open package after every save costs a compile each in a save storm.
  */
 import * as path from 'node:path';
-import type { FileAnalysis } from './analysisService';
+import type { FileAnalysis } from './model/analysis';
 import { fileSyntax } from './features/fileSyntax';
 import { importedPaths } from './syntax/declarations';
 import { withGoTree } from './syntax/goParser';

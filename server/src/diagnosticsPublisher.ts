@@ -8,10 +8,10 @@
  */
 import * as path from 'node:path';
 import { CodeLensRefreshRequest, type Connection, type Diagnostic, InlayHintRefreshRequest } from 'vscode-languageserver';
-import type { FileAnalysis, PackageResult } from './analysisService';
+import type { FileAnalysis, PackageResult } from './model/analysis';
 import { markNewSince, type NewSince } from './check/editorBaseline';
 import type { GoSettings } from './engine/goCommand';
-import { isHeapFact } from './engine/facts';
+import { isHeapFact } from './model/facts';
 import { isTestFile } from './engine/packageSnapshot';
 import { packageBudgetDiagnostics } from './features/budgets';
 import { fileDiagnostics } from './features/diagnostics';

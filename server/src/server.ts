@@ -16,7 +16,8 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalysisService, type PackageResult } from './analysisService';
+import { AnalysisService } from './analysisService';
+import type { PackageResult } from './model/analysis';
 import { runGo as realRunGo, type GoRunner } from './engine/runGo';
 import { isTestFile } from './engine/packageSnapshot';
 import { ensureSkipLinkTool } from './engine/skipLinkTool';
@@ -31,7 +32,7 @@ import { escapeTree } from './features/escapeTree';
 import { hoverAt } from './features/hover';
 import { inlayHints } from './features/inlayHints';
 import { analyseWorkspace } from './features/workspaceAnalysis';
-import type { FileAnalysis } from './analysisService';
+import type { FileAnalysis } from './model/analysis';
 import {
   ActiveEditorNotification,
   COMMANDS,

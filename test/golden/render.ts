@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AnalysisService, type PackageResult } from '../../server/src/analysisService';
+import { AnalysisService } from '../../server/src/analysisService';
+import type { PackageResult } from '../../server/src/model/analysis';
 import { runGo } from '../../server/src/engine/runGo';
 import { codeLenses } from '../../server/src/features/codeLens';
 import { hoverAt } from '../../server/src/features/hover';
@@ -15,7 +16,7 @@ import { inlayHints } from '../../server/src/features/inlayHints';
 import { isStackAllocation } from '../../server/src/features/functionSummary';
 import { functionDeclarations } from '../../server/src/syntax/declarations';
 import { withGoTree } from '../../server/src/syntax/goParser';
-import type { LspPosition } from '../../server/src/syntax/positions';
+import type { LspPosition } from '../../server/src/model/positions';
 import { REPOSITORY_ROOT } from '../helpers/lspClient';
 
 export const FIXTURES = path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'article');

@@ -12,12 +12,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AnalysisService, type FileAnalysis, type PackageResult } from '../../server/src/analysisService';
+import { AnalysisService } from '../../server/src/analysisService';
+import type { FileAnalysis, PackageResult } from '../../server/src/model/analysis';
 import { runGo } from '../../server/src/engine/runGo';
 import { ensureSkipLinkTool } from '../../server/src/engine/skipLinkTool';
 import { isPredictedDiagnostic, standInDiagnostics } from '../../server/src/features/predictedDiagnostics';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
-import { offsetAt, type LspRange, type SourceText } from '../../server/src/syntax/positions';
+import { offsetAt } from '../../server/src/syntax/positions';
+import type { LspRange, SourceText } from '../../server/src/model/positions';
 import { requireGo } from '../helpers/goOracle';
 import { REPOSITORY_ROOT } from '../helpers/lspClient';
 

@@ -19,7 +19,7 @@ import { ensureSkipLinkTool } from '../../server/src/engine/skipLinkTool';
 import type { FixProposals } from '../../server/src/fixes/fixCandidates';
 import { type OfferedFix, QuickFixService } from '../../server/src/fixes/fixService';
 import { applyToSource } from '../../server/src/fixes/textEdits';
-import type { Verification } from '../../server/src/fixes/verifyFix';
+import type { Verification } from '../../server/src/model/fixes';
 import { toSourceText } from '../../server/src/syntax/positions';
 import { heapFactsFromCompiler, requireGo } from '../helpers/goOracle';
 import { LspTestClient, REPOSITORY_ROOT } from '../helpers/lspClient';

@@ -7,10 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { AnalysisService } from '../../server/src/analysisService';
-import { isHeapFact } from '../../server/src/engine/facts';
+import { isHeapFact } from '../../server/src/model/facts';
 import { runGo } from '../../server/src/engine/runGo';
 import { ensureSkipLinkTool } from '../../server/src/engine/skipLinkTool';
-import type { LspRange } from '../../server/src/syntax/positions';
+import type { LspRange } from '../../server/src/model/positions';
 import { heapFactsFromCompiler, requireGo } from '../helpers/goOracle';
 
 const ARTICLE = path.join(__dirname, '..', 'fixtures', 'article');

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import type { EscapeFact } from '../../server/src/engine/facts';
+import type { EscapeFact } from '../../server/src/model/facts';
 import { parseCompilerOutput } from '../../server/src/engine/parseCompilerOutput';
 import {
   assignedTo,

@@ -8,10 +8,11 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { CodeActionKind } from 'vscode-languageserver';
 import { codeAction, fixCodeActions } from '../../server/src/features/codeActions';
-import { allowsNewExpression, collectFixCandidates, type FixCandidate, type FixProposals } from '../../server/src/fixes/fixCandidates';
+import { allowsNewExpression, collectFixCandidates, type FixProposals } from '../../server/src/fixes/fixCandidates';
+import type { FixCandidate } from '../../server/src/model/fixes';
 import { importPathOf, moduleOf } from '../../server/src/fixes/fixService';
 import { applyTextEdits } from '../../server/src/fixes/textEdits';
-import type { Verification } from '../../server/src/fixes/verifyFix';
+import type { Verification } from '../../server/src/model/fixes';
 import { toSourceText } from '../../server/src/syntax/positions';
 import { REPOSITORY_ROOT } from '../helpers/lspClient';
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { FileAnalysis } from '../../server/src/analysisService';
+import type { FileAnalysis } from '../../server/src/model/analysis';
 import { parseCompilerOutput } from '../../server/src/engine/parseCompilerOutput';
 import { codeLenses } from '../../server/src/features/codeLens';
 import { inliningLabel, summariseFile, summaryCounts } from '../../server/src/features/functionSummary';
@@ -12,7 +12,8 @@ import { inlayHints } from '../../server/src/features/inlayHints';
 import { COMMANDS } from '../../server/src/protocol';
 import { functionDeclarations } from '../../server/src/syntax/declarations';
 import { withGoTree } from '../../server/src/syntax/goParser';
-import { locateFact, type LocatedFact } from '../../server/src/syntax/locateFact';
+import { locateFact } from '../../server/src/syntax/locateFact';
+import type { LocatedFact } from '../../server/src/model/analysis';
 import { toSourceText } from '../../server/src/syntax/positions';
 
 const DIRECTORY = '/work/m/p';

@@ -4,11 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { FileAnalysis } from '../../server/src/analysisService';
+import type { FileAnalysis } from '../../server/src/model/analysis';
 import { parseCompilerOutput } from '../../server/src/engine/parseCompilerOutput';
 import { hoverAt, type HoverContext } from '../../server/src/features/hover';
 import { withGoTree } from '../../server/src/syntax/goParser';
-import { locateFact, type LocatedFact } from '../../server/src/syntax/locateFact';
+import { locateFact } from '../../server/src/syntax/locateFact';
+import type { LocatedFact } from '../../server/src/model/analysis';
 import { toSourceText } from '../../server/src/syntax/positions';
 
 const DIRECTORY = '/work/m/p';

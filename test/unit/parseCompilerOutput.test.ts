@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { EscapeFact } from '../../server/src/engine/facts';
+import type { EscapeFact } from '../../server/src/model/facts';
 import { parseCompilerOutput } from '../../server/src/engine/parseCompilerOutput';
 
 const RECORDED = path.join(__dirname, '..', 'fixtures', 'recorded');

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { EscapeFact } from '../../server/src/engine/facts';
+import type { EscapeFact } from '../../server/src/model/facts';
 import { headlineReason, REASONS, reasonText } from '../../server/src/features/reasonText';
 import { requireGo } from '../helpers/goOracle';
 

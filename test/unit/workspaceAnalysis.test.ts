@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { PackageResult } from '../../server/src/analysisService';
+import type { PackageResult } from '../../server/src/model/analysis';
 import { runGo } from '../../server/src/engine/runGo';
 import { analyseWorkspace, listPackageDirectories, type WorkspaceProgress } from '../../server/src/features/workspaceAnalysis';
 import { requireGo } from '../helpers/goOracle';

@@ -6,7 +6,8 @@
  * (a new commit or a fetch moves it, and the old checkout is removed); its packages are analysed by a
  * separate AnalysisService, whose cache makes every later save cost one content hash.
  */
-import { AnalysisService, type PackageResult } from '../analysisService';
+import { AnalysisService } from '../analysisService';
+import type { PackageResult } from '../model/analysis';
 import type { GoSettings } from '../engine/goCommand';
 import type { GoRunner } from '../engine/runGo';
 import type { Diagnostic } from 'vscode-languageserver';

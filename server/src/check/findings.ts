@@ -7,8 +7,8 @@
  * how a finding is recognised in another version of the code.
  */
 import * as path from 'node:path';
-import type { FileAnalysis, PackageResult } from '../analysisService';
-import { type CompilerPosition, isHeapFact } from '../engine/facts';
+import type { FileAnalysis, PackageResult } from '../model/analysis';
+import { type CompilerPosition, isHeapFact } from '../model/facts';
 import { acceptanceOf, type BrokenBudget, brokenBudgetMessage, brokenBudgets } from '../features/budgets';
 import { diagnosticMessage } from '../features/diagnostics';
 import { reasonText } from '../features/reasonText';
@@ -20,8 +20,9 @@ import {
   mayHaveDirectives,
   readDirectives,
 } from '../syntax/directives';
-import type { LocatedFact } from '../syntax/locateFact';
-import { compilerToLspPosition, type LspRange, type SourceText } from '../syntax/positions';
+import type { LocatedFact } from '../model/analysis';
+import { compilerToLspPosition } from '../syntax/positions';
+import type { LspRange, SourceText } from '../model/positions';
 
 export type FindingKind = 'escape' | 'moved' | 'budget' | 'directive';
 

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeFlow, Location, Log, ReportingDescriptor, Result, Run } from 'sarif';
-import type { LspRange } from '../syntax/positions';
+import type { LspRange } from '../model/positions';
 import { FINDING_RULES, type Finding, type FindingKind, type FindingLocation } from './findings';
 
 export interface SarifOptions {

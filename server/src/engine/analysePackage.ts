@@ -2,31 +2,12 @@
  * One analysis of one package: run the compiler, parse what it says, and say plainly what went wrong when
  * it could not run.
  */
-import type { PackageFacts } from './facts';
+import type { PackageFacts } from '../model/facts';
 import { type GoSettings, packageAnalysisInvocation } from './goCommand';
 import type { PackageSnapshot } from './packageSnapshot';
 import { parseCompilerOutput } from './parseCompilerOutput';
 import type { GoRunner } from './runGo';
-
-export type AnalysisStatus =
-  | 'ok' // the package compiled; facts are complete
-  | 'buildFailed' // the package (or a dependency) does not compile, or is outside a module
-  | 'goMissing' // the go binary could not be started
-  | 'cancelled' // a newer analysis replaced this one
-  | 'failed'; // anything else: killed, output too large
-
-export interface PackageAnalysis {
-  readonly directory: string;
-  readonly status: AnalysisStatus;
-  readonly facts: PackageFacts;
-  /** For every status but `ok`: one line a user can act on. */
-  readonly message?: string;
-  /** How long the go command ran. */
-  readonly durationMilliseconds: number;
-  /** How long parsing its output took, and how much output there was: the server logs both. */
-  readonly parse?: { readonly milliseconds: number; readonly bytes: number };
-  readonly commandLine: string;
-}
+import type { PackageAnalysis } from '../model/analysis';
 
 export interface AnalysisDependencies {
   readonly runGo: GoRunner;

@@ -16,7 +16,7 @@ import type {
   InlineDetails,
   LeakDetails,
   PackageFacts,
-} from './facts';
+} from '../model/facts';
 
 export interface ParseOptions {
   /** The directory the go command ran in: relative paths (`./main.go`) are resolved against it. */

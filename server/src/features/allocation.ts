@@ -5,8 +5,9 @@
  * every text that shows one says so.
  */
 import type { Node, Tree } from 'web-tree-sitter';
-import type { EscapeFact } from '../engine/facts';
-import { expressionMatcher, type LocatedFact } from '../syntax/locateFact';
+import type { EscapeFact } from '../model/facts';
+import { expressionMatcher } from '../syntax/locateFact';
+import type { LocatedFact } from '../model/analysis';
 import {
   constExpression,
   declaredShape,

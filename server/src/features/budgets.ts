@@ -5,8 +5,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { type Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
-import type { FileAnalysis, PackageResult } from '../analysisService';
-import { isHeapFact } from '../engine/facts';
+import type { FileAnalysis, PackageResult } from '../model/analysis';
+import { isHeapFact } from '../model/facts';
 import {
   type AcceptedLine,
   type Budget,
@@ -16,7 +16,7 @@ import {
   mayHaveDirectives,
   readDirectives,
 } from '../syntax/directives';
-import type { LocatedFact } from '../syntax/locateFact';
+import type { LocatedFact } from '../model/analysis';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 
 export const BUDGET_CODES = {

@@ -8,10 +8,10 @@
  * breaks the build or vet, or adds allocations, is not offered at all. Every action carries its edit.
  */
 import { type CodeAction, CodeActionKind, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
-import type { FixCandidate } from '../fixes/fixCandidates';
-import { rangesIntersect } from '../fixes/textEdits';
-import type { Verification } from '../fixes/verifyFix';
-import type { LspRange } from '../syntax/positions';
+import type { FixCandidate } from '../model/fixes';
+import { rangesIntersect } from '../syntax/positions';
+import type { Verification } from '../model/fixes';
+import type { LspRange } from '../model/positions';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 
 export interface CodeActionRequest {

@@ -5,7 +5,7 @@
  * list them).
  */
 import type { CodeLens, Location } from 'vscode-languageserver';
-import type { FileAnalysis } from '../analysisService';
+import type { FileAnalysis } from '../model/analysis';
 import { COMMANDS } from '../protocol';
 import { fileSyntax } from './fileSyntax';
 import { type FunctionSummary, summariseFile, summaryCounts } from './functionSummary';

@@ -3,11 +3,12 @@
  */
 import { pathToFileURL } from 'node:url';
 import { type Diagnostic, DiagnosticSeverity, type DiagnosticRelatedInformation, DiagnosticTag } from 'vscode-languageserver';
-import type { CompilerPosition, EscapeFact } from '../engine/facts';
-import type { FileAnalysis } from '../analysisService';
+import type { CompilerPosition, EscapeFact } from '../model/facts';
+import type { FileAnalysis } from '../model/analysis';
 import type { SeveritySetting, Settings } from '../settings';
-import type { LocatedFact } from '../syntax/locateFact';
-import { compilerToLspPosition, type SourceText } from '../syntax/positions';
+import type { LocatedFact } from '../model/analysis';
+import { compilerToLspPosition } from '../syntax/positions';
+import type { SourceText } from '../model/positions';
 import { headlineReason, reasonText } from './reasonText';
 
 export const DIAGNOSTIC_SOURCE = 'go-escape-lens';

@@ -3,10 +3,10 @@
  * each level sorted by count so the hot spots come first. The client renders it as it is.
  */
 import * as nodePath from 'node:path';
-import type { FileAnalysis, PackageResult } from '../analysisService';
+import type { FileAnalysis, PackageResult } from '../model/analysis';
 import type { EscapeTreeFile, EscapeTreeFunction, EscapeTreePackage, EscapeTreeSite } from '../protocol';
 import { fileSyntax } from './fileSyntax';
-import type { LocatedFact } from '../syntax/locateFact';
+import type { LocatedFact } from '../model/analysis';
 import { summariseFile } from './functionSummary';
 import { headlineReason, reasonText } from './reasonText';
 

@@ -13,8 +13,9 @@
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CompilerPosition, EscapeFact, FlowStep } from '../engine/facts';
-import { compilerToLspPosition, type SourceText } from '../syntax/positions';
+import type { CompilerPosition, EscapeFact, FlowStep } from '../model/facts';
+import { compilerToLspPosition } from '../syntax/positions';
+import type { SourceText } from '../model/positions';
 import { reasonText } from './reasonText';
 
 export interface ExplanationContext {

@@ -6,8 +6,8 @@
  * and lenses ask, and are dropped with the result. Without it a hover in net/http's 12,000-line
  * h2_bundle.go re-parsed all 34 files of the package (220 ms on average).
  */
-import type { FileAnalysis } from '../analysisService';
-import type { LocatedFact } from '../syntax/locateFact';
+import type { FileAnalysis } from '../model/analysis';
+import type { LocatedFact } from '../model/analysis';
 import { type Allocation, allocationOf } from './allocation';
 import {
   type FunctionDeclaration,

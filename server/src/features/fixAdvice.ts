@@ -2,7 +2,7 @@
  * What usually removes a heap allocation, by the reason the compiler gave. Advice, not a promise: only a
  * quick-fix that the compiler verified is named as one (its title comes from the code actions).
  */
-import type { EscapeFact } from '../engine/facts';
+import type { EscapeFact } from '../model/facts';
 import type { Allocation } from './allocation';
 import { code } from './explanation';
 

@@ -6,10 +6,10 @@
  * `(*Vector).Scale`, `NewBox[go.shape.int]`) cannot be spelled from the source, but its positions can be
  * placed. A fact the compiler reports at an inlined call belongs to the caller, where the allocation happens.
  */
-import type { EscapeFact } from '../engine/facts';
+import type { EscapeFact } from '../model/facts';
 import type { FunctionDeclaration } from '../syntax/declarations';
-import type { LocatedFact } from '../syntax/locateFact';
-import type { LspPosition, LspRange } from '../syntax/positions';
+import type { LocatedFact } from '../model/analysis';
+import type { LspPosition, LspRange } from '../model/positions';
 
 export interface InliningDecision {
   readonly inlinable: boolean;

@@ -8,10 +8,10 @@
  * per analysis result (fileSyntax.ts), so a hover is string building.
  */
 import { type Hover, MarkupKind } from 'vscode-languageserver';
-import type { FileAnalysis } from '../analysisService';
-import type { EscapeFact } from '../engine/facts';
-import type { LocatedFact } from '../syntax/locateFact';
-import type { LspPosition, LspRange } from '../syntax/positions';
+import type { FileAnalysis } from '../model/analysis';
+import type { EscapeFact } from '../model/facts';
+import type { LocatedFact } from '../model/analysis';
+import type { LspPosition, LspRange } from '../model/positions';
 import { type Allocation, allocationSizeText } from './allocation';
 import { assignedTo, code, type ExplanationContext, explainFlows, positionLink, renderExplanation } from './explanation';
 import { fileAllocations, fileSyntax } from './fileSyntax';

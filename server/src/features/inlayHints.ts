@@ -7,12 +7,12 @@
  * Pure but for parsing (only when inlining hints are on: they need the declarations' positions).
  */
 import { type InlayHint, InlayHintKind, MarkupKind } from 'vscode-languageserver';
-import type { FileAnalysis } from '../analysisService';
-import type { EscapeFact } from '../engine/facts';
+import type { FileAnalysis } from '../model/analysis';
+import type { EscapeFact } from '../model/facts';
 import type { Settings } from '../settings';
 import { fileSyntax } from './fileSyntax';
-import type { LocatedFact } from '../syntax/locateFact';
-import type { LspPosition, LspRange } from '../syntax/positions';
+import type { LocatedFact } from '../model/analysis';
+import type { LspPosition, LspRange } from '../model/positions';
 import { code } from './explanation';
 import { inliningLabel, isStackAllocation, summariseFile } from './functionSummary';
 import { headlineReason, reasonText } from './reasonText';

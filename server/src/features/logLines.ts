@@ -4,8 +4,8 @@
  *
  *   /home/me/app/pointers/pointers.go:10:9: &Point{...} escapes to heap — returned
  */
-import type { PackageResult } from '../analysisService';
-import type { PackageAnalysis } from '../engine/analysePackage';
+import type { PackageResult } from '../model/analysis';
+import type { PackageAnalysis } from '../model/analysis';
 import { headlineReason, reasonText } from './reasonText';
 
 /** A package with thousands of allocations should not flood the log on every save. */

@@ -5,8 +5,8 @@
  * unless the user chose otherwise. The server replaces them with the compiler's facts as soon as it has some.
  */
 import type { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
-import type { PackageResult } from '../analysisService';
-import type { AnalysisStatus } from '../engine/analysePackage';
+import type { PackageResult } from '../model/analysis';
+import type { AnalysisStatus } from '../model/analysis';
 import { predictAllocationsInText, type PredictedAllocation } from '../syntax/predictAllocations';
 import type { Settings } from '../settings';
 import { DIAGNOSTIC_SOURCE, toDiagnosticSeverity } from './diagnostics';

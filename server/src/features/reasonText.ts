@@ -3,7 +3,7 @@
  * steps, each tagged with a reason such as "spill", "assign" or "call parameter"; this is the table that
  * turns those tags into something a Go developer reads at a glance.
  */
-import type { EscapeFact } from '../engine/facts';
+import type { EscapeFact } from '../model/facts';
 
 export interface ReasonText {
   /** A few words for a diagnostic message: "returned from the function". */

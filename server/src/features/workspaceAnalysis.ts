@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { analysisEnvironment, type GoSettings } from '../engine/goCommand';
 import type { GoRunner } from '../engine/runGo';
-import type { PackageResult } from '../analysisService';
+import type { PackageResult } from '../model/analysis';
 
 export interface WorkspaceProgress {
   begin(title: string, percentage: number, message: string, cancellable: boolean): void;

@@ -13,9 +13,10 @@
  * moves `x`, the copy removes nothing, and the fix is not offered.
  */
 import type { Node } from 'web-tree-sitter';
-import type { EscapeFact } from '../engine/facts';
+import type { EscapeFact } from '../model/facts';
 import { nodeRange } from '../syntax/locateFact';
-import { compilerToLspPosition, type LspRange, type SourceText } from '../syntax/positions';
+import { compilerToLspPosition } from '../syntax/positions';
+import type { LspRange, SourceText } from '../model/positions';
 import {
   classifyUse,
   closest,
@@ -27,7 +28,8 @@ import {
   statementInList,
   type UseContext,
 } from './goTree';
-import { insertLinesBefore, replaceNode, type TextEdit } from './textEdits';
+import { insertLinesBefore, replaceNode } from './textEdits';
+import type { TextEdit } from '../model/fixes';
 
 export interface CaptureAnalysis {
   readonly variable: string;

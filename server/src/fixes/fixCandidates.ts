@@ -9,17 +9,19 @@
  * 2. call sites and method values of what pass 1 found, in every file.
  * Each pass parses inside `withGoTree`, so no tree outlives its pass; only plain data crosses passes.
  */
-import type { EscapeFact } from '../engine/facts';
+import type { EscapeFact } from '../model/facts';
 import { typeLayout } from '../features/typeSize';
 import { mergeDeclarations, packageDeclarations, type PackageDeclarations } from '../syntax/declarations';
 import { withGoTree } from '../syntax/goParser';
 import type { Node } from 'web-tree-sitter';
 import { nodeRange } from '../syntax/locateFact';
-import { compilerToLspPosition, type LspPosition, type LspRange, type SourceText } from '../syntax/positions';
+import { compilerToLspPosition } from '../syntax/positions';
+import type { LspPosition, SourceText } from '../model/positions';
 import { analyseCaptures, type CaptureContext } from './captureByValue';
 import { descendants, importsOf, packageNameOf, structFieldsByType, type UseContext } from './goTree';
 import { type ReturnDeclaration, returnByValueCallSites, returnDeclarations, type ReturnTarget } from './returnByValue';
-import { addEdits, editsOverlap, type TextEdit } from './textEdits';
+import { addEdits, editsOverlap } from './textEdits';
+import type { TextEdit } from '../model/fixes';
 import {
   analyseReceiverBodies,
   DYNAMICALLY_FOUND_METHODS,
@@ -27,27 +29,7 @@ import {
   methodHeaders,
   type ReceiverBodyAnalysis,
 } from './valueReceiver';
-
-export type FixName = 'returnByValue' | 'valueReceiver' | 'captureByValue';
-
-export interface FixCandidate {
-  readonly fix: FixName;
-  /** Unique within a package: the fix and what it is about, e.g. `returnByValue:NewPoint`. */
-  readonly id: string;
-  /** What the fix does, e.g. "Return Point by value"; the measurement is added when it is offered. */
-  readonly title: string;
-  /** Said in the title after the measurement, e.g. "Scale keeps a pointer receiver". */
-  readonly notes: readonly string[];
-  /** The file and ranges the fix is about: where the lightbulb shows. */
-  readonly file: string;
-  readonly triggerRanges: readonly LspRange[];
-  /** Edits per absolute file path (LSP units, BOM-less text). */
-  readonly edits: ReadonlyMap<string, readonly TextEdit[]>;
-  /** Callers outside the package may exist and were not seen: offered only as a refactor, and the title says so. */
-  readonly externalCallersUnseen: boolean;
-  /** Worth offering as a refactor even when it removes no allocation (a style the code may want anyway). */
-  readonly worthWithoutGain: boolean;
-}
+import type { FixCandidate, FixName } from '../model/fixes';
 
 /** A fix considered and not proposed, with the reason, for logs and tests. */
 export interface RefusedFix {

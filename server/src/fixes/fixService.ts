@@ -8,15 +8,18 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { CodeAction } from 'vscode-languageserver';
-import type { PackageResult } from '../analysisService';
-import { isHeapFact } from '../engine/facts';
+import type { PackageResult } from '../model/analysis';
+import { isHeapFact } from '../model/facts';
 import type { GoSettings } from '../engine/goCommand';
 import { isTestFile, readPackageSnapshot } from '../engine/packageSnapshot';
 import { candidatesAt, codeAction, type CodeActionRequest, fixCodeActions } from '../features/codeActions';
-import { type SourceText, toSourceText } from '../syntax/positions';
-import { collectFixCandidates, type FixCandidate, type FixProposals } from './fixCandidates';
+import { toSourceText } from '../syntax/positions';
+import type { SourceText } from '../model/positions';
+import { collectFixCandidates, type FixProposals } from './fixCandidates';
+import type { FixCandidate } from '../model/fixes';
 import { applyToSource } from './textEdits';
-import { FixVerifier, type FixVerifierOptions, type Verification, type VerificationJob, verificationKey } from './verifyFix';
+import { FixVerifier, type FixVerifierOptions, type VerificationJob, verificationKey } from './verifyFix';
+import type { Verification } from '../model/fixes';
 
 /** The settings the fixes read, beside the go command's. */
 export interface FixSettings {

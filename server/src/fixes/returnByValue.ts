@@ -15,7 +15,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { nodeRange } from '../syntax/locateFact';
-import type { LspRange, SourceText } from '../syntax/positions';
+import type { LspRange, SourceText } from '../model/positions';
 import {
   chainTop,
   classifyUse,
@@ -29,7 +29,8 @@ import {
   type UseContext,
   walk,
 } from './goTree';
-import { deleteBetween, insertAfter, insertBefore, insertLinesBefore, replaceNode, type TextEdit } from './textEdits';
+import { deleteBetween, insertAfter, insertBefore, insertLinesBefore, replaceNode } from './textEdits';
+import type { TextEdit } from '../model/fixes';
 
 /** What pass 1 learns about a function whose result is `*T`. */
 export interface ReturnDeclaration {

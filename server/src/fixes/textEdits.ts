@@ -9,16 +9,9 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Node } from 'web-tree-sitter';
 import { nodeRange } from '../syntax/locateFact';
-import type { LspPosition, LspRange, SourceText } from '../syntax/positions';
-
-/** The LSP `TextEdit` shape, without depending on the LSP types in the fix logic. */
-export interface TextEdit {
-  readonly range: LspRange;
-  readonly newText: string;
-}
-
-/** Edits per absolute file path. */
-export type FileEdits = ReadonlyMap<string, readonly TextEdit[]>;
+import type { LspPosition, SourceText } from '../model/positions';
+import type { TextEdit } from '../model/fixes';
+import { comparePositions } from '../syntax/positions';
 
 export function replaceNode(node: Node, newText: string): TextEdit {
   return { range: nodeRange(node), newText };
@@ -87,14 +80,6 @@ export function editsOverlap(edits: readonly TextEdit[]): boolean {
     if (comparePositions(sorted[index].range.start, sorted[index - 1].range.end) < 0) return true;
   }
   return false;
-}
-
-export function comparePositions(a: LspPosition, b: LspPosition): number {
-  return a.line !== b.line ? a.line - b.line : a.character - b.character;
-}
-
-export function rangesIntersect(a: LspRange, b: LspRange): boolean {
-  return comparePositions(a.start, b.end) <= 0 && comparePositions(b.start, a.end) <= 0;
 }
 
 /** Adds edits for one file to a per-file map. */

@@ -13,9 +13,10 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { nodeRange } from '../syntax/locateFact';
-import type { LspPosition, LspRange } from '../syntax/positions';
+import type { LspPosition, LspRange } from '../model/positions';
 import { blockStatements, chainTop, classifyUse, identifiersNamed, isDeclaringName, type UseContext, walk } from './goTree';
-import { deleteBetween, type TextEdit } from './textEdits';
+import { deleteBetween } from './textEdits';
+import type { TextEdit } from '../model/fixes';
 
 /** One method declaration, as the other fixes need to know it. */
 export interface MethodHeader {

@@ -10,17 +10,12 @@
  */
 import { createHash } from 'node:crypto';
 import { analysePackage, type AnalysisDependencies } from '../engine/analysePackage';
-import { isHeapFact } from '../engine/facts';
+import { isHeapFact } from '../model/facts';
 import { analysisEnvironment, type GoSettings } from '../engine/goCommand';
 import { withOverlay } from '../engine/overlay';
 import type { PackageSnapshot } from '../engine/packageSnapshot';
 import type { GoRunner } from '../engine/runGo';
-
-export type Verification =
-  | { readonly outcome: 'removes'; readonly before: number; readonly after: number }
-  | { readonly outcome: 'noGain'; readonly before: number; readonly after: number }
-  | { readonly outcome: 'adds'; readonly before: number; readonly after: number }
-  | { readonly outcome: 'breaks'; readonly reason: string };
+import type { Verification } from '../model/fixes';
 
 export interface VerificationRequest {
   readonly directory: string;

@@ -7,7 +7,7 @@
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import { nodeRange } from './locateFact';
-import type { LspPosition, LspRange } from './positions';
+import type { LspPosition, LspRange } from '../model/positions';
 
 export interface FunctionDeclaration {
   /** The source name: `NewPoint`, `Scale`. */

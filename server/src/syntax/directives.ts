@@ -17,7 +17,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { withGoTree } from './goParser';
 import { nodeRange } from './locateFact';
-import type { LspRange, SourceText } from './positions';
+import type { LspRange, SourceText } from '../model/positions';
 
 export type BudgetKind = 'none' | 'max';
 

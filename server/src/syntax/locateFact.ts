@@ -9,17 +9,10 @@
  * whole call.
  */
 import type { Node, Tree } from 'web-tree-sitter';
-import type { EscapeFact } from '../engine/facts';
-import { compilerToLspPosition, type LspRange, type SourceText } from './positions';
-
-export interface LocatedFact {
-  readonly fact: EscapeFact;
-  readonly range: LspRange;
-  /** The tree-sitter node type the range covers, e.g. `unary_expression`, `call_expression`. */
-  readonly nodeType: string;
-  /** The name of the enclosing function or method declaration, if any. */
-  readonly enclosingFunction?: string;
-}
+import type { EscapeFact } from '../model/facts';
+import { compilerToLspPosition } from './positions';
+import type { LspRange, SourceText } from '../model/positions';
+import type { LocatedFact } from '../model/analysis';
 
 /** How far up the tree we look for the named expression before giving up. */
 const MAX_CLIMB = 8;

@@ -6,29 +6,10 @@
  * code-unit columns. Editors hand us the text without the byte-order mark, so we strip it here and shift
  * line 1 by its three bytes.
  */
-
-export interface LspPosition {
-  readonly line: number;
-  readonly character: number;
-}
-
-export interface LspRange {
-  readonly start: LspPosition;
-  readonly end: LspPosition;
-}
+import type { LspPosition, LspRange, SourceText } from '../model/positions';
 
 const BYTE_ORDER_MARK = '\uFEFF';
 const BYTE_ORDER_MARK_UTF8_LENGTH = 3;
-
-/** Source text prepared for position conversion: the text without its BOM, split into lines. */
-export interface SourceText {
-  /** The text without a leading byte-order mark, as editors show it. */
-  readonly text: string;
-  /** Lines without their terminators (`\n` or `\r\n`). */
-  readonly lines: readonly string[];
-  /** True when the compiled file started with a byte-order mark. */
-  readonly hadByteOrderMark: boolean;
-}
 
 export function toSourceText(raw: string): SourceText {
   const hadByteOrderMark = raw.startsWith(BYTE_ORDER_MARK);
@@ -98,4 +79,12 @@ export function offsetAt(source: SourceText, position: LspPosition): number {
     offset = source.text.indexOf('\n', offset) + 1;
   }
   return offset + position.character;
+}
+
+export function comparePositions(a: LspPosition, b: LspPosition): number {
+  return a.line !== b.line ? a.line - b.line : a.character - b.character;
+}
+
+export function rangesIntersect(a: LspRange, b: LspRange): boolean {
+  return comparePositions(a.start, b.end) <= 0 && comparePositions(b.start, a.end) <= 0;
 }

@@ -9,7 +9,8 @@
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import { withGoTree } from './goParser';
-import { toSourceText, type SourceText } from './positions';
+import { toSourceText } from './positions';
+import type { SourceText } from '../model/positions';
 import { predictNonConstantMakes, predictTooLargeForStack } from './predictions/allocationSize';
 import { predictEscapingClosures } from './predictions/escapingClosure';
 import { predictInterfaceArguments, predictInterfaceStores } from './predictions/interfaceConversion';
@@ -19,7 +20,7 @@ import { predictSentPointers } from './predictions/sentPointer';
 import { isInGenericCode } from './predictions/scope';
 import { indexTree } from './predictions/syntaxIndex';
 import { PREDICTION_KINDS, type PredictedAllocation, type PredictionKind, type Predictor } from './predictions/types';
-import type { LspPosition } from './positions';
+import type { LspPosition } from '../model/positions';
 
 export type { PredictedAllocation, PredictionKind } from './predictions/types';
 export { PREDICTION_KINDS } from './predictions/types';
