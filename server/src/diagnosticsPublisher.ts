@@ -7,7 +7,7 @@
  * a publish that finishes after a newer one of the same package is dropped.
  */
 import * as path from 'node:path';
-import { CodeLensRefreshRequest, type Connection, type Diagnostic, InlayHintRefreshRequest } from 'vscode-languageserver';
+import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver';
 import type { FileAnalysis, PackageResult } from './model/analysis';
 import { markNewSince, type NewSince } from './check/editorBaseline';
 import type { GoSettings } from './engine/goCommand';
@@ -18,15 +18,28 @@ import { fileDiagnostics } from './features/diagnostics';
 import { analysisTimes, heapFactLogLines } from './features/logLines';
 import { standInDiagnostics } from './features/predictedDiagnostics';
 import type { OnceLog } from './onceLog';
-import { StatusNotification } from './protocol';
+import type { StatusParams } from './protocol';
 import type { Settings } from './settings';
 
+/** What the publisher sends to the client; the server hands it the connection's methods. */
+export interface DiagnosticsClient {
+  sendDiagnostics(params: PublishDiagnosticsParams): void;
+  sendStatus(params: StatusParams): void;
+  /** Asks the client to request inlay hints or code lenses again. */
+  refresh(what: 'inlayHints' | 'codeLenses'): void;
+}
+
 export interface PublisherDependencies {
-  readonly connection: Connection;
+  readonly client: DiagnosticsClient;
   readonly log: (message: string) => void;
   readonly onceLog: OnceLog;
   /** The URI the client knows a file by (an open document's, else a file URI). */
   readonly uriOf: (file: string) => string;
+  /**
+   * The version of the open document `file` whose text is `text` (the text the diagnostics were computed
+   * for), sent as publishDiagnostics' `version`; undefined when the document is not open or has changed since.
+   */
+  readonly versionOf: (file: string, text: string) => number | undefined;
   readonly readmeUri: string;
   /** What the client can be asked to refresh after new facts. */
   readonly refreshable: () => { readonly inlayHints: boolean; readonly codeLenses: boolean };
@@ -45,7 +58,7 @@ export class DiagnosticsPublisher {
   constructor(private readonly dependencies: PublisherDependencies) {}
 
   async publish(result: PackageResult, settings: Settings, go: GoSettings): Promise<void> {
-    const { connection, log, onceLog, uriOf, readmeUri } = this.dependencies;
+    const { client, log, onceLog, uriOf, readmeUri } = this.dependencies;
     const { analysis } = result;
     // Budgets and "new since" marks need parsing (and, for a baseline, maybe a compile): a newer result of
     // the same package that arrives meanwhile wins.
@@ -58,7 +71,7 @@ export class DiagnosticsPublisher {
     const previous = this.lastPublished.get(result.directory);
     this.lastPublished.set(result.directory, { files: result.files, settingsKey });
     if (result.fromCache && !settings.baseline && previous?.files === result.files && previous.settingsKey === settingsKey) {
-      void connection.sendNotification(StatusNotification, {
+      client.sendStatus({
         state: 'idle',
         packageDirectory: result.directory,
         heapAllocationsByUri: this.heapAllocationCounts(result),
@@ -92,7 +105,7 @@ export class DiagnosticsPublisher {
       ];
       heapAllocationsByUri[uri] = heapAllocationCount(file);
       if (diagnostics.length > 0 || previouslyPublished.has(file.file)) {
-        void connection.sendDiagnostics({ uri, diagnostics });
+        this.send(file.file, uri, diagnostics, file.source.text);
       }
       if (diagnostics.length > 0) nowPublished.add(file.file);
     }
@@ -100,19 +113,19 @@ export class DiagnosticsPublisher {
       if (result.files.has(file)) continue;
       // A result without tests says nothing about test files: their diagnostics stay as they are.
       if (!result.includesTests && isTestFile(file)) nowPublished.add(file);
-      else void connection.sendDiagnostics({ uri: uriOf(file), diagnostics: [] });
+      else this.send(file, uriOf(file), []);
     }
     this.published.set(result.directory, nowPublished);
     const refreshable = this.dependencies.refreshable();
-    if (refreshable.inlayHints) void connection.sendRequest(InlayHintRefreshRequest.type).catch(() => undefined);
-    if (refreshable.codeLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    if (refreshable.inlayHints) client.refresh('inlayHints');
+    if (refreshable.codeLenses) client.refresh('codeLenses');
 
     if (analysis.status === 'ok') {
       onceLog.forget(result.directory);
       const count = Object.values(heapAllocationsByUri).reduce((sum, value) => sum + value, 0);
       log(`${path.basename(result.directory)}: ${count} heap allocations (${result.fromCache ? 'from cache' : analysisTimes(analysis)})`);
       if (!result.fromCache) for (const line of heapFactLogLines(result)) log(line);
-      void connection.sendNotification(StatusNotification, {
+      client.sendStatus({
         state: 'idle',
         packageDirectory: result.directory,
         heapAllocationsByUri,
@@ -120,7 +133,7 @@ export class DiagnosticsPublisher {
       });
     } else {
       onceLog.say(result.directory, `${path.basename(result.directory)}: ${analysis.message ?? analysis.status}`);
-      void connection.sendNotification(StatusNotification, {
+      client.sendStatus({
         state: 'paused',
         packageDirectory: result.directory,
         message: analysis.message,
@@ -129,12 +142,28 @@ export class DiagnosticsPublisher {
     }
   }
 
+  /**
+   * One file's facts ahead of its package's full publish: the file the user just saved need not wait for
+   * the rest of a large package. Budgets, baseline marks and the other files follow with `publish`.
+   */
+  publishFileFirst(file: FileAnalysis, settings: Settings): void {
+    const { readmeUri, uriOf } = this.dependencies;
+    const sourceOf = (other: string) => (other === file.file ? file.source : undefined);
+    this.send(file.file, uriOf(file.file), fileDiagnostics(file, { settings, readmeUri, sourceOf }), file.source.text);
+  }
+
   /** Predictions shown instead of the compiler's facts (restricted mode): the next result must be sent in full. */
-  publishPredictions(uri: string, file: string, diagnostics: Diagnostic[]): void {
-    void this.dependencies.connection.sendDiagnostics({ uri, diagnostics });
+  publishPredictions(uri: string, file: string, diagnostics: Diagnostic[], text: string): void {
+    this.send(file, uri, diagnostics, text);
     const directory = path.dirname(file);
     this.published.set(directory, new Set([...(this.published.get(directory) ?? []), file]));
     this.lastPublished.delete(directory); // the client now shows predictions, not the last compiler result
+  }
+
+  /** `text` is what the diagnostics were computed for: the document version is sent when it is that text. */
+  private send(file: string, uri: string, diagnostics: Diagnostic[], text?: string): void {
+    const version = text === undefined ? undefined : this.dependencies.versionOf(file, text);
+    this.dependencies.client.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
   }
 
   /** Heap allocations per document URI, for the status notification. */

@@ -20,7 +20,8 @@ test('opening a file publishes a diagnostic on each heap allocation, with the ex
   const file = path.join(ARTICLE, 'pointers', 'pointers.go');
   const published = client.nextDiagnostics(`file://${file}`, (params) => params.diagnostics.length > 0);
   await client.open(file);
-  const { diagnostics } = await published;
+  const { diagnostics, version } = await published;
+  assert.equal(version, 1, 'publishDiagnostics names the document version the compiler saw');
 
   const newPoint = diagnostics.find((diagnostic) => diagnostic.range.start.line === 9);
   assert.ok(newPoint, `no diagnostic on line 10 of pointers.go: ${JSON.stringify(diagnostics)}`);

@@ -29,7 +29,7 @@ const ALLOWED: Record<string, readonly string[]> = {
 };
 
 /** Top-level files only the language server's wiring may use. */
-const WIRING = ['server.ts', 'languageServerCoordinator.ts', 'diagnosticsPublisher.ts', 'dependentPackages.ts', 'main.ts'];
+const WIRING = ['server.ts', 'analysisCoordinator.ts', 'clientSettings.ts', 'diagnosticsPublisher.ts', 'dependentPackages.ts', 'main.ts'];
 const FRONT_ENDS: Record<string, readonly string[]> = { check: WIRING };
 
 interface Import {

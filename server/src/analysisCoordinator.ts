@@ -1,0 +1,450 @@
+/**
+ * The language server's policy, without a connection: when a document is analysed and with what (saved
+ * files, unsaved buffers while typing, the package's tests when one is open), what follows a save (the
+ * importers' re-analysis), what Restricted Mode shows instead, the baseline marks, the workspace command,
+ * and the read-only features' access to the facts. server.ts hands LSP events to it; every diagnostic it
+ * sends goes through the DiagnosticsPublisher.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type CodeAction, CodeActionKind, type Diagnostic, type Range, type WorkDoneProgressServerReporter } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisService } from './analysisService';
+import { EditorBaseline, type NewSince } from './check/editorBaseline';
+import type { ClientSettings } from './clientSettings';
+import { dependentRefreshTargets, importsPackage, savedImportPath } from './dependentPackages';
+import { type DiagnosticsClient, DiagnosticsPublisher } from './diagnosticsPublisher';
+import type { GoSettings } from './engine/goCommand';
+import { isTestFile } from './engine/packageSnapshot';
+import { refuseWhenRestricted } from './engine/restrictedRunner';
+import type { GoRunner } from './engine/runGo';
+import { ensureSkipLinkTool } from './engine/skipLinkTool';
+import { AnalysisProgress } from './features/analysisProgress';
+import { codeLenses } from './features/codeLens';
+import { escapeTree } from './features/escapeTree';
+import { hoverAt } from './features/hover';
+import { inlayHints } from './features/inlayHints';
+import { predictedDiagnosticsForText } from './features/predictedDiagnostics';
+import { analyseWorkspace, type WorkspaceAnalysisSummary } from './features/workspaceAnalysis';
+import { QuickFixService } from './fixes/fixService';
+import { KeyedDebouncer } from './keyedDebouncer';
+import { MemoryRelease } from './memoryRelease';
+import type { FileAnalysis, PackageResult } from './model/analysis';
+import type { OnceLog } from './onceLog';
+import type { StatusParams } from './protocol';
+import type { Settings } from './settings';
+
+/** The open documents, as the LSP text-document sync keeps them. */
+export interface OpenDocuments {
+  all(): readonly TextDocument[];
+  get(uri: string): TextDocument | undefined;
+}
+
+/** What the coordinator needs of the client besides diagnostics. */
+export interface CoordinatorClient extends DiagnosticsClient {
+  showInformation(message: string): void;
+  createWorkDoneProgress(): Promise<WorkDoneProgressServerReporter>;
+}
+
+export interface CoordinatorDependencies {
+  readonly client: CoordinatorClient;
+  readonly documents: OpenDocuments;
+  readonly settings: ClientSettings;
+  readonly runGo: GoRunner;
+  readonly log: (message: string) => void;
+  readonly onceLog: OnceLog;
+  /** Where diagnostics' code descriptions point. */
+  readonly readmeUri: string;
+}
+
+export interface WorkspaceContext {
+  /** The workspace folders (absolute paths): what `./...` and the importers' re-analysis cover. */
+  readonly workspaceFolders: readonly string[];
+  /** What the client can be asked to refresh after new facts. */
+  readonly refreshable: { readonly inlayHints: boolean; readonly codeLenses: boolean };
+  /** False in an untrusted workspace (Restricted Mode): no go command runs, predictions stand in. */
+  readonly trusted: boolean;
+}
+
+function readFileIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+const isGoFileUri = (uri: string) => uri.startsWith('file:') && uri.endsWith('.go');
+
+export class AnalysisCoordinator {
+  private context: WorkspaceContext = { workspaceFolders: [], refreshable: { inlayHints: false, codeLenses: false }, trusted: true };
+  /** Per package, the number of the latest analysis request, so an early publish of an older one is dropped. */
+  private readonly analyseRequests = new Map<string, number>();
+  /** The package of the active editor, when the client says which it is (VS Code does). */
+  private activeDirectory: string | undefined;
+  /** Per open document, the version and text of its last analysis request, for publishDiagnostics' `version`. */
+  private readonly requestedVersions = new Map<string, { readonly version: number; readonly text: string }>();
+  private readonly typing = new KeyedDebouncer();
+  private readonly memoryRelease = new MemoryRelease();
+  private readonly runGo: GoRunner;
+  private readonly progress: AnalysisProgress;
+  private readonly editorBaseline: EditorBaseline;
+  private readonly publisher: DiagnosticsPublisher;
+  private readonly quickFixes: QuickFixService;
+  private readonly service: AnalysisService;
+
+  constructor(private readonly dependencies: CoordinatorDependencies) {
+    const { client, log, onceLog, readmeUri } = dependencies;
+    this.runGo = refuseWhenRestricted(dependencies.runGo, () => this.context.trusted);
+    this.progress = new AnalysisProgress(
+      () => client.createWorkDoneProgress(),
+      (directory) => `Analysing ${path.basename(directory)}`,
+    );
+    MemoryRelease.startMemoryReducerSooner();
+    const skipLinkTool = ensureSkipLinkTool();
+    this.editorBaseline = new EditorBaseline({ runGo: this.runGo, skipLinkTool });
+    this.publisher = new DiagnosticsPublisher({
+      client,
+      log,
+      onceLog,
+      uriOf: (file) => this.uriOf(file),
+      versionOf: (file, text) => this.versionOf(file, text),
+      readmeUri,
+      refreshable: () => this.context.refreshable,
+      newSinceBaseline: (result, settings, go) => this.newSinceBaseline(result, settings, go),
+    });
+    this.quickFixes = new QuickFixService({
+      runGo: this.runGo,
+      skipLinkTool,
+      log,
+      onVerified: (directory, offered) => log(`quick-fixes verified for ${path.basename(directory)}: ${offered} offered`),
+    });
+    this.service = new AnalysisService({
+      runGo: this.runGo,
+      skipLinkTool,
+      preferredDirectory: () => this.activeDirectory,
+      parallelism: Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
+      log,
+      onStarted: (directory) => {
+        this.quickFixes.packageChanging(directory);
+        this.progress.started(directory);
+        client.sendStatus({ state: 'analysing', packageDirectory: directory, message: `Analysing ${path.basename(directory)}` });
+      },
+    });
+  }
+
+  initialize(context: WorkspaceContext): void {
+    this.context = context;
+  }
+
+  documentOpened(uri: string): void {
+    void this.analyse(uri);
+  }
+
+  documentSaved(uri: string): void {
+    void this.analyse(uri, { refreshDependents: true });
+  }
+
+  /** With `analyzeOn: type`, a pause in typing analyses the unsaved buffers. */
+  async documentChanged(uri: string): Promise<void> {
+    if (!isGoFileUri(uri)) return;
+    const settings = await this.dependencies.settings.settingsFor(uri);
+    if (settings.analyzeOn !== 'type') return;
+    this.typing.schedule(path.dirname(fileURLToPath(uri)), settings.typingDelayMs, () => void this.analyse(uri, { unsaved: true }));
+  }
+
+  /** New settings: every open document is analysed again with them. */
+  configurationChanged(section: unknown): void {
+    this.dependencies.settings.changed(section);
+    this.analyseOpenDocuments();
+  }
+
+  activeEditorChanged(uri: string | null | undefined): void {
+    this.activeDirectory = uri?.startsWith('file:') ? path.dirname(fileURLToPath(uri)) : undefined;
+  }
+
+  /** Restricted Mode entered or left: running analyses stop, and every open document is analysed again. */
+  trustChanged(trusted: boolean): void {
+    if (trusted === this.context.trusted) return;
+    this.context = { ...this.context, trusted };
+    if (!trusted) this.service.cancelAll();
+    if (!trusted) this.quickFixes.cancelAll();
+    const { log } = this.dependencies;
+    log(trusted ? 'The workspace is trusted: analysing with the Go compiler.' : 'The workspace is no longer trusted: predictions only.');
+    this.analyseOpenDocuments();
+  }
+
+  shutdown(): void {
+    this.editorBaseline.dispose();
+    this.typing.dispose();
+    this.memoryRelease.dispose();
+    this.service.cancelAll();
+    this.quickFixes.cancelAll();
+  }
+
+  hover(uri: string, position: { line: number; character: number }) {
+    return this.withFacts(uri, null, (file, result) =>
+      hoverAt(position, {
+        file,
+        packageFiles: result.files,
+        staleReason: result.stale ? (result.analysis.message ?? 'the last analysis failed') : undefined,
+        offeredFixes: async ({ range }) =>
+          (await this.quickFixActions(result, file, range, [CodeActionKind.QuickFix], [])).map((action) => action.title),
+      }),
+    );
+  }
+
+  inlayHints(uri: string, range: Range) {
+    return this.withFacts(uri, [], async (file) => inlayHints(file, range, (await this.dependencies.settings.settingsFor(uri)).inlayHints));
+  }
+
+  codeLenses(uri: string) {
+    return this.withFacts(uri, [], async (file) =>
+      codeLenses(file, uri, (await this.dependencies.settings.settingsFor(uri)).codeLens.enabled),
+    );
+  }
+
+  codeActions(uri: string, range: Range, only: readonly string[] | undefined, diagnostics: readonly Diagnostic[]): Promise<CodeAction[]> {
+    return this.withFacts(uri, [], (file, result) => this.quickFixActions(result, file, range, only, diagnostics));
+  }
+
+  escapeTree() {
+    return escapeTree(
+      this.service.packageResults(),
+      (file) => this.uriOf(file),
+      (file) => this.service.fileResult(file),
+    );
+  }
+
+  /** The workspace command: every package of every folder, each with its folder's settings. */
+  async analyseWorkspace(isCancelled: () => boolean): Promise<WorkspaceAnalysisSummary | undefined> {
+    const { client, settings: clientSettings, log } = this.dependencies;
+    if (!this.context.trusted) {
+      client.showInformation('Go Escape Lens: trust the workspace to analyse it with the Go compiler.');
+      return undefined;
+    }
+    // Each folder of a multi-root workspace with its own settings, as a save in it would have.
+    const folders = await Promise.all(
+      this.context.workspaceFolders.map(async (folder) => {
+        const scope = pathToFileURL(folder).href;
+        const editorSettings = await clientSettings.settingsFor(scope);
+        return { folder, editorSettings, settings: await clientSettings.goSettingsFor(scope, editorSettings) };
+      }),
+    );
+    const reporter = await client.createWorkDoneProgress();
+    const summary = await analyseWorkspace({
+      folders,
+      runGo: this.runGo,
+      analyseDirectory: (directory, plan) => this.service.analyseDirectory(directory, plan.settings),
+      onResult: (result, plan) => this.publish(result, plan.editorSettings, plan.settings),
+      progress: reporter,
+      isCancelled: () => isCancelled() || reporter.token.isCancellationRequested,
+      parallelism: Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
+    });
+    log(
+      `workspace: ${summary.analysed}/${summary.packages} packages analysed, ${summary.heapAllocations} heap allocations${summary.cancelled ? ' (cancelled)' : ''}`,
+    );
+    for (const failure of summary.failed) log(`workspace: ${failure}`);
+    return summary;
+  }
+
+  private analyseOpenDocuments(): void {
+    for (const document of this.dependencies.documents.all()) void this.analyse(document.uri);
+  }
+
+  /**
+   * `refreshDependents` is set for a save: once the saved package is published, the open packages that
+   * import it are analysed again, since what the compiler says about them depends on it.
+   */
+  async analyse(uri: string, options: { unsaved?: boolean; refreshDependents?: boolean } = {}): Promise<void> {
+    if (!isGoFileUri(uri)) return;
+    const { client, log, settings: clientSettings } = this.dependencies;
+    const file = fileURLToPath(uri);
+    try {
+      const settings = await clientSettings.settingsFor(uri);
+      if (!this.context.trusted) return await this.publishRestricted(uri, settings);
+      const go = await clientSettings.goSettingsFor(uri, settings);
+      const directory = path.dirname(file);
+      // A save of a non-test file takes the fast path (`go build`, no test files); the tests follow only
+      // when the user has one of the package's test files open, so a plain save pays for no test compile.
+      const overlays = options.unsaved ? this.unsavedBuffers(directory) : undefined;
+      const request = (this.analyseRequests.get(directory) ?? 0) + 1;
+      this.analyseRequests.set(directory, request);
+      this.rememberVersions(directory);
+      const result = await this.service.analyseDirectory(directory, go, {
+        includeTests: isTestFile(file),
+        overlays,
+        onFileReady: {
+          file,
+          ready: (analysed) => {
+            // The saved file first; the full publish (budgets, baseline marks, the other files) follows.
+            // Not with a baseline, whose "new since" marks would appear a moment later and flicker.
+            if (this.analyseRequests.get(directory) !== request || settings.baseline) return;
+            this.publisher.publishFileFirst(analysed, settings);
+          },
+        },
+      });
+      if (!result) return;
+      await this.publish(result, settings, go);
+      if (options.refreshDependents && !result.fromCache && result.analysis.status === 'ok') {
+        void this.refreshDependents(result).catch((error: unknown) =>
+          log(`refreshing the importers of ${path.basename(directory)} failed: ${String(error)}`),
+        );
+      }
+      const isOpen = (other: string) => this.openDocument(other) !== undefined;
+      void this.quickFixes.afterAnalysis(result, go, settings, isOpen);
+      if (!result.includesTests && result.analysis.status === 'ok' && this.hasOpenTestFile(directory)) {
+        const withTests = await this.service.analyseDirectory(directory, go, { includeTests: true, overlays });
+        if (withTests) await this.publish(withTests, settings, go);
+        if (withTests) void this.quickFixes.afterAnalysis(withTests, go, settings, isOpen);
+      }
+    } catch (error) {
+      // Read-only features are best-effort: say what failed and keep serving.
+      const message = `analysis of ${path.basename(file)} failed: ${error instanceof Error ? error.message : String(error)}`;
+      log(`Go Escape Lens: ${message}\n${error instanceof Error ? error.stack : ''}`);
+      client.sendStatus({ state: 'paused', packageDirectory: path.dirname(file), message });
+      void this.progress.finished(path.dirname(file));
+    }
+  }
+
+  /**
+   * The unsaved text of the open documents in `directory`, for analysis while typing: only documents whose
+   * text differs from the file on disk, so a saved package compiles (and caches) exactly as on save.
+   */
+  private unsavedBuffers(directory: string): Map<string, string> {
+    const buffers = new Map<string, string>();
+    for (const document of this.dependencies.documents.all()) {
+      if (!isGoFileUri(document.uri)) continue;
+      const file = fileURLToPath(document.uri);
+      if (path.dirname(file) !== directory) continue;
+      const text = document.getText();
+      const onDisk = readFileIfExists(file);
+      if (onDisk === undefined || onDisk.replace(/^\uFEFF/, '') !== text) buffers.set(file, text);
+    }
+    return buffers;
+  }
+
+  /** Remembers the version of each open document of `directory` as an analysis of it is requested. */
+  private rememberVersions(directory: string): void {
+    for (const document of this.dependencies.documents.all()) {
+      if (!isGoFileUri(document.uri) || path.dirname(fileURLToPath(document.uri)) !== directory) continue;
+      this.requestedVersions.set(document.uri, { version: document.version, text: document.getText() });
+    }
+  }
+
+  /**
+   * The open document's version whose text is `text`: its current one, or the one it had when the analysis
+   * was requested (the user typed on since). Undefined when neither holds that text.
+   */
+  private versionOf(file: string, text: string): number | undefined {
+    const document = this.openDocument(file);
+    if (!document) return undefined;
+    if (document.getText() === text) return document.version;
+    const requested = this.requestedVersions.get(document.uri);
+    return requested?.text === text ? requested.version : undefined;
+  }
+
+  /** Analyses again the open packages that import the package of `saved`: their facts may have changed. */
+  private async refreshDependents(saved: PackageResult): Promise<void> {
+    const importPath = savedImportPath(saved.analysis.facts.importPaths);
+    if (!importPath) return;
+    const openFiles = this.dependencies.documents
+      .all()
+      .filter((document) => document.uri.startsWith('file:'))
+      .map((document) => fileURLToPath(document.uri));
+    for (const file of dependentRefreshTargets(saved.directory, openFiles, this.context.workspaceFolders)) {
+      const analysed = this.service.packageResults().find((result) => result.directory === path.dirname(file));
+      if (await importsPackage(importPath, analysed && [...analysed.files.values()], this.openDocument(file)?.getText() ?? ''))
+        void this.analyse(this.uriOf(file));
+    }
+  }
+
+  private openDocument(file: string): TextDocument | undefined {
+    return this.dependencies.documents.all().find((document) => document.uri.startsWith('file:') && fileURLToPath(document.uri) === file);
+  }
+
+  private hasOpenTestFile(directory: string): boolean {
+    return this.dependencies.documents
+      .all()
+      .some(
+        (document) =>
+          document.uri.startsWith('file:') && isTestFile(document.uri) && path.dirname(fileURLToPath(document.uri)) === directory,
+      );
+  }
+
+  /** The URI the client knows a file by: an open document's, else a file URI. */
+  private uriOf(file: string): string {
+    return this.openDocument(file)?.uri ?? pathToFileURL(file).href;
+  }
+
+  private async publish(result: PackageResult, settings: Settings, go: GoSettings): Promise<void> {
+    void this.progress.finished(result.directory);
+    if (!result.fromCache) this.memoryRelease.analysisFinished();
+    await this.publisher.publish(result, settings, go);
+  }
+
+  /** Restricted Mode: the open document's predicted allocations, and no go command at all. */
+  private async publishRestricted(uri: string, settings: Settings): Promise<void> {
+    const { client, onceLog, readmeUri } = this.dependencies;
+    const file = fileURLToPath(uri);
+    const text = this.dependencies.documents.get(uri)?.getText() ?? readFileIfExists(file) ?? '';
+    const diagnostics = await predictedDiagnosticsForText(text, { settings, readmeUri, cause: 'restricted' });
+    if (this.context.trusted) return; // trusted meanwhile: the compiler's facts are on their way
+    this.publisher.publishPredictions(uri, file, diagnostics, text);
+    const message = 'Restricted mode: the workspace is not trusted, so the go command is not run. Showing predicted allocations.';
+    onceLog.say('restricted', message);
+    const status: StatusParams = { state: 'paused', packageDirectory: path.dirname(file), message };
+    client.sendStatus(status);
+  }
+
+  /** Which allocations are new since the `baseline` setting's revision; undefined when it is not set. */
+  private async newSinceBaseline(result: PackageResult, settings: Settings, go: GoSettings): Promise<NewSince | undefined> {
+    const { log, onceLog } = this.dependencies;
+    if (!settings.baseline || result.analysis.status !== 'ok') return undefined;
+    try {
+      const marked = await this.editorBaseline.newSince(result, settings.baseline, go);
+      if (marked.ok) return marked.value;
+      onceLog.say(`baseline:${result.directory}`, marked.message);
+    } catch (error) {
+      log(`baseline ${settings.baseline}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return undefined;
+  }
+
+  private quickFixActions(
+    result: PackageResult,
+    file: FileAnalysis,
+    range: Range,
+    only: readonly string[] | undefined,
+    diagnostics: readonly Diagnostic[],
+  ): Promise<CodeAction[]> {
+    return this.quickFixes.codeActions(result, {
+      file: file.file,
+      range,
+      only,
+      diagnostics,
+      uriOf: (other) => this.uriOf(other),
+      openText: (other) => this.openDocument(other)?.getText(),
+    });
+  }
+
+  /**
+   * Runs a read-only feature on a document's facts. Best-effort: no facts yet means `fallback`, and a
+   * failure is logged and answered with `fallback`, never thrown at the client.
+   */
+  private async withFacts<T>(uri: string, fallback: T, use: (file: FileAnalysis, result: PackageResult) => Promise<T>): Promise<T> {
+    const file = uri.startsWith('file:') ? this.service.fileResult(fileURLToPath(uri)) : undefined;
+    const result = file && this.service.packageResults().find((candidate) => candidate.files.get(file.file) === file);
+    if (!file || !result) return fallback;
+    try {
+      return await use(file, result);
+    } catch (error) {
+      this.dependencies.log(
+        `Go Escape Lens: a request on ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      return fallback;
+    }
+  }
+}
