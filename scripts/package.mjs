@@ -3,7 +3,8 @@
 // vsce 4 needs Node >= 22 and the project runs on Node 20, so vsce and a Node 24 come from the e2e tools
 // cache outside the repository (test/e2e/prepare.sh, `package` mode: no root, no code-server). A caller
 // that has already prepared (the e2e run) passes NODE24_BIN and VSCE_BIN in the environment.
-// What goes into the package is decided by .vscodeignore, an allow-list.
+// What goes into the package is decided by package.json's `files`, the allow-list npm also packs by (vsce
+// refuses a .vscodeignore beside it). A pattern may match nothing yet (grammars/ before a grammar ships).
 //
 // Usage: node scripts/package.mjs [--out file.vsix]
 import { execFileSync } from 'node:child_process';
@@ -21,7 +22,10 @@ execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd:
 const tools = toolPaths();
 fs.rmSync(out, { force: true });
 // --no-dependencies: the esbuild bundles already hold every dependency, so node_modules stays out.
-execFileSync(tools.NODE24_BIN, [tools.VSCE_BIN, 'package', '--no-dependencies', '--out', out], { cwd: root, stdio: 'inherit' });
+execFileSync(tools.NODE24_BIN, [tools.VSCE_BIN, 'package', '--no-dependencies', '--allow-unused-files-pattern', '--out', out], {
+  cwd: root,
+  stdio: 'inherit',
+});
 const bytes = fs.statSync(out).size;
 console.log(`${path.relative(process.cwd(), out) || out}: ${(bytes / 1024).toFixed(0)} KiB (${bytes} bytes)`);
 
