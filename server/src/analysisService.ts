@@ -26,6 +26,12 @@ export interface AnalysisServiceOptions {
   readonly onStarted?: (directory: string) => void;
   /** The package directory to serve first among analyses waiting for a core: the active editor's. */
   readonly preferredDirectory?: () => string | undefined;
+  /**
+   * False for a one-pass run over many packages (`check`): each result goes to the caller and nothing of it
+   * is kept (no cache, no last good facts, no current results), so memory does not grow with the packages.
+   * Default true: the editor answers hovers and re-saves from what it keeps.
+   */
+  readonly retainResults?: boolean;
 }
 
 export class AnalysisService {
@@ -37,6 +43,10 @@ export class AnalysisService {
   /** The newest facts of each file, whichever variant produced them. */
   private readonly currentFiles = new Map<string, FileAnalysis>();
   private readonly goVersions = new Map<string, Promise<string>>();
+
+  private get retains(): boolean {
+    return this.options.retainResults !== false;
+  }
 
   constructor(private readonly options: AnalysisServiceOptions) {
     this.scheduler = new PackageScheduler(options.parallelism, options.preferredDirectory);
@@ -109,10 +119,11 @@ export class AnalysisService {
         return this.staleResult(key, snapshot, analysis);
       }
       const located = await this.locate(snapshot, analysis, early);
-      this.cache.store(key, cacheKey, located);
+      if (this.retains) this.cache.store(key, cacheKey, located);
       return located;
     });
     if (outcome === undefined || isSuperseded(outcome)) return undefined;
+    if (!this.retains) return outcome;
     if (!outcome.stale && outcome.analysis.status === 'ok') this.lastGood.set(key, outcome);
     // Re-inserted so that iteration order is completion order: packageResults() keeps the newest variant.
     this.current.delete(key);

@@ -2,9 +2,12 @@
 /**
  * `go-escape-lens`: the same engine for the terminal, CI and any LSP editor.
  */
+import * as fs from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 import { EXIT, FORMATS, runCheckCommand } from './check/checkCommand';
+import { mergeSarif } from './check/mergeSarif';
+import type { Shard } from './check/runCheck';
 import { runGo } from './engine/runGo';
 import { startLanguageServer } from './server';
 
@@ -44,6 +47,11 @@ program
   .option('--tests', 'also check _test.go files (compiled with go test -c)', false)
   .option('-j, --jobs <n>', 'packages analysed at once (default: the number of CPUs)', positiveInteger)
   .option('--violations-only', 'show only the findings that fail the check', false)
+  .option(
+    '--shard <i/n>',
+    'check only the i-th of n equal parts of the packages (1 ≤ i ≤ n), to split a large run over n CI machines; merge their SARIF with merge-sarif',
+    shardArgument,
+  )
   .addHelpText(
     'after',
     `
@@ -67,11 +75,47 @@ Text output goes to stdout, one "file:line:col: message" per finding; progress a
     });
   });
 
+program
+  .command('merge-sarif')
+  .description('Merge the SARIF logs of several check runs (e.g. --shard 1/4 … 4/4) into one, for a single code scanning upload.')
+  .argument('<files...>', 'SARIF files written by check --format sarif')
+  .option('-o, --output <file>', 'write the merged log to this file instead of standard output')
+  .action((files: string[], options: { output?: string }) => {
+    const inputs = [];
+    for (const name of files) {
+      try {
+        inputs.push({ name, text: fs.readFileSync(name, 'utf8') });
+      } catch (error) {
+        throw new Error(`go-escape-lens merge-sarif: cannot read ${name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    const merged = mergeSarif(inputs);
+    if (!merged.ok) throw new Error(`go-escape-lens merge-sarif: ${merged.message}`);
+    const text = `${JSON.stringify(merged.log, null, 2)}\n`;
+    if (options.output) fs.writeFileSync(options.output, text);
+    else process.stdout.write(text);
+  });
+
+/** `--shard 2/4`: the second of four parts. */
+function shardArgument(value: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) throw new InvalidArgumentError('expected i/n with 1 ≤ i ≤ n, e.g. 2/4');
+  return { index, count };
+}
+
 function positiveInteger(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
   return parsed;
 }
+
+// `check … | head`: a reader that stops reading is not an error of ours.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.clean);
+  throw error;
+});
 
 /** go's single-dash `-tags x` / `-tags=x`, which commander would read as four short flags. */
 const argv = process.argv.map((arg) => (arg === '-tags' || arg.startsWith('-tags=') ? `-${arg}` : arg));

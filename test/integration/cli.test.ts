@@ -12,6 +12,7 @@ import type { Log } from 'sarif';
 import type { Finding } from '../../server/src/check/findings';
 import { heapFactsFromCompiler, requireGo } from '../helpers/goOracle';
 import { CLI, REPOSITORY_ROOT } from '../helpers/lspClient';
+import { parseWorkflowCommand } from '../helpers/workflowCommands';
 
 const FIXTURE = path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'budgets');
 const temporary = fs.mkdtempSync(path.join(os.tmpdir(), 'gel-cli-'));
@@ -102,6 +103,30 @@ describe('on the budgets fixture', () => {
     assert.deepEqual(
       grow?.related.map((related) => related.location.line),
       [52],
+    );
+  });
+
+  test('github: one workflow command per finding, at the JSON range, paths from the repository root', () => {
+    const run = check(FIXTURE, ['--format', 'github', './...']);
+    assert.equal(run.status, 1, run.stderr);
+    const findings = findingsOf(check(FIXTURE, ['--format', 'json', './...']));
+    const commands = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => parseWorkflowCommand(line));
+    assert.equal(commands.length, findings.length);
+    commands.forEach((command, index) => {
+      const finding = findings[index];
+      assert.ok(command, run.stdout);
+      assert.equal(command.name, finding.violation ? 'error' : finding.countsAgainst ? 'warning' : 'notice');
+      assert.equal(command.properties.file, `test/fixtures/budgets/${finding.file}`);
+      assert.equal(command.properties.line, String(finding.range.start.line + 1));
+      assert.equal(command.properties.title, `go-escape-lens ${finding.rule}`);
+      assert.ok(command.message.startsWith(finding.message), command.message);
+    });
+    assert.deepEqual(
+      commands.map((command) => command!.name).sort(),
+      [...Array(11).fill('error'), ...Array(4).fill('warning'), ...Array(8).fill('notice')].sort(),
     );
   });
 

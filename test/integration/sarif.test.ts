@@ -6,11 +6,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import type { Log } from 'sarif';
+import type { Log, Result } from 'sarif';
 import { requireGo } from '../helpers/goOracle';
 import { CLI, REPOSITORY_ROOT } from '../helpers/lspClient';
 
@@ -72,4 +73,42 @@ test('fingerprints follow function, kind and expression, not lines: identical al
   const results = log.runs[0].results ?? [];
   const fingerprints = results.map((result) => result.partialFingerprints?.['goEscapeLens/v1']);
   assert.equal(new Set(fingerprints).size, results.length);
+});
+
+test('shards: --shard i/n splits the packages, and merge-sarif joins their logs into the unsharded run', () => {
+  const temporary = fs.mkdtempSync(path.join(os.tmpdir(), 'gel-sarif-'));
+  try {
+    const files = ['1/3', '2/3', '3/3'].map((shard, index) => {
+      const run = spawnSync(process.execPath, [CLI, 'check', '--format', 'sarif', '--shard', shard, './...'], {
+        cwd: FIXTURE,
+        encoding: 'utf8',
+      });
+      assert.ok(run.status === 0 || run.status === 1, run.stderr);
+      const file = path.join(temporary, `shard-${index + 1}.sarif`);
+      fs.writeFileSync(file, run.stdout);
+      return file;
+    });
+    const shardResults = files.map((file) => (JSON.parse(fs.readFileSync(file, 'utf8')) as Log).runs[0].results ?? []);
+    const packagesOf = (results: readonly Result[]) => new Set(results.map((result) => result.properties?.package as string));
+    // Every package in exactly one shard.
+    const seen = shardResults.flatMap((results) => [...packagesOf(results)]);
+    assert.equal(seen.length, new Set(seen).size, seen.join(', '));
+
+    const merged = path.join(temporary, 'merged.sarif');
+    const merge = spawnSync(process.execPath, [CLI, 'merge-sarif', '-o', merged, ...files], { encoding: 'utf8' });
+    assert.equal(merge.status, 0, merge.stderr);
+    const mergedLog = JSON.parse(fs.readFileSync(merged, 'utf8')) as Log;
+    assert.equal(mergedLog.runs.length, 1);
+    const key = (result: Result) => JSON.stringify([result.partialFingerprints, result.locations, result.message, result.ruleIndex]);
+    assert.deepEqual((mergedLog.runs[0].results ?? []).map(key).sort(), (log.runs[0].results ?? []).map(key).sort());
+    assert.deepEqual({ ...mergedLog.runs[0], results: [] }, { ...log.runs[0], results: [] });
+
+    const notSarif = path.join(temporary, 'not.sarif');
+    fs.writeFileSync(notSarif, '{"version": "1.0"}');
+    const refused = spawnSync(process.execPath, [CLI, 'merge-sarif', files[0], notSarif], { encoding: 'utf8' });
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /not\.sarif is not a SARIF 2\.1\.0 log/);
+  } finally {
+    fs.rmSync(temporary, { recursive: true, force: true });
+  }
 });

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { type AllocationIdentity, expressionShape, matchAgainstBaseline } from '../../server/src/check/baselineMatching';
 import { onlyNewAllocations } from '../../server/src/check/checkCommand';
 import { type Finding, isAllocation } from '../../server/src/check/findings';
-import { runCheck } from '../../server/src/check/runCheck';
+import { analysePackages, resolveCheckPackages } from '../../server/src/check/runCheck';
 import { runGo } from '../../server/src/engine/runGo';
 import { requireGo } from '../helpers/goOracle';
 
@@ -107,17 +107,23 @@ function writeModule(name: string, files: Record<string, string>): string {
 }
 
 async function allocations(root: string): Promise<Finding[]> {
-  const outcome = await runCheck(['./...'], {
-    cwd: root,
-    root,
+  const environment = {
     settings: { goBinary: 'go', buildFlags: [], env: {} },
     runGo,
     skipLinkTool: null,
     parallelism: 1,
     includeTests: false,
+  };
+  const resolved = await resolveCheckPackages(['./...'], { ...environment, cwd: root });
+  assert.ok(resolved.ok, resolved.ok ? '' : resolved.message);
+  const findings: Finding[] = [];
+  const outcome = await analysePackages(resolved.packages, {
+    ...environment,
+    root,
+    onReport: (_index, report) => findings.push(...(report?.findings ?? [])),
   });
   assert.ok(outcome.ok, outcome.ok ? '' : outcome.message);
-  return outcome.packages.flatMap((report) => report.findings).filter(isAllocation);
+  return findings.filter(isAllocation);
 }
 
 const VERSION_1 = {

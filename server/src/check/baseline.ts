@@ -14,9 +14,10 @@ import { promisify } from 'node:util';
 import { z } from 'zod';
 import { analysisEnvironment, type GoSettings } from '../engine/goCommand';
 import type { GoRunner } from '../engine/runGo';
-import type { AllocationIdentity } from './baselineMatching';
+import { type AllocationIdentity, allocationIdentity } from './baselineMatching';
 import { isAllocation } from './findings';
-import { analysePackages, type CheckEnvironment, type PackageReport } from './runCheck';
+import type { ResolvedPackage } from './resolvePackages';
+import { analysePackages, type CheckEnvironment } from './runCheck';
 
 const execFileAsync = promisify(execFile);
 
@@ -59,9 +60,7 @@ export function readBaselineFile(file: string): Loaded<AllocationIdentity[]> {
       message: `${file} is not a baseline written by \`go-escape-lens check --format json\`: at ${issue.path.join('.') || 'the top'}: ${issue.message}`,
     };
   }
-  const value = checked.data
-    .filter((item) => item.kind === 'escape' || item.kind === 'moved')
-    .map(({ package: pkg, function: fn, kind, expression }) => ({ package: pkg, function: fn, kind, expression }));
+  const value = checked.data.filter((item) => item.kind === 'escape' || item.kind === 'moved').map(allocationIdentity);
   return { ok: true, value };
 }
 
@@ -179,7 +178,7 @@ export async function resolveCommit(repositoryRoot: string, ref: string): Promis
  */
 export async function gitBaselineAllocations(
   ref: string,
-  current: readonly PackageReport[],
+  current: readonly ResolvedPackage[],
   options: CheckEnvironment & { readonly cwd: string },
 ): Promise<Loaded<{ allocations: AllocationIdentity[]; warnings: string[] }>> {
   const goWork = await goWorkFile(options.cwd, options.settings, options.runGo);
@@ -195,9 +194,19 @@ export async function gitBaselineAllocations(
       }
     }
     const root = worktree.mapPath(options.cwd) ?? worktree.root;
-    const analysed = await analysePackages(packages, { ...options, root, onPackageDone: undefined });
+    // Only what matching needs is kept of each package: its allocations' identities.
+    const allocations: AllocationIdentity[] = [];
+    const analysed = await analysePackages(packages, {
+      ...options,
+      root,
+      onPackageDone: undefined,
+      onReport: (_index, report) => {
+        for (const finding of report?.findings ?? []) {
+          if (isAllocation(finding)) allocations.push(allocationIdentity(finding));
+        }
+      },
+    });
     if (!analysed.ok) return analysed;
-    const allocations = analysed.packages.flatMap((report) => report.findings.filter(isAllocation));
     return { ok: true as const, value: { allocations, warnings } };
   });
   if (!outcome.ok) return outcome;

@@ -19,6 +19,22 @@ export interface AllocationIdentity {
   readonly expression: string;
 }
 
+/** Only the identity of an allocation: what a baseline keeps of it. */
+export function allocationIdentity(item: AllocationIdentity): AllocationIdentity {
+  return { package: item.package, function: item.function, kind: item.kind, expression: item.expression };
+}
+
+/** A baseline's allocations by package: matching never pairs allocations of two packages. */
+export function byPackage(items: readonly AllocationIdentity[]): Map<string, AllocationIdentity[]> {
+  const grouped = new Map<string, AllocationIdentity[]>();
+  for (const item of items) {
+    const list = grouped.get(item.package);
+    if (list) list.push(item);
+    else grouped.set(item.package, [item]);
+  }
+  return grouped;
+}
+
 export interface BaselineMatch<T> {
   /** Current allocations the baseline has (possibly renamed). */
   readonly known: T[];

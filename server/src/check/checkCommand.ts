@@ -11,19 +11,21 @@ import type { GoSettings } from '../engine/goCommand';
 import type { GoRunner } from '../engine/runGo';
 import { ensureSkipLinkTool } from '../engine/skipLinkTool';
 import { baselineLabel, baselineSpec, gitBaselineAllocations, gitTopLevel, readBaselineFile } from './baseline';
-import { type AllocationIdentity, matchAgainstBaseline } from './baselineMatching';
+import { type AllocationIdentity, byPackage, matchAgainstBaseline } from './baselineMatching';
 import { type Finding, isAllocation } from './findings';
-import { formatJson } from './formatJson';
-import { formatSarif } from './formatSarif';
-import { formatSummary } from './formatSummary';
-import { formatText, tally } from './formatText';
-import { createProgress, type Progress } from './progress';
-import { runCheck } from './runCheck';
+import { FORMATS, type Format, type FindingWriter } from './findingWriter';
+import { githubWriter } from './formatGithub';
+import { jsonWriter } from './formatJson';
+import { sarifWriter } from './formatSarif';
+import { summaryWriter } from './formatSummary';
+import { Tally, textWriter } from './formatText';
+import { createProgress } from './progress';
+import type { ResolvedPackage } from './resolvePackages';
+import { analysePackages, InOrder, resolveCheckPackages, type Shard } from './runCheck';
+
+export { FORMATS, type Format };
 
 export const EXIT = { clean: 0, violations: 1, cannotRun: 2 } as const;
-
-export const FORMATS = ['text', 'json', 'sarif', 'summary'] as const;
-export type Format = (typeof FORMATS)[number];
 
 export const TOOL_VERSION = '0.1.0';
 
@@ -40,6 +42,8 @@ export interface CheckCommandOptions {
   readonly violationsOnly: boolean;
   /** Also check `_test.go` files. */
   readonly tests: boolean;
+  /** Only this shard of the packages (`--shard 2/4`). */
+  readonly shard?: Shard;
 }
 
 export interface CheckIo {
@@ -51,76 +55,103 @@ export interface CheckIo {
 }
 
 export async function runCheckCommand(patterns: readonly string[], options: CheckCommandOptions, io: CheckIo): Promise<number> {
-  const fail = (message: string) => {
-    io.stderr.write(`go-escape-lens check: ${message}\n`);
-    return EXIT.cannotRun;
-  };
   const settings = goSettingsFrom(options);
-  if (typeof settings === 'string') return fail(settings);
-
-  const progress = createProgress(io.stderr);
+  if (typeof settings === 'string') return fail(io, settings);
   const interrupted = stopGoOnInterrupt(io.runGo);
   try {
-    return await check(patterns, options, io, settings, progress, interrupted.runGo);
+    return await check(patterns, options, io, settings, interrupted.runGo);
   } finally {
     interrupted.dispose();
   }
 }
 
+function fail(io: CheckIo, message: string): number {
+  io.stderr.write(`go-escape-lens check: ${message}\n`);
+  return EXIT.cannotRun;
+}
+
+/**
+ * Resolves the packages, loads the baseline (only allocation identities are kept of it), then analyses
+ * the packages, writing each one's findings as soon as it and those before it in the list are done.
+ */
 async function check(
   patterns: readonly string[],
   options: CheckCommandOptions,
   io: CheckIo,
   settings: GoSettings,
-  progress: Progress,
   runGo: GoRunner,
 ): Promise<number> {
-  const fail = (message: string) => {
-    io.stderr.write(`go-escape-lens check: ${message}\n`);
-    return EXIT.cannotRun;
-  };
   const environment = {
     settings,
     runGo,
     skipLinkTool: ensureSkipLinkTool(),
     parallelism: options.jobs ?? Math.max(1, os.availableParallelism()),
     includeTests: options.tests,
-    onPackageDone: (pkg: { importPath: string }, done: number, total: number) => progress.update(done, total, pkg.importPath),
   };
-  const outcome = await runCheck(patterns.length > 0 ? patterns : ['.'], { ...environment, cwd: io.cwd, root: io.cwd });
-  progress.finish();
-  if (!outcome.ok) return fail(outcome.message);
-  for (const warning of outcome.warnings) io.stderr.write(`go-escape-lens check: ${warning}\n`);
-  let findings: Finding[] = outcome.packages.flatMap((report) => report.findings);
+  const resolved = await resolveCheckPackages(patterns.length > 0 ? patterns : ['.'], {
+    ...environment,
+    cwd: io.cwd,
+    shard: options.shard,
+  });
+  if (!resolved.ok) return fail(io, resolved.message);
+  for (const warning of resolved.warnings) io.stderr.write(`go-escape-lens check: ${warning}\n`);
+  const { packages } = resolved;
 
+  let baseline: { readonly label: string; readonly byPackage: Map<string, AllocationIdentity[]> } | undefined;
   if (options.baseline !== undefined) {
-    const spec = baselineSpec(options.baseline, io.cwd);
-    let baseline: AllocationIdentity[];
-    if (spec.kind === 'file') {
-      const loaded = readBaselineFile(spec.file);
-      if (!loaded.ok) return fail(loaded.message);
-      baseline = loaded.value;
-    } else {
-      const loaded = await gitBaselineAllocations(spec.ref, outcome.packages, { ...environment, cwd: io.cwd, onPackageDone: undefined });
-      if (!loaded.ok) return fail(loaded.message);
-      for (const warning of loaded.value.warnings) io.stderr.write(`go-escape-lens check: ${warning}\n`);
-      baseline = loaded.value.allocations;
-    }
-    findings = onlyNewAllocations(findings, baseline, baselineLabel(spec));
+    const loaded = await loadBaseline(options.baseline, packages, { ...environment, cwd: io.cwd }, io);
+    if (!loaded.ok) return fail(io, loaded.message);
+    baseline = loaded.value;
   }
 
-  const failed = findings.some((finding) => finding.violation);
-  const shown = options.violationsOnly ? findings.filter((finding) => finding.violation) : findings;
-  io.stdout.write(
-    await render(
-      shown,
-      outcome.packages.map((report) => report.importPath),
-      options.format,
-      io,
-    ),
-  );
-  if (options.format === 'text') io.stderr.write(`go-escape-lens check: ${tally(findings, outcome.packages.length)}\n`);
-  return failed ? EXIT.violations : EXIT.clean;
+  const writer = await findingWriter(options.format, io);
+  const tally = new Tally();
+  // The writer sees the packages in list order; only findings that arrive ahead of their turn wait here.
+  const output = new InOrder<{ importPath: string; findings: readonly Finding[] }>((item) => {
+    const text = writer.package(item.importPath, item.findings);
+    if (text) io.stdout.write(text);
+  });
+  const progress = createProgress(io.stderr);
+  io.stdout.write(writer.begin());
+  const outcome = await analysePackages(packages, {
+    ...environment,
+    root: io.cwd,
+    onPackageDone: (pkg, done, total) => progress.update(done, total, pkg.importPath),
+    onReport: (index, report) => {
+      if (!report) return output.put(index, undefined);
+      const findings = baseline
+        ? onlyNewAllocations(report.findings, baseline.byPackage.get(report.importPath) ?? [], baseline.label)
+        : report.findings;
+      tally.add(findings);
+      const shown = options.violationsOnly ? findings.filter((finding) => finding.violation) : findings;
+      output.put(index, { importPath: report.importPath, findings: shown });
+    },
+  });
+  progress.finish();
+  // Even when a package failed, JSON and SARIF are closed: what was found still parses.
+  io.stdout.write(writer.end());
+  if (!outcome.ok) return fail(io, outcome.message);
+  if (options.format === 'text') io.stderr.write(`go-escape-lens check: ${tally.line(packages.length)}\n`);
+  return tally.failed ? EXIT.violations : EXIT.clean;
+}
+
+type BaselineLoad = { ok: true; value: { label: string; byPackage: Map<string, AllocationIdentity[]> } } | { ok: false; message: string };
+
+async function loadBaseline(
+  argument: string,
+  packages: readonly ResolvedPackage[],
+  environment: Parameters<typeof gitBaselineAllocations>[2],
+  io: CheckIo,
+): Promise<BaselineLoad> {
+  const spec = baselineSpec(argument, io.cwd);
+  if (spec.kind === 'file') {
+    const loaded = readBaselineFile(spec.file);
+    return loaded.ok ? { ok: true, value: { label: baselineLabel(spec), byPackage: byPackage(loaded.value) } } : loaded;
+  }
+  const loaded = await gitBaselineAllocations(spec.ref, packages, environment);
+  if (!loaded.ok) return loaded;
+  for (const warning of loaded.value.warnings) io.stderr.write(`go-escape-lens check: ${warning}\n`);
+  return { ok: true, value: { label: baselineLabel(spec), byPackage: byPackage(loaded.value.allocations) } };
 }
 
 /**
@@ -167,16 +198,18 @@ export function onlyNewAllocations(findings: readonly Finding[], baseline: reado
   });
 }
 
-async function render(findings: readonly Finding[], packages: readonly string[], format: Format, io: CheckIo): Promise<string> {
+async function findingWriter(format: Format, io: CheckIo): Promise<FindingWriter> {
   switch (format) {
     case 'json':
-      return formatJson(findings);
+      return jsonWriter();
     case 'sarif':
-      return formatSarif(findings, { root: io.cwd, sourceRoot: (await gitTopLevel(io.cwd)) ?? io.cwd, toolVersion: TOOL_VERSION });
+      return sarifWriter({ root: io.cwd, sourceRoot: (await gitTopLevel(io.cwd)) ?? io.cwd, toolVersion: TOOL_VERSION });
+    case 'github':
+      return githubWriter({ root: io.cwd, repositoryRoot: (await gitTopLevel(io.cwd)) ?? io.cwd });
     case 'summary':
-      return formatSummary({ findings, packages });
+      return summaryWriter();
     case 'text':
-      return formatText(findings, { colour: wantsColour(io) });
+      return textWriter({ colour: wantsColour(io) });
   }
 }
 

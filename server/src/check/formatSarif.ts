@@ -10,6 +10,8 @@ import { pathToFileURL } from 'node:url';
 import type { CodeFlow, Location, Log, ReportingDescriptor, Result, Run } from 'sarif';
 import type { LspRange } from '../model/positions';
 import { FINDING_RULES, type Finding, type FindingKind, type FindingLocation } from './findings';
+import type { FindingWriter } from './findingWriter';
+import { indentJson } from './formatJson';
 
 export interface SarifOptions {
   /** The absolute directory that finding paths are relative to. */
@@ -77,6 +79,34 @@ const KINDS = Object.keys(RULES) as FindingKind[];
 
 export function formatSarif(findings: readonly Finding[], options: SarifOptions): string {
   return `${JSON.stringify(sarifLog(findings, options), null, 2)}\n`;
+}
+
+/**
+ * The same log, written a package at a time: the log without results is printed once and the results are
+ * written into its `results` array as they come, byte for byte as formatSarif prints them.
+ */
+export function sarifWriter(options: SarifOptions): FindingWriter {
+  const skeleton = formatSarif([], options);
+  const marker = '"results": []';
+  const at = skeleton.indexOf(marker);
+  const lineStart = skeleton.lastIndexOf('\n', at) + 1;
+  const depth = at - lineStart + 2;
+  let empty = true;
+  return {
+    begin: () => `${skeleton.slice(0, at)}"results": [`,
+    package: (_importPath, findings) => {
+      // Occurrence numbers count within a package: the identity they disambiguate starts with the package.
+      const occurrences = new Map<string, number>();
+      return findings
+        .map((finding) => {
+          const separator = empty ? '\n' : ',\n';
+          empty = false;
+          return separator + indentJson(result(finding, options, occurrences), depth);
+        })
+        .join('');
+    },
+    end: () => `${empty ? '' : `\n${' '.repeat(depth - 2)}`}]${skeleton.slice(at + marker.length)}`,
+  };
 }
 
 export function sarifLog(findings: readonly Finding[], options: SarifOptions): Log {

@@ -3,23 +3,32 @@
  * hot spots of a module are the first lines to read.
  */
 import { type Finding, isAllocation } from './findings';
+import type { FindingWriter } from './findingWriter';
 import { plural } from './formatText';
-
-export interface SummaryInput {
-  readonly findings: readonly Finding[];
-  /** Every package checked, also those without findings. */
-  readonly packages: readonly string[];
-}
 
 interface Count {
   allocations: number;
   violations: number;
 }
 
-export function formatSummary(input: SummaryInput): string {
-  const byPackage = new Map<string, { total: Count; functions: Map<string, Count> }>();
-  for (const pkg of input.packages) byPackage.set(pkg, { total: zero(), functions: new Map() });
-  for (const finding of input.findings) {
+type PackageCounts = Map<string, { total: Count; functions: Map<string, Count> }>;
+
+/** Keeps only counts per package and function, so the summary of a large run stays small. */
+export function summaryWriter(): FindingWriter {
+  const byPackage: PackageCounts = new Map();
+  return {
+    begin: () => '',
+    package: (importPath, findings) => {
+      if (!byPackage.has(importPath)) byPackage.set(importPath, { total: zero(), functions: new Map() });
+      count(byPackage, findings);
+      return '';
+    },
+    end: () => render(byPackage),
+  };
+}
+
+function count(byPackage: PackageCounts, findings: readonly Finding[]): void {
+  for (const finding of findings) {
     const entry = byPackage.get(finding.package) ?? { total: zero(), functions: new Map<string, Count>() };
     byPackage.set(finding.package, entry);
     const fn = entry.functions.get(finding.function) ?? zero();
@@ -33,7 +42,9 @@ export function formatSummary(input: SummaryInput): string {
       fn.violations++;
     }
   }
+}
 
+function render(byPackage: PackageCounts): string {
   const lines: string[] = [];
   const packages = [...byPackage.entries()].sort(
     byCount(

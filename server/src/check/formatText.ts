@@ -5,6 +5,7 @@
  */
 import { styleText } from 'node:util';
 import type { Finding } from './findings';
+import type { FindingWriter } from './findingWriter';
 
 export interface TextOptions {
   readonly colour: boolean;
@@ -32,29 +33,51 @@ function annotations(finding: Finding): string[] {
   return notes;
 }
 
-/** The line for stderr after the findings: what was checked and what fails. */
-export function tally(findings: readonly Finding[], packageCount: number): string {
-  const allocations = findings.filter((finding) => finding.kind === 'escape' || finding.kind === 'moved').length;
-  const budgets = findings.filter((finding) => finding.kind === 'budget').length;
-  const directives = findings.filter((finding) => finding.kind === 'directive').length;
-  const newOnes = findings.filter((finding) => finding.newSince !== undefined && finding.violation).length;
-  const violations = findings.filter((finding) => finding.violation).length;
-  const parts = [
-    `${plural(packageCount, 'package')} checked`,
-    `${plural(allocations, 'heap allocation')} reported`,
-    violations === 0
-      ? 'no violations'
-      : `${plural(violations, 'violation')} (${
-          [
-            budgets > 0 ? plural(budgets, 'broken budget') : '',
-            newOnes > 0 ? plural(newOnes, 'new allocation') : '',
-            directives > 0 ? plural(directives, 'invalid directive') : '',
-          ]
-            .filter(Boolean)
-            .join(', ') || 'allocations over budget'
-        })`,
-  ];
-  return parts.join(', ');
+export function textWriter(options: TextOptions): FindingWriter {
+  return { begin: () => '', package: (_importPath, findings) => formatText(findings, options), end: () => '' };
+}
+
+/** What a check found, counted as the packages come, for the line on stderr after the findings. */
+export class Tally {
+  private allocations = 0;
+  private budgets = 0;
+  private directives = 0;
+  private newOnes = 0;
+  private violations = 0;
+
+  add(findings: readonly Finding[]): void {
+    for (const finding of findings) {
+      if (finding.kind === 'escape' || finding.kind === 'moved') this.allocations++;
+      if (finding.kind === 'budget') this.budgets++;
+      if (finding.kind === 'directive') this.directives++;
+      if (finding.newSince !== undefined && finding.violation) this.newOnes++;
+      if (finding.violation) this.violations++;
+    }
+  }
+
+  get failed(): boolean {
+    return this.violations > 0;
+  }
+
+  /** What was checked and what fails, in one line. */
+  line(packageCount: number): string {
+    const parts = [
+      `${plural(packageCount, 'package')} checked`,
+      `${plural(this.allocations, 'heap allocation')} reported`,
+      this.violations === 0
+        ? 'no violations'
+        : `${plural(this.violations, 'violation')} (${
+            [
+              this.budgets > 0 ? plural(this.budgets, 'broken budget') : '',
+              this.newOnes > 0 ? plural(this.newOnes, 'new allocation') : '',
+              this.directives > 0 ? plural(this.directives, 'invalid directive') : '',
+            ]
+              .filter(Boolean)
+              .join(', ') || 'allocations over budget'
+          })`,
+    ];
+    return parts.join(', ');
+  }
 }
 
 export function plural(count: number, word: string): string {

@@ -1,0 +1,114 @@
+/**
+ * The editor's whole-workspace analysis at scale: the real server (dist/cli.js serve --stdio) over LSP,
+ * asked `goEscapeLens.analyseWorkspace` on the standard library's folder ($(go env GOROOT)/src), beside
+ * `go-escape-lens check --tests ./...` on the same packages in the same run (the editor compiles each
+ * package with its tests, so the CLI does too). Both start from the same warm build cache (a first,
+ * unmeasured `check --tests` fills it), so the figures compare our own work, not the compiler's.
+ *
+ * Measures the wall time of each, the server's peak resident memory (VmHWM) and its resident memory once
+ * quiet (3 s and 10 s after the analysis finished). Quiet is time-based here on purpose: this is a
+ * measurement, not a test.
+ *
+ *   npm run build && node --import tsx bench/workspaceScale.ts
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ExecuteCommandRequest } from 'vscode-languageserver-protocol';
+import { COMMANDS, EscapeTreeRequest } from '../server/src/protocol';
+import { LspTestClient } from '../test/helpers/lspClient';
+
+const REPOSITORY = path.resolve(__dirname, '..');
+const CLI = path.join(REPOSITORY, 'dist', 'cli.js');
+
+function runCheck(cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [CLI, 'check', '--tests', '--format', 'summary', './...'], {
+      cwd,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 || code === 1 ? resolve((performance.now() - started) / 1000) : reject(new Error(stderr.slice(-2000))),
+    );
+  });
+}
+
+function memory(pid: number): { rss: number; peak: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kilobytes = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN);
+  return { rss: kilobytes('VmRSS') / 1024, peak: kilobytes('VmHWM') / 1024 };
+}
+
+const delay = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+async function main(): Promise<void> {
+  const goroot = await new Promise<string>((resolve) => {
+    const child = spawn('go', ['env', 'GOROOT'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.on('close', () => resolve(out.trim()));
+  });
+  const src = path.join(goroot, 'src');
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'gel-workspace-scale-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, GOCACHE: cache, GOFLAGS: '', GOTOOLCHAIN: 'local' };
+  try {
+    console.log(
+      `${os.cpus().length} cores, load average ${os
+        .loadavg()
+        .map((value) => value.toFixed(2))
+        .join(' ')}; warming the build cache…`,
+    );
+    await runCheck(src, env);
+    const cliSeconds = await runCheck(src, env);
+    console.log(`check --tests ./... (warm cache): ${cliSeconds.toFixed(1)} s`);
+
+    const client = await LspTestClient.start(src, { env });
+    try {
+      const pid = client.process.pid!;
+      const started = performance.now();
+      const summary = (await client.connection.sendRequest(ExecuteCommandRequest.type, { command: COMMANDS.analyseWorkspace })) as {
+        packages: number;
+        analysed: number;
+        heapAllocations: number;
+        failed: string[];
+      };
+      const editorSeconds = (performance.now() - started) / 1000;
+      const atEnd = memory(pid);
+      const treeStarted = performance.now();
+      const tree = await client.connection.sendRequest(EscapeTreeRequest);
+      const treeSeconds = (performance.now() - treeStarted) / 1000;
+      const treeSites = tree.reduce((sum, item) => sum + item.heapAllocations, 0);
+      await delay(3000);
+      const quiet3 = memory(pid);
+      await delay(7000);
+      const quiet10 = memory(pid);
+      console.log(
+        `editor analyseWorkspace: ${editorSeconds.toFixed(1)} s = ${(editorSeconds / cliSeconds).toFixed(2)}x the CLI; ${summary.analysed}/${summary.packages} packages, ${summary.heapAllocations} heap allocations, ${summary.failed.length} failed`,
+      );
+      console.log(`escape tree request afterwards: ${treeSeconds.toFixed(2)} s, ${tree.length} packages, ${treeSites} sites`);
+      console.log(
+        `server RSS: peak ${atEnd.peak.toFixed(0)} MB, at the end ${atEnd.rss.toFixed(0)} MB, 3 s later ${quiet3.rss.toFixed(0)} MB, 10 s later ${quiet10.rss.toFixed(0)} MB (peak then ${quiet10.peak.toFixed(0)} MB)`,
+      );
+    } finally {
+      await client.stop();
+    }
+  } finally {
+    fs.rmSync(cache, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
