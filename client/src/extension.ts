@@ -29,7 +29,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const outputChannel = createLogChannel('Go Escape Lens');
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'go' }],
-    synchronize: { configurationSection: SETTINGS_SECTION },
+    // The server caches settings until told they changed: ours, and the Go extension's that it applies.
+    synchronize: { configurationSection: [SETTINGS_SECTION, 'go'] },
     // A function, so a server restarted after a crash learns the trust of now, not of activation.
     initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),
     outputChannel,

@@ -147,6 +147,10 @@ export class AnalysisCoordinator {
     void this.analyse(uri, { refreshDependents: true });
   }
 
+  documentClosed(uri: string): void {
+    this.dependencies.settings.forget(uri);
+  }
+
   /** With `analyzeOn: type`, a pause in typing analyses the unsaved buffers. */
   async documentChanged(uri: string): Promise<void> {
     if (!isGoFileUri(uri)) return;
@@ -230,7 +234,7 @@ export class AnalysisCoordinator {
       this.context.workspaceFolders.map(async (folder) => {
         const scope = pathToFileURL(folder).href;
         const editorSettings = await clientSettings.settingsFor(scope);
-        return { folder, editorSettings, settings: await clientSettings.goSettingsFor(scope, editorSettings) };
+        return { folder, editorSettings, settings: await clientSettings.goSettingsFor(scope) };
       }),
     );
     const reporter = await client.createWorkDoneProgress();
@@ -265,7 +269,7 @@ export class AnalysisCoordinator {
     try {
       const settings = await clientSettings.settingsFor(uri);
       if (!this.context.trusted) return await this.publishRestricted(uri, settings);
-      const go = await clientSettings.goSettingsFor(uri, settings);
+      const go = await clientSettings.goSettingsFor(uri);
       const directory = path.dirname(file);
       // A save of a non-test file takes the fast path (`go build`, no test files); the tests follow only
       // when the user has one of the package's test files open, so a plain save pays for no test compile.

@@ -1,6 +1,9 @@
 /**
  * The settings the client has for a document: asked with `workspace/configuration` when the client can
  * answer it, else the ones it pushed (initialization options, `workspace/didChangeConfiguration`).
+ *
+ * The answers are cached per resource (the `scopeUri`), as lsp-sample does, and the cache is dropped on
+ * `workspace/didChangeConfiguration`: edits, saves, hints and lenses do not each ask the client again.
  */
 import type { GoSettings } from './engine/goCommand';
 import { withGoExtensionSettings } from './goExtensionSettings';
@@ -14,6 +17,8 @@ export type ConfigurationRequester = (scopeUri: string, section: string) => Prom
 export class ClientSettings {
   private canPullConfiguration = false;
   private pushedSettings: unknown;
+  /** Per scope URI: our settings and the go command's, as the client answered them. */
+  private readonly cache = new Map<string, Promise<{ settings: Settings; go: GoSettings }>>();
 
   constructor(
     private readonly requestConfiguration: ConfigurationRequester,
@@ -29,19 +34,39 @@ export class ClientSettings {
   /** `workspace/didChangeConfiguration`: `section` is our section of what the client pushed, if it pushed it. */
   changed(section: unknown): void {
     if (section !== undefined) this.pushedSettings = section;
+    this.cache.clear();
+  }
+
+  /** A closed document's settings are asked again when it is opened again. */
+  forget(uri: string): void {
+    this.cache.delete(uri);
   }
 
   async settingsFor(uri: string): Promise<Settings> {
-    let raw: unknown = this.pushedSettings;
-    if (this.canPullConfiguration) raw = await this.requestConfiguration(uri, SETTINGS_SECTION).catch(() => this.pushedSettings);
-    const { settings, problems } = normaliseSettings(raw);
-    for (const problem of problems) this.onceLog.say('settings', problem);
-    return settings;
+    return (await this.cached(uri)).settings;
   }
 
   /** The go command's settings for `uri`, with the official Go extension's (`go.buildTags` …) when the client has them. */
-  async goSettingsFor(uri: string, settings: Settings): Promise<GoSettings> {
-    return withGoExtensionSettings(goSettings(settings), await this.goExtensionSectionFor(uri));
+  async goSettingsFor(uri: string): Promise<GoSettings> {
+    return (await this.cached(uri)).go;
+  }
+
+  private cached(uri: string): Promise<{ settings: Settings; go: GoSettings }> {
+    let entry = this.cache.get(uri);
+    if (!entry) {
+      entry = this.ask(uri);
+      this.cache.set(uri, entry);
+    }
+    return entry;
+  }
+
+  private async ask(uri: string): Promise<{ settings: Settings; go: GoSettings }> {
+    let raw: unknown = this.pushedSettings;
+    if (this.canPullConfiguration) raw = await this.requestConfiguration(uri, SETTINGS_SECTION).catch(() => this.pushedSettings);
+    const { settings, problems } = normaliseSettings(raw);
+    // Keyed by the setting, so each wrong value is said once, and again only after it changed.
+    for (const problem of problems) this.onceLog.say(`settings:${problem.split(':')[0]}`, problem);
+    return { settings, go: withGoExtensionSettings(goSettings(settings), await this.goExtensionSectionFor(uri)) };
   }
 
   private async goExtensionSectionFor(uri: string): Promise<unknown> {

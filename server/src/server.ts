@@ -111,6 +111,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
 
   documents.onDidOpen((event) => coordinator.documentOpened(event.document.uri));
   documents.onDidSave((event) => coordinator.documentSaved(event.document.uri));
+  documents.onDidClose((event) => coordinator.documentClosed(event.document.uri));
   documents.onDidChangeContent((event) => coordinator.documentChanged(event.document.uri));
   connection.onShutdown(() => coordinator.shutdown());
 

@@ -2,90 +2,120 @@
  * The extension's settings, validated and normalised in one place. Whatever a client sends (VS Code's
  * `workspace/configuration`, Neovim's `settings` table, nothing at all), the rest of the server sees a
  * complete, valid `Settings`. An invalid value falls back to its default and is reported, never thrown.
+ *
+ * Each setting is stated once, in SETTINGS_SCHEMA: its rule (a zod schema) and its default. Adding one is
+ * a line here, its entry under `contributes.configuration` in package.json and a row in the README's
+ * settings table; test/unit/settingsSchema.test.ts says which of those disagree.
  */
 import { z } from 'zod';
 import type { GoSettings } from './engine/goCommand';
 
+/** One setting: what a valid value is, and what stands in for a missing or invalid one. */
+export interface SettingRule<T> {
+  readonly schema: z.ZodType<T, unknown>;
+  readonly fallback: T;
+}
+
+function setting<T>(schema: z.ZodType<T, unknown>, fallback: T): SettingRule<T> {
+  return { schema, fallback };
+}
+
 const severity = z.enum(['error', 'warning', 'information', 'hint', 'off']);
 export type SeveritySetting = z.infer<typeof severity>;
 
-/** What a well-formed settings object looks like; every key optional. Used to report problems. */
-const strictSchema = z
-  .object({
-    goPath: z.string().min(1),
-    buildFlags: z.array(z.string()),
-    env: z.record(z.string(), z.string()),
-    severity: z.object({ escapesToHeap: severity, movedToHeap: severity, leakingParam: severity, predicted: severity }).partial(),
-    analyzeOn: z.enum(['save', 'type']),
-    typingDelayMs: z.number().int().min(0).max(10_000),
-    inlayHints: z
-      .object({
-        heapAllocations: z.boolean(),
-        stackAllocations: z.boolean(),
-        leakingParameters: z.boolean(),
-        inliningDecisions: z.boolean(),
-      })
-      .partial(),
-    codeLens: z.object({ enabled: z.boolean() }).partial(),
-    baseline: z.string(),
-    baselineOnlyNew: z.boolean(),
-    quickFixes: z.boolean(),
-    valueReceiverMaxBytes: z.number().int().min(0).max(4096),
-  })
-  .partial();
-
-/**
- * Which inlay hints are shown. Heap marks and parameter leaks answer "where does this allocate?" and are on;
- * `stack` marks and inlining decisions are for tuning sessions and would clutter everyday code, so are off.
- */
-const DEFAULT_INLAY_HINTS = { heapAllocations: true, stackAllocations: false, leakingParameters: true, inliningDecisions: false };
-
-/** The same shape, where each invalid or missing value becomes its default. */
-const lenientSchema = z.object({
-  goPath: z.string().min(1).catch('go'),
+/** Settings, nested as VS Code hands them over: `severity.escapesToHeap` is `{ severity: { escapesToHeap } }`. */
+export const SETTINGS_SCHEMA = {
+  goPath: setting(z.string().min(1), 'go'),
+  buildFlags: setting(z.array(z.string()), []),
+  env: setting(z.record(z.string(), z.string()), {}),
+  severity: {
+    escapesToHeap: setting(severity, 'information'),
+    movedToHeap: setting(severity, 'information'),
+    leakingParam: setting(severity, 'off'),
+    /** Allocations predicted from the syntax alone (restricted mode, no go, a package that does not build). */
+    predicted: setting(severity, 'hint'),
+  },
   /** `type` also analyses unsaved buffers (through `-overlay`), after `typingDelayMs` without typing. */
-  analyzeOn: z.enum(['save', 'type']).catch('save'),
-  typingDelayMs: z.number().int().min(0).max(10_000).catch(500),
-  buildFlags: z.array(z.string()).catch([]),
-  env: z.record(z.string(), z.string()).catch({}),
-  severity: z
-    .object({
-      escapesToHeap: severity.catch('information'),
-      movedToHeap: severity.catch('information'),
-      leakingParam: severity.catch('off'),
-      /** Allocations predicted from the syntax alone (restricted mode, no go, a package that does not build). */
-      predicted: severity.catch('hint'),
-    })
-    .catch({ escapesToHeap: 'information', movedToHeap: 'information', leakingParam: 'off', predicted: 'hint' }),
-  inlayHints: z
-    .object({
-      heapAllocations: z.boolean().catch(DEFAULT_INLAY_HINTS.heapAllocations),
-      stackAllocations: z.boolean().catch(DEFAULT_INLAY_HINTS.stackAllocations),
-      leakingParameters: z.boolean().catch(DEFAULT_INLAY_HINTS.leakingParameters),
-      inliningDecisions: z.boolean().catch(DEFAULT_INLAY_HINTS.inliningDecisions),
-    })
-    .catch(DEFAULT_INLAY_HINTS),
-  codeLens: z.object({ enabled: z.boolean().catch(true) }).catch({ enabled: true }),
+  analyzeOn: setting(z.enum(['save', 'type']), 'save'),
+  typingDelayMs: setting(z.number().int().min(0).max(10_000), 500),
+  /**
+   * Which inlay hints are shown. Heap marks and parameter leaks answer "where does this allocate?" and are
+   * on; `stack` marks and inlining decisions are for tuning sessions and would clutter everyday code.
+   */
+  inlayHints: {
+    heapAllocations: setting(z.boolean(), true),
+    stackAllocations: setting(z.boolean(), false),
+    leakingParameters: setting(z.boolean(), true),
+    inliningDecisions: setting(z.boolean(), false),
+  },
+  codeLens: { enabled: setting(z.boolean(), true) },
   /** A git revision (`HEAD`, `origin/main`): allocations new since it are marked; empty for none. */
-  baseline: z.string().trim().catch(''),
+  baseline: setting(z.string().trim(), ''),
   /** With a baseline: show only the allocations that are new since it. */
-  baselineOnlyNew: z.boolean().catch(false),
+  baselineOnlyNew: setting(z.boolean(), false),
   /** Offer quick-fixes, each compiled in the background (through `-overlay`) before it is shown. */
-  quickFixes: z.boolean().catch(true),
+  quickFixes: setting(z.boolean(), true),
   /** The largest receiver type (estimated bytes) the value-receiver fix proposes to copy on every call. */
-  valueReceiverMaxBytes: z.number().int().min(0).max(4096).catch(64),
-});
+  valueReceiverMaxBytes: setting(z.number().int().min(0).max(4096), 64),
+};
 
-export type Settings = z.infer<typeof lenientSchema>;
+/** A group of settings: settings and further groups, by name. */
+interface SettingGroup {
+  readonly [name: string]: SettingRule<unknown> | SettingGroup;
+}
 
-/** Normalises whatever the client sent. `problems` lists the settings that were ignored and why. */
+type Resolved<Group> = {
+  readonly [Name in keyof Group]: Group[Name] extends SettingRule<infer T> ? T : Resolved<Group[Name]>;
+};
+
+export type Settings = Resolved<typeof SETTINGS_SCHEMA>;
+
+export function isSettingRule(value: SettingRule<unknown> | SettingGroup): value is SettingRule<unknown> {
+  return 'schema' in value && value.schema instanceof z.ZodType;
+}
+
+/** Every setting with its dotted name relative to the section, e.g. `severity.escapesToHeap`. */
+export function settingRules(group: SettingGroup = SETTINGS_SCHEMA, prefix = ''): [string, SettingRule<unknown>][] {
+  return Object.entries(group).flatMap(([name, value]) =>
+    isSettingRule(value) ? [[`${prefix}${name}`, value] as [string, SettingRule<unknown>]] : settingRules(value, `${prefix}${name}.`),
+  );
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function resolve(group: SettingGroup, input: unknown, prefix: string, problems: string[]): Record<string, unknown> {
+  if (input !== undefined && input !== null && !isRecord(input)) {
+    problems.push(`goEscapeLens.${prefix.slice(0, -1)}: expected an object; using the defaults`);
+  }
+  const values = isRecord(input) ? input : {};
+  const resolved: Record<string, unknown> = {};
+  for (const [name, rule] of Object.entries(group)) {
+    const value = values[name];
+    if (!isSettingRule(rule)) {
+      resolved[name] = resolve(rule, value, `${prefix}${name}.`, problems);
+      continue;
+    }
+    if (value === undefined || value === null) {
+      resolved[name] = rule.fallback;
+      continue;
+    }
+    const parsed = rule.schema.safeParse(value);
+    if (parsed.success) resolved[name] = parsed.data;
+    else {
+      const why = parsed.error.issues.map((issue) => issue.message).join('; ');
+      problems.push(
+        `goEscapeLens.${prefix}${name}: ${why} (got ${JSON.stringify(value)}); using the default ${JSON.stringify(rule.fallback)}`,
+      );
+      resolved[name] = rule.fallback;
+    }
+  }
+  return resolved;
+}
+
+/** Normalises whatever the client sent. Each invalid value falls back to its default alone; `problems` says which and why. */
 export function normaliseSettings(raw: unknown): { settings: Settings; problems: string[] } {
-  const input = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
-  const checked = strictSchema.safeParse(input);
-  const problems = checked.success
-    ? []
-    : checked.error.issues.map((issue) => `goEscapeLens.${issue.path.join('.')}: ${issue.message}; using the default`);
-  const settings = lenientSchema.parse({ ...input, severity: input.severity ?? {} });
+  const problems: string[] = [];
+  const settings = resolve(SETTINGS_SCHEMA, isRecord(raw) ? raw : {}, '', problems) as Settings;
   return { settings, problems };
 }
 

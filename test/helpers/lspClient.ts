@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   ConfigurationRequest,
   createProtocolConnection,
+  DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
   DidSaveTextDocumentNotification,
@@ -36,13 +37,15 @@ export class LspTestClient {
   readonly publications: PublishDiagnosticsParams[] = [];
   readonly statuses: StatusParams[] = [];
   readonly logs: string[] = [];
+  /** Every `workspace/configuration` item the server asked for, in order. */
+  readonly configurationRequests: { scopeUri?: string; section?: string }[] = [];
   private readonly diagnosticWaiters: Waiter<PublishDiagnosticsParams>[] = [];
   private readonly statusWaiters: Waiter<StatusParams>[] = [];
   private versions = new Map<string, number>();
 
   private constructor(
     readonly process: ChildProcess,
-    public settings: Record<string, unknown>,
+    private settings: Record<string, unknown>,
     /** Settings of particular workspace folders (absolute paths), as a multi-root workspace has them. */
     private readonly folderSettings: Record<string, Record<string, unknown>> = {},
   ) {
@@ -59,9 +62,10 @@ export class LspTestClient {
     this.connection.onNotification('window/logMessage', (params: { message: string }) => {
       this.logs.push(params.message);
     });
-    this.connection.onRequest(ConfigurationRequest.type, (params) =>
-      params.items.map((item) => (item.section === 'goEscapeLens' ? this.settingsFor(item.scopeUri) : null)),
-    );
+    this.connection.onRequest(ConfigurationRequest.type, (params) => {
+      this.configurationRequests.push(...params.items);
+      return params.items.map((item) => (item.section === 'goEscapeLens' ? this.settingsFor(item.scopeUri) : null));
+    });
     this.connection.listen();
   }
 
@@ -108,6 +112,12 @@ export class LspTestClient {
     const folder =
       scope && Object.keys(this.folderSettings).find((candidate) => scope === candidate || scope.startsWith(`${candidate}${path.sep}`));
     return folder ? { ...this.settings, ...this.folderSettings[folder] } : this.settings;
+  }
+
+  /** Changes the settings as an editor does: the new values, then `workspace/didChangeConfiguration`. */
+  async changeSettings(settings: Record<string, unknown>): Promise<void> {
+    this.settings = settings;
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { goEscapeLens: settings } });
   }
 
   /** Opens a file as an editor would (text from disk); returns its URI. */

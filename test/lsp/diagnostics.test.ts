@@ -61,13 +61,13 @@ test('re-saving unchanged content answers from the cache without running the com
 test('a changed setting re-publishes cached results with the new settings', async () => {
   const directory = path.join(ARTICLE, 'channels');
   const file = path.join(directory, 'channels.go');
-  client.settings = { severity: { escapesToHeap: 'warning' } };
+  await client.changeSettings({ severity: { escapesToHeap: 'warning' } });
   try {
     const republished = client.nextDiagnostics(`file://${file}`, (params) => params.diagnostics[0]?.severity === 2);
     await client.save(file);
     assert.equal((await republished).diagnostics.length, 1);
   } finally {
-    client.settings = {};
+    await client.changeSettings({});
   }
 });
 

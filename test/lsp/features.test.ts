@@ -145,7 +145,7 @@ test('inlay hints: heap marks and parameter leaks by default, each switched off 
     ((await client.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: everything })) ?? []).map(
       (hint: InlayHint) => String(hint.label),
     );
-  client.settings = {};
+  await client.changeSettings({});
   const defaults = await labels();
   assert.ok(defaults.includes('heap'), JSON.stringify(defaults));
   assert.ok(defaults.includes('leaks'), JSON.stringify(defaults));
@@ -154,17 +154,17 @@ test('inlay hints: heap marks and parameter leaks by default, each switched off 
     'inlining hints are off by default',
   );
 
-  client.settings = { inlayHints: { ...DEFAULT_HINTS, inliningDecisions: true } };
+  await client.changeSettings({ inlayHints: { ...DEFAULT_HINTS, inliningDecisions: true } });
   assert.ok((await labels()).includes('not inlinable: cost 98 > 80'));
 
-  client.settings = { inlayHints: { ...DEFAULT_HINTS, heapAllocations: false, leakingParameters: false } };
+  await client.changeSettings({ inlayHints: { ...DEFAULT_HINTS, heapAllocations: false, leakingParameters: false } });
   assert.deepEqual(await labels(), []);
-  client.settings = {};
+  await client.changeSettings({});
 });
 
 test("code lenses count each function's allocations, list its sites, and can be switched off", async () => {
   const uri = await openAnalysed('pointers/pointers.go');
-  client.settings = {};
+  await client.changeSettings({});
   const lenses = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? [];
   const createUser = lenses.find((lens) => lens.command?.title.includes('leaking param'));
   assert.ok(createUser, JSON.stringify(lenses));
@@ -174,9 +174,9 @@ test("code lenses count each function's allocations, list its sites, and can be 
   assert.equal(sites.length, 2);
   assert.ok(sites.every((site) => site.uri === uri));
 
-  client.settings = { codeLens: { enabled: false } };
+  await client.changeSettings({ codeLens: { enabled: false } });
   assert.deepEqual(await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }), []);
-  client.settings = {};
+  await client.changeSettings({});
 });
 
 test('analysing the workspace fills the escape tree with every package that allocates, hot spots first', async () => {
