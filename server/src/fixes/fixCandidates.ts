@@ -9,6 +9,7 @@
  * 2. call sites and method values of what pass 1 found, in every file.
  * Each pass parses inside `withGoTree`, so no tree outlives its pass; only plain data crosses passes.
  */
+import * as path from 'node:path';
 import type { EscapeFact } from '../model/facts';
 import { typeLayout } from '../features/typeSize';
 import { mergeDeclarations, packageDeclarations, type PackageDeclarations } from '../syntax/declarations';
@@ -18,6 +19,7 @@ import { nodeRange } from '../syntax/locateFact';
 import { compilerToLspPosition } from '../syntax/positions';
 import type { LspPosition, SourceText } from '../model/positions';
 import { analyseCaptures, type CaptureContext } from './captureByValue';
+import { formatCallRewrites } from './formatCalls';
 import { descendants, importsOf, packageNameOf, structFieldsByType, type UseContext } from './goTree';
 import { type ReturnDeclaration, returnByValueCallSites, returnDeclarations, type ReturnTarget } from './returnByValue';
 import { addEdits, editsOverlap } from './textEdits';
@@ -90,6 +92,22 @@ export async function collectFixCandidates(input: FixInput): Promise<FixProposal
       if (file.packageName === context.packageName) {
         returns.push(...returnDeclarations(tree.rootNode, file.file, context.useContext));
         receivers.push(...analyseReceiverBodies(tree.rootNode, file.file, file.imports, context.useContext));
+      }
+      const formatted = formatCallRewrites(tree.rootNode, file.source, file.imports);
+      for (const refusal of formatted.refused) refused.push({ ...refusal, file: file.file });
+      for (const rewrite of formatted.rewrites) {
+        candidates.push({
+          fix: rewrite.fix,
+          id: `${rewrite.fix}:${path.basename(file.file)}:${rewrite.line + 1}:${rewrite.character + 1}`,
+          title: rewrite.title,
+          notes: [],
+          file: file.file,
+          triggerRanges: [rewrite.triggerRange],
+          edits: new Map([[file.file, rewrite.edits]]),
+          externalCallersUnseen: false,
+          worthWithoutGain: rewrite.worthWithoutGain,
+          imports: { file: file.file, change: rewrite.importChange, expressionEdits: rewrite.expressionEdits },
+        });
       }
       for (const capture of analyseCaptures(tree.rootNode, file.source, factsHere, captureContext(context, input))) {
         if (capture.refusal) refused.push({ fix: 'captureByValue', subject: capture.variable, file: file.file, reason: capture.refusal });

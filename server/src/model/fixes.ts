@@ -12,7 +12,18 @@ export interface TextEdit {
 /** Edits per absolute file path. */
 export type FileEdits = ReadonlyMap<string, readonly TextEdit[]>;
 
-export type FixName = 'returnByValue' | 'valueReceiver' | 'captureByValue';
+/** The rewrites of fmt calls (fixes/formatCalls.ts). */
+export type FormatFixName = 'strconvFormat' | 'concatenation' | 'errorsNew' | 'writeFormatted';
+
+export type FixName = 'returnByValue' | 'valueReceiver' | 'captureByValue' | FormatFixName;
+
+/** Imports a fix adds, and those it leaves unused (deleted when nothing else in the file uses them). */
+export interface ImportChange {
+  /** Standard-library paths to import under their own name, when not imported yet. */
+  readonly add: readonly string[];
+  /** Paths to delete: nothing in the file uses them any more. */
+  readonly remove: readonly string[];
+}
 
 export interface FixCandidate {
   readonly fix: FixName;
@@ -31,6 +42,12 @@ export interface FixCandidate {
   readonly externalCallersUnseen: boolean;
   /** Worth offering as a refactor even when it removes no allocation (a style the code may want anyway). */
   readonly worthWithoutGain: boolean;
+  /**
+   * For fixes that change a file's imports: the edits without the import edits, and the import change, so
+   * that several fixes in one file can be applied together with the imports worked out once
+   * (`go-escape-lens fix`). `edits` has both, for the fix applied alone.
+   */
+  readonly imports?: { readonly file: string; readonly change: ImportChange; readonly expressionEdits: readonly TextEdit[] };
 }
 
 export type Verification =

@@ -1,0 +1,347 @@
+/**
+ * Rewrites of fmt calls whose arguments the compiler moves to the heap (each argument of `...any` is boxed):
+ * - `fmt.Sprintf("%d", n)`, `fmt.Sprint(n)` → `strconv.Itoa(n)` (also `FormatInt`, `FormatUint`, `FormatBool`, `Quote`);
+ * - `fmt.Sprintf("%s:%s", a, b)` → `a + ":" + b`, with `%d`, `%t`, `%q` as strconv calls;
+ * - `fmt.Errorf("…")` without verbs → `errors.New("…")`, and with plain verbs → `errors.New(a + …)`;
+ * - `w.Write([]byte(fmt.Sprintf(…)))` → `fmt.Fprintf(w, …)`.
+ *
+ * Each must print exactly what fmt printed, which depends on the arguments' types. Where a type matters and
+ * the declarations do not show it, the rewrite is written so that only the right type compiles:
+ * `strconv.Itoa` takes only an `int`, `strconv.Quote` only a `string`, `errors.New` only a `string`, and
+ * `s + t` compiles only when s and t have the same type. A `%s` operand of a named string type with its own
+ * `String` method would print differently, so a concatenation is proposed only when one of its terms is
+ * known to be a plain `string` (then every other term must be too), or when it goes into `errors.New`.
+ * The verification's compile then is the type check: what does not build is never offered.
+ */
+import type { Node } from 'web-tree-sitter';
+import { nodeRange } from '../syntax/locateFact';
+import type { FormatFixName, ImportChange, TextEdit } from '../model/fixes';
+import type { LspRange, SourceText } from '../model/positions';
+import { splitFormatLiteral, hasNoVerbs, type FormatPart } from './formatString';
+import { descendants, identifiersNamed, isDeclaringName, isWithin } from './goTree';
+import { importEdits } from './importEdits';
+import { knownBasicType } from './knownTypes';
+import { replaceNode } from './textEdits';
+
+export interface FormatRewrite {
+  readonly fix: FormatFixName;
+  /** Where the call starts, for a stable id. */
+  readonly line: number;
+  readonly character: number;
+  readonly title: string;
+  readonly triggerRange: LspRange;
+  /** The rewrite of the call alone. */
+  readonly expressionEdits: readonly TextEdit[];
+  /** The imports it needs and those it may leave unused, for files where several rewrites apply at once. */
+  readonly importChange: ImportChange;
+  /** The rewrite and its import edits, when it is applied alone. */
+  readonly edits: readonly TextEdit[];
+  /** Said nothing is removed by the compiler's count but worth having anyway (errors.New for a constant message). */
+  readonly worthWithoutGain: boolean;
+}
+
+export interface FormatRefusal {
+  readonly fix: FormatFixName;
+  readonly subject: string;
+  readonly reason: string;
+}
+
+const REWRITTEN = new Set(['Sprintf', 'Sprint', 'Errorf']);
+
+export function formatCallRewrites(
+  root: Node,
+  source: SourceText,
+  imports: ReadonlyMap<string, string>,
+): { rewrites: FormatRewrite[]; refused: FormatRefusal[] } {
+  const rewrites: FormatRewrite[] = [];
+  const refused: FormatRefusal[] = [];
+  const fmtName = nameOf(imports, 'fmt');
+  if (!fmtName || identifiersNamed(root, fmtName).some(isDeclaringName)) return { rewrites, refused };
+  for (const call of descendants(root, (node) => node.type === 'call_expression')) {
+    const callee = fmtCallee(call, fmtName);
+    if (!callee || !REWRITTEN.has(callee)) continue;
+    const written = writtenThroughWrite(call);
+    const outcome = written ? rewriteWrite(written, call, callee, fmtName) : rewriteCall(call, callee, imports);
+    const at = nodeRange(written ?? call).start;
+    const subject = `fmt.${callee} at line ${at.line + 1}`;
+    if (typeof outcome === 'string') {
+      refused.push({ fix: written ? 'writeFormatted' : callee === 'Errorf' ? 'errorsNew' : 'concatenation', subject, reason: outcome });
+      continue;
+    }
+    const outer = written ?? call;
+    const needs = outcome.imports.filter((path) => path !== 'fmt');
+    const clash = needs.find((path) => !usableImportName(root, imports, path));
+    if (clash) {
+      refused.push({ fix: outcome.fix, subject, reason: `the name ${clash} means something else in this file` });
+      continue;
+    }
+    const fmtStillUsed = outcome.imports.includes('fmt') || usesOutside(root, fmtName, outer);
+    const importChange: ImportChange = { add: needs, remove: fmtStillUsed ? [] : ['fmt'] };
+    const expressionEdits = [replaceNode(outer, outcome.text)];
+    const importEditsAlone = importEdits(root, source, importChange);
+    if (typeof importEditsAlone === 'string') {
+      refused.push({ fix: outcome.fix, subject, reason: importEditsAlone });
+      continue;
+    }
+    rewrites.push({
+      fix: outcome.fix,
+      line: at.line,
+      character: at.character,
+      title: outcome.title,
+      triggerRange: nodeRange(outer),
+      expressionEdits,
+      importChange,
+      edits: [...importEditsAlone, ...expressionEdits],
+      worthWithoutGain: outcome.worthWithoutGain ?? false,
+    });
+  }
+  return { rewrites, refused };
+}
+
+interface Replacement {
+  readonly fix: FormatFixName;
+  readonly text: string;
+  readonly title: string;
+  /** Import paths the replacement uses. */
+  readonly imports: readonly string[];
+  readonly worthWithoutGain?: boolean;
+}
+
+function rewriteCall(call: Node, callee: string, imports: ReadonlyMap<string, string>): Replacement | string {
+  const args = argumentsOf(call);
+  if (typeof args === 'string') return args;
+  if (callee === 'Sprint') return rewriteSprint(args, imports);
+  const [format, ...values] = args;
+  if (!format || (format.type !== 'interpreted_string_literal' && format.type !== 'raw_string_literal')) {
+    return 'the format is not a string literal';
+  }
+  if (callee === 'Errorf') {
+    if (values.length === 0 && hasNoVerbs(format.text)) {
+      return {
+        fix: 'errorsNew',
+        text: `errors.New(${format.text})`,
+        title: 'Use errors.New for a message without verbs',
+        imports: ['errors'],
+        worthWithoutGain: true,
+      };
+    }
+    const built = concatenation(format.text, values, imports);
+    if (typeof built === 'string') return built;
+    return {
+      fix: 'errorsNew',
+      text: `errors.New(${built.text})`,
+      title: 'Use errors.New instead of fmt.Errorf',
+      imports: ['errors', ...built.imports],
+    };
+  }
+  const built = concatenation(format.text, values, imports);
+  if (typeof built === 'string') return built;
+  if (!built.typedString) {
+    return 'no term is known to be a plain string, so a %s operand could be a named string type with its own String method';
+  }
+  const single = built.terms.length === 1 && values.length === 1;
+  return {
+    fix: single && built.imports.length > 0 ? 'strconvFormat' : 'concatenation',
+    text: built.text,
+    title:
+      single && built.imports.length > 0
+        ? `Use ${built.text.replace(/\(.*$/s, '')} instead of fmt.Sprintf`
+        : 'Concatenate instead of fmt.Sprintf',
+    imports: built.imports,
+  };
+}
+
+/** `fmt.Sprint(x)` with one operand: `strconv.Itoa(x)`, `strconv.FormatBool(x)`, or `x` itself when it is a plain string. */
+function rewriteSprint(args: readonly Node[], imports: ReadonlyMap<string, string>): Replacement | string {
+  if (args.length !== 1) return 'fmt.Sprint with several operands puts spaces between some of them';
+  const [value] = args;
+  const type = knownBasicType(value, imports);
+  if (type === 'string') return { fix: 'concatenation', text: value.text, title: 'Use the string instead of fmt.Sprint', imports: [] };
+  if (type === 'bool') return strconvCall(`strconv.FormatBool(${value.text})`);
+  const integer = integerTerm(value, type);
+  if (!integer) return `the operand's type (${type ?? 'not shown by the declarations'}) has no strconv equivalent here`;
+  return strconvCall(integer);
+}
+
+function strconvCall(text: string): Replacement {
+  return { fix: 'strconvFormat', text, title: `Use ${text.replace(/\(.*$/s, '')} instead of fmt.Sprint`, imports: ['strconv'] };
+}
+
+interface Built {
+  readonly text: string;
+  readonly terms: readonly string[];
+  readonly imports: readonly string[];
+  /** One term is a plain `string` (not untyped, not a named type): the compiler then checks all the others. */
+  readonly typedString: boolean;
+}
+
+function concatenation(formatText: string, values: readonly Node[], imports: ReadonlyMap<string, string>): Built | string {
+  const parts = splitFormatLiteral(formatText);
+  if (typeof parts === 'string') return parts;
+  const verbs = parts.filter((part): part is Extract<FormatPart, { kind: 'verb' }> => part.kind === 'verb');
+  if (verbs.length !== values.length) return `the format has ${verbs.length} verbs for ${values.length} operands`;
+  const terms: string[] = [];
+  const used = new Set<string>();
+  let typedString = false;
+  let operand = 0;
+  for (const part of parts) {
+    if (part.kind === 'text') {
+      terms.push(part.literal);
+      continue;
+    }
+    const value = values[operand++];
+    const type = knownBasicType(value, imports);
+    switch (part.verb) {
+      case 's':
+      case 'v':
+        if (part.verb === 'v' && type !== 'string') {
+          const integer = integerTerm(value, type);
+          if (!integer || type === undefined) return `%v of ${abbreviate(value.text)}, whose type the declarations do not show`;
+          terms.push(integer);
+          used.add('strconv');
+          typedString = true;
+          break;
+        }
+        if (type === 'string') typedString = true;
+        terms.push(needsParentheses(value) ? `(${value.text})` : value.text);
+        break;
+      case 'd': {
+        const integer = integerTerm(value, type);
+        if (!integer) return `%d of ${abbreviate(value.text)}, which is not an integer`;
+        terms.push(integer);
+        used.add('strconv');
+        typedString = true;
+        break;
+      }
+      case 't':
+        terms.push(`strconv.FormatBool(${value.text})`);
+        used.add('strconv');
+        typedString = true;
+        break;
+      case 'q':
+        terms.push(`strconv.Quote(${value.text})`);
+        used.add('strconv');
+        typedString = true;
+        break;
+    }
+  }
+  return { text: terms.length === 0 ? '""' : terms.join(' + '), terms, imports: [...used], typedString };
+}
+
+/**
+ * `%d` of an integer: `strconv.Itoa(n)` takes only an `int`, so when the declarations do not show the type
+ * the compiler decides; a declared sized type gets its exact strconv call.
+ */
+function integerTerm(value: Node, type: string | undefined): string | undefined {
+  switch (type) {
+    case undefined:
+    case 'int':
+    case 'untyped int':
+      return `strconv.Itoa(${value.text})`;
+    case 'int64':
+      return `strconv.FormatInt(${value.text}, 10)`;
+    case 'int8':
+    case 'int16':
+    case 'int32':
+    case 'rune':
+      return `strconv.FormatInt(int64(${value.text}), 10)`;
+    case 'uint64':
+      return `strconv.FormatUint(${value.text}, 10)`;
+    case 'uint':
+    case 'uint8':
+    case 'uint16':
+    case 'uint32':
+    case 'byte':
+      return `strconv.FormatUint(uint64(${value.text}), 10)`;
+    default:
+      return undefined;
+  }
+}
+
+/** `w.Write([]byte(fmt.Sprintf(…)))`: the Write call, when `call` is the Sprintf/Sprint inside it. */
+function writtenThroughWrite(call: Node): Node | undefined {
+  const conversion = call.parent;
+  if (conversion?.type !== 'type_conversion_expression' || conversion.childForFieldName('type')?.text !== '[]byte') return undefined;
+  const list = conversion.parent;
+  if (list?.type !== 'argument_list' || list.namedChildren.length !== 1) return undefined;
+  const write = list.parent;
+  const callee = write?.childForFieldName('function');
+  if (write?.type !== 'call_expression' || callee?.type !== 'selector_expression' || callee.childForFieldName('field')?.text !== 'Write') {
+    return undefined;
+  }
+  return write;
+}
+
+/**
+ * `fmt.Fprintf(w, …)` writes the same bytes with one call to `w.Write` and returns what it returned; it
+ * compiles only when `w` is an io.Writer, whose contract forbids keeping the slice.
+ */
+function rewriteWrite(write: Node, call: Node, callee: string, fmtName: string): Replacement | string {
+  if (callee === 'Errorf') return 'an error is not written';
+  const args = argumentsOf(call);
+  if (typeof args === 'string') return args;
+  const writer = write.childForFieldName('function')!.childForFieldName('operand')!;
+  if (writer.text.includes('\n')) return 'the writer spans lines';
+  const printer = callee === 'Sprintf' ? 'Fprintf' : 'Fprint';
+  return {
+    fix: 'writeFormatted',
+    text: `${fmtName}.${printer}(${[writer.text, ...args.map((arg) => arg.text)].join(', ')})`,
+    title: `Use fmt.${printer}(${abbreviate(writer.text)}, …) instead of converting fmt.${callee}'s result`,
+    imports: ['fmt'],
+  };
+}
+
+function argumentsOf(call: Node): Node[] | string {
+  const list = call.childForFieldName('arguments');
+  if (!list) return 'the call has no arguments';
+  if (list.namedChildren.some((child) => child.type === 'comment')) return 'the call has comments inside';
+  if (list.text.includes('...')) return 'the operands are passed as a slice (...)';
+  const args = list.namedChildren;
+  if (args.some((arg) => arg.text.includes('\n'))) return 'an operand spans lines';
+  return args;
+}
+
+function fmtCallee(call: Node, fmtName: string): string | undefined {
+  const callee = call.childForFieldName('function');
+  if (callee?.type !== 'selector_expression') return undefined;
+  const operand = callee.childForFieldName('operand');
+  return operand?.type === 'identifier' && operand.text === fmtName ? callee.childForFieldName('field')?.text : undefined;
+}
+
+function nameOf(imports: ReadonlyMap<string, string>, importPath: string): string | undefined {
+  for (const [name, path] of imports) if (path === importPath) return name;
+  return undefined;
+}
+
+/** `path` can be imported under its own name: nothing else in the file has that name. */
+function usableImportName(root: Node, imports: ReadonlyMap<string, string>, importPath: string): boolean {
+  const name = importPath.split('/').pop()!;
+  const bound = imports.get(name);
+  if (bound !== undefined && bound !== importPath) return false;
+  if (bound === undefined && [...imports.values()].includes(importPath)) return false;
+  return !identifiersNamed(root, name).some(isDeclaringName);
+}
+
+/** True when the file uses `name` (a package name) outside `except` and its import declarations. */
+function usesOutside(root: Node, name: string, except: Node): boolean {
+  const importDeclarations = root.namedChildren.filter((node) => node.type === 'import_declaration');
+  return (
+    descendants(
+      root,
+      (node) =>
+        (node.type === 'identifier' || node.type === 'package_identifier') &&
+        node.text === name &&
+        !isWithin(node, except) &&
+        !importDeclarations.some((declaration) => isWithin(node, declaration)),
+    ).length > 0
+  );
+}
+
+function needsParentheses(value: Node): boolean {
+  return value.type === 'binary_expression' && value.childForFieldName('operator')?.text !== '+';
+}
+
+function abbreviate(text: string): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > 30 ? `${flat.slice(0, 27)}...` : flat;
+}
