@@ -8,6 +8,7 @@ import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageW
 import { EXIT, FORMATS, runCheckCommand } from './check/checkCommand';
 import { mergeSarif } from './check/mergeSarif';
 import type { Shard } from './check/runCheck';
+import { FIX_FORMATS, runFixCommand } from './check/fixCommand';
 import { runGo } from './engine/runGo';
 import { startLanguageServer } from './server';
 
@@ -104,6 +105,42 @@ function shardArgument(value: string): Shard {
   if (!match || count < 1 || index < 1 || index > count) throw new InvalidArgumentError('expected i/n with 1 ≤ i ≤ n, e.g. 2/4');
   return { index, count };
 }
+
+program
+  .command('fix')
+  .description(
+    'Apply every verified fix: each is compiled, vetted and counted by the compiler, and files are written only if the packages then build, vet and pass go test -short as before.',
+  )
+  .argument('[packages...]', 'package patterns as the go command takes them: ., ./..., import paths', ['.'])
+  .option('--dry-run', 'write nothing; list the fixes that would be applied', false)
+  .addOption(
+    new Option('--format <format>', 'output: text (one line per fix), json (file, range, title, removes), diff (unified)')
+      .choices(FIX_FORMATS)
+      .default('text'),
+  )
+  .option('--include-refactors', 'also apply fixes whose callers outside the package are not seen (exported functions and methods)', false)
+  .option('--tags <list>', 'build tags, as go build -tags (also accepted as -tags)')
+  .option('--build-flags <flags>', 'extra go build flags, split like a shell (repeatable)', collect, [])
+  .option('--env <KEY=VALUE>', 'extra environment for the go command (repeatable)', collect, [])
+  .option('--go <path>', 'the go command to run', 'go')
+  .addHelpText(
+    'after',
+    `
+Exit codes:
+  0  the fixes were applied (or listed, with --dry-run), or there was nothing to fix
+  1  the fixes together broke the build, go vet or go test -short: nothing was written
+  2  the analysis could not run (no go command, a package does not build, bad arguments)
+
+Only fixes that remove heap allocations by the compiler's count are applied; test files are not changed.`,
+  )
+  .action(async (patterns: string[], options) => {
+    process.exitCode = await runFixCommand(patterns, options, {
+      cwd: process.cwd(),
+      stdout: process.stdout,
+      stderr: process.stderr,
+      runGo,
+    });
+  });
 
 function positiveInteger(value: string): number {
   const parsed = Number(value);

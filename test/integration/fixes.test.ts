@@ -5,113 +5,25 @@
  * The traps must not be offered at all, and the exported functions only as refactors that say why.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CodeActionKind, CodeActionRequest, type CodeAction } from 'vscode-languageserver-protocol';
-import { AnalysisService } from '../../server/src/analysisService';
-import type { GoSettings } from '../../server/src/engine/goCommand';
-import { runGo } from '../../server/src/engine/runGo';
-import { ensureSkipLinkTool } from '../../server/src/engine/skipLinkTool';
-import type { FixProposals } from '../../server/src/fixes/fixCandidates';
-import { type OfferedFix, QuickFixService } from '../../server/src/fixes/fixService';
 import { applyToSource } from '../../server/src/fixes/textEdits';
-import type { Verification } from '../../server/src/model/fixes';
 import { toSourceText } from '../../server/src/syntax/positions';
-import { heapFactsFromCompiler, requireGo } from '../helpers/goOracle';
-import { LspTestClient, REPOSITORY_ROOT } from '../helpers/lspClient';
-
-const FIXES = path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'fixes');
-const ARTICLE = path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'article');
-const GO: GoSettings = { goBinary: 'go', buildFlags: [], env: {} };
-const FIX_SETTINGS = { quickFixes: true, valueReceiverMaxBytes: 64 };
-
-const temporary = fs.mkdtempSync(path.join(os.tmpdir(), 'gel-fixes-'));
-after(() => fs.rmSync(temporary, { recursive: true, force: true }));
-
-const dependencies = { runGo, skipLinkTool: ensureSkipLinkTool() };
-const analyses = new AnalysisService({ ...dependencies, parallelism: 2 });
-const quickFixes = new QuickFixService(dependencies);
-
-before(() => requireGo());
-
-interface PackageFixes {
-  readonly offered: OfferedFix[];
-  readonly proposals: FixProposals;
-  readonly verdicts: Map<string, Verification>;
-}
-
-async function fixesOf(packageDirectory: string): Promise<PackageFixes> {
-  const result = await analyses.analyseDirectory(packageDirectory, GO, { includeTests: true });
-  assert.ok(result && result.analysis.status === 'ok', `analysis of ${packageDirectory}: ${result?.analysis.message}`);
-  return quickFixes.verifiedFixes(result, GO, FIX_SETTINGS, (file) => pathToFileURL(file).href);
-}
-
-function offeredIds(fixes: PackageFixes): string[] {
-  return fixes.offered.map((fix) => fix.candidate.id).sort();
-}
-
-function go(directory: string, args: readonly string[]): { status: number | null; output: string } {
-  const result = spawnSync('go', args, { cwd: directory, encoding: 'utf8', env: { ...process.env, GOPROXY: 'off', GOFLAGS: '-count=1' } });
-  return { status: result.status, output: result.stdout + result.stderr };
-}
-
-/** gofmt's verdict on a file's text, ignoring the CRLF endings and the byte-order mark gofmt would drop. */
-function assertGofmtClean(file: string): void {
-  const text = fs
-    .readFileSync(file, 'utf8')
-    .replace(/^\uFEFF/, '')
-    .replace(/\r\n/g, '\n');
-  const formatted = spawnSync('gofmt', [], { input: text, encoding: 'utf8' });
-  assert.equal(formatted.status, 0, `gofmt failed on ${file}:\n${formatted.stderr}`);
-  assert.equal(formatted.stdout, text, `${file} is not gofmt-clean after the fix`);
-}
-
-/**
- * Applies one offered fix to a fresh copy of the module and checks it there: gofmt, vet, tests, and the
- * oracle's count of heap allocations. Returns the number of allocations it removed.
- */
-function checkInCopy(moduleRoot: string, packageDirectory: string, fix: OfferedFix): number {
-  const copy = fs.mkdtempSync(path.join(temporary, `${path.basename(packageDirectory)}-`));
-  fs.cpSync(moduleRoot, copy, { recursive: true });
-  const inCopy = (file: string) => path.join(copy, path.relative(moduleRoot, file));
-  const changes = fix.action.edit?.changes ?? {};
-  assert.deepEqual(
-    Object.keys(changes).sort(),
-    [...fix.candidate.edits.keys()].map((file) => pathToFileURL(file).href).sort(),
-    'the action carries the edits of every file it changes',
-  );
-  for (const [file, edits] of fix.candidate.edits) {
-    const target = inCopy(file);
-    fs.writeFileSync(target, applyToSource(toSourceText(fs.readFileSync(target, 'utf8')), edits));
-    assertGofmtClean(target);
-  }
-  const packageCopy = inCopy(packageDirectory);
-  const vet = go(packageCopy, ['vet', '.']);
-  assert.equal(vet.status, 0, `go vet after "${fix.action.title}":\n${vet.output}`);
-  const tests = go(packageCopy, ['test', '.']);
-  assert.equal(tests.status, 0, `go test after "${fix.action.title}":\n${tests.output}`);
-
-  const before = heapFactsFromCompiler(packageDirectory).length;
-  const afterFix = heapFactsFromCompiler(packageCopy);
-  const removed = before - afterFix.length;
-  const promised = /removes (\d+) heap allocation/.exec(fix.action.title);
-  assert.equal(removed, promised ? Number(promised[1]) : 0, `"${fix.action.title}" removed ${removed} allocations by the oracle's count`);
-  return removed;
-}
-
-function oracleMessages(directory: string): string[] {
-  return heapFactsFromCompiler(directory).map((fact) => `${path.basename(fact.file)}:${fact.line}: ${fact.message}`);
-}
-
-function refusalOf(fixes: PackageFixes, subject: string): string {
-  const refused = fixes.proposals.refused.find((item) => item.subject === subject);
-  assert.ok(refused, `${subject} was not refused: ${JSON.stringify(fixes.proposals.refused.map((item) => item.subject))}`);
-  return refused.reason;
-}
+import { LspTestClient } from '../helpers/lspClient';
+import {
+  ARTICLE,
+  checkInCopy,
+  FIXES,
+  fixesOf,
+  offeredIds,
+  oracleMessages,
+  type PackageFixes,
+  refusalOf,
+  temporary,
+} from '../helpers/quickFixes';
 
 describe('return by value', () => {
   const directory = path.join(FIXES, 'retval');
@@ -153,60 +65,6 @@ describe('return by value', () => {
     assert.match(source, /\tpoint := newPoint\(1, 1\)\n\tpoint\.Scale\(2\)\n/);
     assert.match(source, /return newPoint\(5, 6\)\.X/);
     assert.ok(newPoint.candidate.edits.has(path.join(directory, 'retval_test.go')), 'the internal test file is edited too');
-  });
-
-  test('every offered fix compiles, passes vet and the tests, and removes what its title says', () => {
-    for (const fix of fixes.offered) checkInCopy(FIXES, directory, fix);
-  });
-});
-
-describe('fmt and errors rewrites', () => {
-  const directory = path.join(FIXES, 'format');
-  let fixes: PackageFixes;
-  before(async () => {
-    fixes = await fixesOf(directory);
-  });
-  const titleAt = (line: number) =>
-    fixes.offered.find((fix) => fix.candidate.id.endsWith(`format.go:${line}`) || fix.candidate.id.includes(`format.go:${line}:`))?.action;
-
-  test('offers strconv calls, concatenations and errors.New as quick-fixes, each removing what the compiler counts', () => {
-    assert.match(titleAt(21)!.title, /^Use strconv\.Itoa instead of fmt\.Sprintf — removes \d+ heap allocations? \(verified\)$/);
-    assert.match(titleAt(25)!.title, /^Use strconv\.Itoa instead of fmt\.Sprint — removes/);
-    assert.match(titleAt(29)!.title, /^Use strconv\.FormatBool instead of fmt\.Sprint — removes/);
-    assert.match(titleAt(37)!.title, /^Concatenate instead of fmt\.Sprintf — removes/);
-    assert.match(titleAt(41)!.title, /^Concatenate instead of fmt\.Sprintf — removes/);
-    assert.match(titleAt(45)!.title, /^Use errors\.New instead of fmt\.Errorf — removes/);
-    assert.match(titleAt(53)!.title, /^Use errors\.New instead of fmt\.Errorf — removes/);
-    for (const line of [21, 25, 29, 37, 41, 45, 53]) assert.equal(titleAt(line)!.kind, CodeActionKind.QuickFix);
-    // A message without verbs: Go inlines Errorf to errors.New there, so nothing is removed; still a refactor worth having.
-    assert.match(titleAt(49)!.title, /^Use errors\.New for a message without verbs — no heap allocation removed/);
-    assert.equal(titleAt(49)!.kind, CodeActionKind.RefactorRewrite);
-  });
-
-  test('the rewrites are what fmt would print, with strconv and errors imported and fmt kept while used', () => {
-    const edited = (line: number) => {
-      const fix = fixes.offered.find((item) => item.candidate.id.includes(`format.go:${line}:`))!;
-      return applyToSource(
-        toSourceText(fs.readFileSync(path.join(directory, 'format.go'), 'utf8')),
-        fix.candidate.edits.get(path.join(directory, 'format.go'))!,
-      );
-    };
-    assert.match(edited(41), /return key \+ "=" \+ strconv\.FormatInt\(value, 10\) \+ " \(100%\)"/);
-    assert.match(edited(41), /\t"io"\n\t"strconv"\n\t"strings"\n/);
-    assert.match(
-      edited(53),
-      /return errors\.New\("server " \+ name \+ " did not answer after " \+ strconv\.Itoa\(attempts\) \+ " attempts"\)/,
-    );
-    assert.match(edited(53), /import \(\n\t"errors"\n\t"fmt"\n\t"io"\n\t"strconv"\n\t"strings"\n\)/);
-  });
-
-  test('the traps are never offered: named types the compiler rejects, a Stringer operand, widths, %w', () => {
-    for (const line of [63, 67, 71, 75, 79, 83]) assert.equal(titleAt(line), undefined, `line ${line} got a fix`);
-    assert.equal(fixes.verdicts.get(fixes.proposals.candidates.find((item) => item.id.includes('format.go:71:'))!.id)?.outcome, 'breaks');
-    assert.equal(fixes.verdicts.get(fixes.proposals.candidates.find((item) => item.id.includes('format.go:83:'))!.id)?.outcome, 'breaks');
-    assert.match(refusalOf(fixes, 'fmt.Sprintf at line 63'), /named string type with its own String method/);
-    assert.match(refusalOf(fixes, 'fmt.Sprintf at line 75'), /%5/);
-    assert.match(refusalOf(fixes, 'fmt.Errorf at line 79'), /%w/);
   });
 
   test('every offered fix compiles, passes vet and the tests, and removes what its title says', () => {

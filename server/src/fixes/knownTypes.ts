@@ -38,12 +38,15 @@ const STRING_FUNCTIONS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
  * undefined. `imports` maps the file's import names to paths.
  */
 export function knownBasicType(expression: Node, imports: ReadonlyMap<string, string>): string | undefined {
+  if (NOT_BASIC_VALUES.has(expression.type)) return NOT_BASIC;
   switch (expression.type) {
     case 'interpreted_string_literal':
     case 'raw_string_literal':
       return 'untyped string';
     case 'int_literal':
       return 'untyped int';
+    case 'unary_expression':
+      return expression.childForFieldName('operator')?.text === '&' ? NOT_BASIC : undefined;
     case 'parenthesized_expression':
       return expression.namedChildren.length === 1 ? knownBasicType(expression.namedChildren[0], imports) : undefined;
     case 'call_expression':
@@ -100,7 +103,8 @@ function declaredType(identifier: Node, imports: ReadonlyMap<string, string>): s
     const type = holder.childForFieldName('type');
     if (type?.type === 'type_identifier' && BASIC.has(type.text) && !shadowed(identifier, type.text)) return type.text;
     if (!type && holder.type === 'var_spec') return singleValueType(holder, declaration, imports);
-    return undefined;
+    // A pointer, slice, map, struct, function or qualified type: certainly not a basic one.
+    return type && type.type !== 'type_identifier' && type.type !== 'generic_type' ? NOT_BASIC : undefined;
   }
   if (holder.type === 'expression_list' && holder.parent?.type === 'short_var_declaration') {
     return singleValueType(holder.parent, declaration, imports);
@@ -155,6 +159,12 @@ function rootOf(node: Node): Node {
   while (root.parent) root = root.parent;
   return root;
 }
+
+/** Said of an expression whose type is certainly not a basic one (a pointer, a composite, a function). */
+export const NOT_BASIC = 'not a basic type';
+
+/** Expressions that never have a basic type. */
+const NOT_BASIC_VALUES: ReadonlySet<string> = new Set(['composite_literal', 'func_literal', 'slice_expression']);
 
 /** Nodes that open a scope for the names declared directly in them (an `if x := …` header is the if's). */
 const SCOPES: ReadonlySet<string> = new Set([

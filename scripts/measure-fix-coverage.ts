@@ -1,0 +1,103 @@
+/**
+ * How much of a module's heap allocations the verified fixes reach, and whether `go-escape-lens fix ./...`
+ * holds on it. Usage (a writable copy of the module, with its dependencies downloaded; it is modified):
+ *
+ *   npm run build && node --import tsx scripts/measure-fix-coverage.ts /path/to/module-copy
+ *
+ * Prints, for all packages (non-test code): heap facts, those whose flow passes a fmt/log/errors call (as
+ * the compiler's -m=2 explanation shows it), the fixes `fix --dry-run` offers and what they remove, the
+ * coverage percentages, then applies the fixes and reports build, vet, `go test -short` (against the
+ * result before) and the compiler's count after. GOFLAGS=-mod=mod is not set: the module must build offline.
+ */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { AnalysisService } from '../server/src/analysisService';
+import type { FixReport } from '../server/src/check/fixCommand';
+import { resolvePackages } from '../server/src/check/resolvePackages';
+import { runGo } from '../server/src/engine/runGo';
+import { ensureSkipLinkTool } from '../server/src/engine/skipLinkTool';
+import { type EscapeFact, isHeapFact } from '../server/src/model/facts';
+
+const CLI = path.join(__dirname, '..', 'dist', 'cli.js');
+const GO = { goBinary: 'go', buildFlags: [], env: {} };
+
+/** A heap fact whose explanation passes a value into a call of fmt, log or errors (`fmt.Sprintf(…)`, `(*log.Logger).Printf`). */
+export function throughFmtLogErrors(fact: EscapeFact): boolean {
+  return fact.flows.some((flow) =>
+    flow.steps.some(
+      (step) => /call parameter/.test(step.reason) && /^(\(\*?)?(fmt|log|errors)\b[.)]/.test(step.expression.replace(/^\(\*?/, '')),
+    ),
+  );
+}
+
+async function heapFacts(moduleRoot: string): Promise<{ all: number; fmtLogErrors: number }> {
+  const resolution = await resolvePackages(['./...'], { cwd: moduleRoot, settings: GO, runGo });
+  if (!resolution.ok) throw new Error(resolution.message);
+  const service = new AnalysisService({ runGo, skipLinkTool: ensureSkipLinkTool(), parallelism: 2 });
+  let all = 0;
+  let fmtLogErrors = 0;
+  for (const pkg of resolution.packages.filter((item) => item.hasNonTestFiles !== false)) {
+    const result = await service.analyseDirectory(pkg.directory, GO, { includeTests: false });
+    if (result?.analysis.status !== 'ok') throw new Error(`${pkg.importPath}: ${result?.analysis.message}`);
+    const heap = result.analysis.facts.facts.filter(isHeapFact);
+    all += heap.length;
+    fmtLogErrors += heap.filter(throughFmtLogErrors).length;
+  }
+  return { all, fmtLogErrors };
+}
+
+function run(command: string, args: readonly string[], cwd: string): { status: number | null; output: string } {
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    env: { ...process.env, GOPROXY: 'off', GOFLAGS: '-count=1' },
+  });
+  return { status: result.status, output: result.stdout + result.stderr };
+}
+
+function failingPackages(output: string): string[] {
+  return [...output.matchAll(/^FAIL\s+(\S+)/gm)].map((match) => match[1]).sort();
+}
+
+async function main(): Promise<void> {
+  const moduleRoot = path.resolve(process.argv[2] ?? '.');
+  const percent = (part: number, whole: number) => (whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)} %`);
+
+  const before = await heapFacts(moduleRoot);
+  const testsBefore = run('go', ['test', '-short', './...'], moduleRoot);
+  const dry = run('node', [CLI, 'fix', '--dry-run', '--format', 'json', './...'], moduleRoot);
+  if (dry.status !== 0) throw new Error(`fix --dry-run failed:\n${dry.output}`);
+  const listed = JSON.parse(dry.output.slice(dry.output.indexOf('{'), dry.output.lastIndexOf('}') + 1)) as { fixes: FixReport[] };
+  const claimed = listed.fixes.reduce((sum, fix) => sum + fix.removes, 0);
+  const byFix = new Map<string, { count: number; removes: number }>();
+  for (const fix of listed.fixes) {
+    const entry = byFix.get(fix.fix) ?? { count: 0, removes: 0 };
+    byFix.set(fix.fix, { count: entry.count + 1, removes: entry.removes + fix.removes });
+  }
+
+  const applied = run('node', [CLI, 'fix', './...'], moduleRoot);
+  const after = await heapFacts(moduleRoot);
+  const build = run('go', ['build', './...'], moduleRoot);
+  const vet = run('go', ['vet', './...'], moduleRoot);
+  const testsAfter = run('go', ['test', '-short', './...'], moduleRoot);
+
+  const lines = [
+    `module: ${moduleRoot}`,
+    `heap facts (non-test): ${before.all}; through fmt/log/errors calls: ${before.fmtLogErrors}`,
+    `verified fixes offered: ${listed.fixes.length}, removing ${claimed} heap facts`,
+    ...[...byFix].map(([fix, entry]) => `  ${fix}: ${entry.count} fixes, ${entry.removes} removed`),
+    `coverage: ${percent(claimed, before.all)} of all heap facts; fmt/log/errors ones removed: ${before.fmtLogErrors - after.fmtLogErrors} = ${percent(before.fmtLogErrors - after.fmtLogErrors, before.fmtLogErrors)}`,
+    `fix ./...: exit ${applied.status}; ${applied.output.trim().split('\n').pop()}`,
+    `after: heap facts ${after.all} (before ${before.all}, claimed -${claimed}: ${before.all - after.all === claimed ? 'matches' : 'DOES NOT MATCH'})`,
+    `go build ./...: ${build.status === 0 ? 'ok' : `FAILED\n${build.output}`}`,
+    `go vet ./...: ${vet.status === 0 ? 'clean' : `FINDINGS\n${vet.output}`}`,
+    `go test -short ./...: failing packages before [${failingPackages(testsBefore.output).join(', ')}], after [${failingPackages(testsAfter.output).join(', ')}]`,
+  ];
+  console.log(lines.join('\n'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(2);
+});

@@ -1,0 +1,180 @@
+/**
+ * `go-escape-lens fix [packages]`: applies every verified fix, like `go fix` or `golangci-lint --fix`.
+ *
+ * Each package is fixed in memory (fixes/applyFixes.ts: every fix compiled, vetted and counted by the
+ * compiler). Then the whole result is checked once more through an overlay: the packages must build,
+ * `go vet` must find nothing new, and `go test -short` must fail no package that passed before. Only then
+ * are files written; otherwise nothing is. `--dry-run` writes nothing and lists what would be applied.
+ *
+ * Exit codes: 0 done (or nothing to do), 1 the fixes did not hold (nothing written), 2 could not run.
+ */
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import type { GoSettings } from '../engine/goCommand';
+import { analysisEnvironment } from '../engine/goCommand';
+import { withOverlay } from '../engine/overlay';
+import type { GoRunner } from '../engine/runGo';
+import { ensureSkipLinkTool } from '../engine/skipLinkTool';
+import { type AppliedFix, applyPackageFixes, type PackageFixRun } from '../fixes/applyFixes';
+import { type CheckCommandOptions, EXIT, goSettingsFrom } from './checkCommand';
+import { resolvePackages } from './resolvePackages';
+
+export const FIX_FORMATS = ['text', 'json', 'diff'] as const;
+export type FixFormat = (typeof FIX_FORMATS)[number];
+
+export interface FixCommandOptions extends Pick<CheckCommandOptions, 'tags' | 'buildFlags' | 'env' | 'go'> {
+  readonly dryRun: boolean;
+  readonly format: FixFormat;
+  readonly includeRefactors: boolean;
+  readonly valueReceiverMaxBytes?: number;
+}
+
+export interface FixIo {
+  readonly cwd: string;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly runGo: GoRunner;
+}
+
+/** One applied fix as `--format json` lists it. */
+export interface FixReport {
+  readonly package: string;
+  readonly file: string;
+  /** 0-based LSP range (UTF-16 columns) in the file as the fixes listed before it in that file left it. */
+  readonly range: AppliedFix['range'];
+  readonly fix: string;
+  readonly title: string;
+  /** Heap facts the compiler no longer reports because of this fix. */
+  readonly removes: number;
+}
+
+export async function runFixCommand(patterns: readonly string[], options: FixCommandOptions, io: FixIo): Promise<number> {
+  const say = (message: string) => io.stderr.write(`go-escape-lens fix: ${message}\n`);
+  const settings = goSettingsFrom({ ...options, format: 'text', violationsOnly: false, tests: false });
+  if (typeof settings === 'string') {
+    say(settings);
+    return EXIT.cannotRun;
+  }
+  const resolution = await resolvePackages(patterns.length > 0 ? patterns : ['.'], { cwd: io.cwd, settings, runGo: io.runGo });
+  if (!resolution.ok) {
+    say(resolution.message);
+    return EXIT.cannotRun;
+  }
+  const packages = resolution.packages.filter((pkg) => pkg.hasNonTestFiles !== false);
+  if (packages.length === 0) {
+    say(`no packages matched ${patterns.join(' ')}`);
+    return EXIT.cannotRun;
+  }
+  const dependencies = { runGo: io.runGo, skipLinkTool: ensureSkipLinkTool() };
+  const runs: { importPath: string; run: PackageFixRun }[] = [];
+  for (const [index, pkg] of packages.entries()) {
+    say(`[${index + 1}/${packages.length}] ${pkg.importPath}`);
+    const run = await applyPackageFixes(pkg.directory, {
+      ...dependencies,
+      settings,
+      includeRefactors: options.includeRefactors,
+      valueReceiverMaxBytes: options.valueReceiverMaxBytes ?? 64,
+    });
+    if (run.failure) {
+      say(`${pkg.importPath}: ${run.failure}`);
+      return EXIT.cannotRun;
+    }
+    runs.push({ importPath: pkg.importPath, run });
+  }
+
+  const reports: FixReport[] = runs.flatMap(({ importPath, run }) =>
+    run.applied.map((fix) => ({
+      package: importPath,
+      file: path.relative(io.cwd, fix.file),
+      range: fix.range,
+      fix: fix.fix,
+      title: fix.title,
+      removes: fix.removes,
+    })),
+  );
+  const changed = new Map(runs.flatMap(({ run }) => [...run.changedFiles]));
+  const removed = reports.reduce((sum, report) => sum + report.removes, 0);
+  const before = runs.reduce((sum, { run }) => sum + run.heapFactsBefore, 0);
+  const after = runs.reduce((sum, { run }) => sum + run.heapFactsAfter, 0);
+
+  if (changed.size > 0) {
+    const touched = runs.filter(({ run }) => run.changedFiles.size > 0).map(({ run }) => run.directory);
+    const problem = await checkWhole(touched, changed, settings, io);
+    if (problem) {
+      say(`the fixes did not hold, so nothing was written: ${problem}`);
+      return 1;
+    }
+  }
+
+  switch (options.format) {
+    case 'json':
+      io.stdout.write(`${JSON.stringify({ fixes: reports, heapFactsBefore: before, heapFactsAfter: after }, null, 2)}\n`);
+      break;
+    case 'diff':
+      for (const run of runs.map((item) => item.run)) {
+        for (const [file, text] of run.changedFiles) {
+          const name = path.relative(io.cwd, file).split(path.sep).join('/');
+          const patch = createTwoFilesPatch(`a/${name}`, `b/${name}`, run.originalFiles.get(file) ?? '', text, '', '', { context: 3 });
+          // jsdiff writes an Index/=== preamble and a tab after each name (for the empty dates): git's format has neither.
+          io.stdout.write(patch.replace(/^=+\n/m, '').replace(/^(---|\+\+\+) (.*)\t$/gm, '$1 $2'));
+        }
+      }
+      break;
+    case 'text':
+      for (const report of reports) {
+        io.stdout.write(
+          `${report.file}:${report.range.start.line + 1}:${report.range.start.character + 1}: ${report.title} — removes ${report.removes}\n`,
+        );
+      }
+      break;
+  }
+  if (!options.dryRun) {
+    for (const [file, text] of changed) await fs.writeFile(file, text);
+  }
+  say(
+    `${reports.length} fix${reports.length === 1 ? '' : 'es'} ${options.dryRun ? 'would remove' : 'removed'} ${removed} of ${before} heap facts in ${packages.length} package${packages.length === 1 ? '' : 's'}` +
+      `${options.dryRun ? ' (dry run: nothing written)' : `; ${changed.size} file${changed.size === 1 ? '' : 's'} written`}`,
+  );
+  return EXIT.clean;
+}
+
+/**
+ * The packages as they would be written: they build and pass `go vet` (checked per fix already), and
+ * `go test -short` fails no package it did not fail before. Undefined when all holds.
+ */
+async function checkWhole(
+  directories: readonly string[],
+  changed: ReadonlyMap<string, string>,
+  settings: GoSettings,
+  io: FixIo,
+): Promise<string | undefined> {
+  const patterns = directories.map((directory) => `./${path.relative(io.cwd, directory).split(path.sep).join('/') || '.'}`);
+  const run = (args: readonly string[], overlay?: string) =>
+    io.runGo({
+      goBinary: settings.goBinary,
+      args: [...args.slice(0, 1), ...settings.buildFlags, ...(overlay ? [`-overlay=${overlay}`] : []), ...args.slice(1)],
+      cwd: io.cwd,
+      env: { ...analysisEnvironment(settings), GOFLAGS: `${process.env.GOFLAGS ?? ''} -count=1`.trim() },
+    });
+  return withOverlay(changed, async (overlay) => {
+    const build = await run(['build', ...patterns], overlay);
+    if (build.exitCode !== 0) return `go build: ${firstLines(build.stderr)}`;
+    const tests = await run(['test', '-short', ...patterns], overlay);
+    if (tests.exitCode === 0) return undefined;
+    const failedAfter = failedPackages(tests.stdout + tests.stderr);
+    const baseline = await run(['test', '-short', ...patterns]);
+    const failedBefore = failedPackages(baseline.stdout + baseline.stderr);
+    const newlyFailing = [...failedAfter].filter((name) => !failedBefore.has(name));
+    return newlyFailing.length > 0 ? `go test -short fails in ${newlyFailing.join(', ')}, which passed before` : undefined;
+  });
+}
+
+function failedPackages(output: string): Set<string> {
+  return new Set([...output.matchAll(/^(?:FAIL|---\s*FAIL:?)\s+(\S+)/gm)].map((match) => match[1]));
+}
+
+function firstLines(text: string): string {
+  return text.trim().split('\n').slice(0, 5).join(os.EOL);
+}

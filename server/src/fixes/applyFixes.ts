@@ -1,0 +1,304 @@
+/**
+ * Applies every verified fix of one package, as `go-escape-lens fix` does, without touching the disk: the
+ * package's text lives in memory and the compiler reads it through `-overlay`.
+ *
+ * Rounds: each round proposes candidates on the current text, verifies a set whose edits do not overlap
+ * with one compile (the fmt rewrites, whose removals can be attributed to each one by position), or one
+ * other candidate alone, applies what removes heap facts, and starts again on the new text. Overlapping
+ * fixes therefore meet in different rounds, each proposed against the text the previous one left.
+ *
+ * A batch is only trusted when the compiler's total drop equals the sum of the drops attributed to its
+ * fixes (the facts inside each rewritten call, before and after); otherwise its fixes are verified one by
+ * one. So every fix's `removes` is what the compiler counts, and the package's count falls by their sum.
+ */
+import * as path from 'node:path';
+import { analysePackage, type AnalysisDependencies } from '../engine/analysePackage';
+import type { GoSettings } from '../engine/goCommand';
+import { withOverlay } from '../engine/overlay';
+import { isTestFile, readPackageSnapshot } from '../engine/packageSnapshot';
+import { type EscapeFact, isHeapFact } from '../model/facts';
+import type { FixCandidate } from '../model/fixes';
+import type { LspRange, SourceText } from '../model/positions';
+import { withGoTree } from '../syntax/goParser';
+import { comparePositions, compilerToLspPosition, offsetAt, toSourceText } from '../syntax/positions';
+import { collectFixCandidates } from './fixCandidates';
+import { importEdits } from './importEdits';
+import { moduleOf, importPathOf } from './fixService';
+import { applyToSource, editsOverlap } from './textEdits';
+import { newFindings, vetFindings } from './verifyFix';
+
+export interface AppliedFix {
+  readonly fix: string;
+  readonly file: string;
+  /** Where the fix applied, in the text as the fixes before it left the file (earlier rounds). */
+  readonly range: LspRange;
+  readonly title: string;
+  /** Heap facts the compiler no longer reports because of it. */
+  readonly removes: number;
+  readonly round: number;
+}
+
+export interface PackageFixRun {
+  readonly directory: string;
+  readonly heapFactsBefore: number;
+  readonly heapFactsAfter: number;
+  readonly applied: readonly AppliedFix[];
+  /** Every file's final text (with its byte-order mark), for the files that changed. */
+  readonly changedFiles: ReadonlyMap<string, string>;
+  readonly originalFiles: ReadonlyMap<string, string>;
+  /** Why the package could not be fixed at all, when it could not. */
+  readonly failure?: string;
+}
+
+export interface ApplyOptions extends AnalysisDependencies {
+  readonly settings: GoSettings;
+  /** Also apply fixes whose callers outside the package are not seen (exported functions). */
+  readonly includeRefactors: boolean;
+  readonly valueReceiverMaxBytes: number;
+  readonly log?: (message: string) => void;
+  readonly maxRounds?: number;
+}
+
+interface Text {
+  readonly files: Map<string, SourceText>;
+}
+
+export async function applyPackageFixes(directory: string, options: ApplyOptions): Promise<PackageFixRun> {
+  const snapshot = await readPackageSnapshot(directory, { includeTests: true });
+  const original = new Map([...snapshot.files].map(([file, text]) => [file, text]));
+  const state: Text = { files: new Map([...snapshot.files].map(([file, text]) => [file, toSourceText(text)])) };
+  const module = await moduleOf(directory);
+  const base = { directory, originalFiles: original };
+
+  const first = await compile(directory, state, options);
+  if (typeof first === 'string')
+    return { ...base, heapFactsBefore: 0, heapFactsAfter: 0, applied: [], changedFiles: new Map(), failure: first };
+  const vetBefore = await withOverlay(overlayOf(state), (overlay) =>
+    vetFindings(directory, options.settings, options.runGo, undefined, overlay),
+  );
+  const heapFactsBefore = first.filter(isHeapFact).length;
+  let facts = first;
+  const applied: AppliedFix[] = [];
+  const tried = new Set<string>();
+
+  for (let round = 1; round <= (options.maxRounds ?? 30); round++) {
+    const proposals = await collectFixCandidates({
+      directory,
+      files: state.files,
+      facts,
+      languageVersion: module?.goVersion,
+      importPath: module ? importPathOf(module, directory) : undefined,
+      valueReceiverMaxBytes: options.valueReceiverMaxBytes,
+    });
+    const eligible = proposals.candidates.filter(
+      (candidate) =>
+        !tried.has(keyOf(candidate, state)) &&
+        !isTestFile(candidate.file) &&
+        (!candidate.externalCallersUnseen || options.includeRefactors),
+    );
+    if (eligible.length === 0) break;
+    const batch = chooseBatch(eligible);
+    for (const candidate of batch) tried.add(keyOf(candidate, state));
+    const outcome = await verifyBatch(directory, state, facts, batch, vetBefore, options);
+    let accepted = outcome;
+    if (!outcome.ok && batch.length > 1) {
+      // Find the ones that hold alone, then try those together once more; else keep the best one.
+      const alone: FixCandidate[] = [];
+      for (const candidate of batch) {
+        const single = await verifyBatch(directory, state, facts, [candidate], vetBefore, options);
+        if (single.ok) alone.push(candidate);
+      }
+      accepted = alone.length > 0 ? await verifyBatch(directory, state, facts, alone, vetBefore, options) : outcome;
+      if (!accepted.ok && alone.length > 0) accepted = await verifyBatch(directory, state, facts, alone.slice(0, 1), vetBefore, options);
+    }
+    if (!accepted.ok) {
+      options.log?.(`${path.basename(directory)}: round ${round}: ${accepted.reason}`);
+      continue;
+    }
+    for (const fix of accepted.fixes) applied.push({ ...fix, round });
+    for (const [file, text] of accepted.texts) state.files.set(file, toSourceText(text));
+    facts = accepted.facts;
+  }
+
+  const changedFiles = new Map<string, string>();
+  for (const [file, source] of state.files) {
+    const text = applyToSource(source, []);
+    if (text !== original.get(file)) changedFiles.set(file, text);
+  }
+  return { ...base, heapFactsBefore, heapFactsAfter: facts.filter(isHeapFact).length, applied, changedFiles };
+}
+
+/** Identifies a candidate across rounds, whose positions move: its fix, file and the text it is about. */
+function keyOf(candidate: FixCandidate, state: Text): string {
+  const source = state.files.get(candidate.file);
+  const range = candidate.triggerRanges[0];
+  const text = source && range ? source.text.slice(offsetAt(source, range.start), offsetAt(source, range.end)) : candidate.id;
+  const sameText = source ? source.text.split(text).length - 1 : 0;
+  return `${candidate.fix}\0${candidate.file}\0${text}\0${sameText > 1 ? candidate.id : ''}`;
+}
+
+/**
+ * The fmt rewrites whose calls do not overlap, all at once (their imports are worked out per file); failing
+ * those, the first other candidate alone.
+ */
+function chooseBatch(candidates: readonly FixCandidate[]): FixCandidate[] {
+  const chosen: FixCandidate[] = [];
+  for (const candidate of candidates) {
+    if (!candidate.imports) continue;
+    const overlaps = chosen.some(
+      (other) => other.file === candidate.file && editsOverlap([...other.imports!.expressionEdits, ...candidate.imports!.expressionEdits]),
+    );
+    if (!overlaps) chosen.push(candidate);
+  }
+  return chosen.length > 0 ? chosen : [candidates[0]];
+}
+
+type BatchOutcome =
+  | {
+      readonly ok: true;
+      readonly fixes: readonly Omit<AppliedFix, 'round'>[];
+      readonly texts: ReadonlyMap<string, string>;
+      readonly facts: readonly EscapeFact[];
+    }
+  | { readonly ok: false; readonly reason: string };
+
+async function verifyBatch(
+  directory: string,
+  state: Text,
+  factsBefore: readonly EscapeFact[],
+  batch: readonly FixCandidate[],
+  vetBefore: readonly string[],
+  options: ApplyOptions,
+): Promise<BatchOutcome> {
+  const edited = await editedTexts(state, batch);
+  if (typeof edited === 'string') return { ok: false, reason: edited };
+  const next: Text = { files: new Map(state.files) };
+  for (const [file, text] of edited.texts) next.files.set(file, toSourceText(text));
+  const facts = await compile(directory, next, options);
+  if (typeof facts === 'string') return { ok: false, reason: facts };
+  const vet = await withOverlay(overlayOf(next), (overlay) => vetFindings(directory, options.settings, options.runGo, undefined, overlay));
+  const added = newFindings(vetBefore, vet);
+  if (added.length > 0) return { ok: false, reason: `go vet: ${added[0]}` };
+
+  const before = factsBefore.filter(isHeapFact).length;
+  const after = facts.filter(isHeapFact).length;
+  let fixes: Omit<AppliedFix, 'round'>[];
+  if (batch.length === 1) {
+    fixes = [describe(batch[0], before - after)];
+  } else {
+    fixes = batch.map((candidate, index) => {
+      const range = candidate.triggerRanges[0];
+      const removedHere =
+        countInside(factsBefore, state.files.get(candidate.file)!, candidate.file, range) -
+        countInside(facts, next.files.get(candidate.file)!, candidate.file, edited.newRanges[index]);
+      return describe(candidate, removedHere);
+    });
+    const claimed = fixes.reduce((sum, fix) => sum + fix.removes, 0);
+    if (claimed !== before - after)
+      return { ok: false, reason: `the batch removed ${before - after} heap facts, not the ${claimed} its fixes account for` };
+  }
+  if (fixes.some((fix) => fix.removes <= 0)) return { ok: false, reason: 'a fix in the batch removes no heap fact' };
+  return { ok: true, fixes, texts: edited.texts, facts };
+}
+
+function describe(candidate: FixCandidate, removes: number): Omit<AppliedFix, 'round'> {
+  return { fix: candidate.fix, file: candidate.file, range: candidate.triggerRanges[0], title: candidate.title, removes };
+}
+
+/** Heap facts the compiler placed inside `range` of `file`. */
+function countInside(facts: readonly EscapeFact[], source: SourceText, file: string, range: LspRange): number {
+  let count = 0;
+  for (const fact of facts) {
+    if (!isHeapFact(fact) || fact.position.file !== file) continue;
+    const at = compilerToLspPosition(source, fact.position.line, fact.position.byteColumn);
+    if (at && comparePositions(at, range.start) >= 0 && comparePositions(at, range.end) < 0) count++;
+  }
+  return count;
+}
+
+/**
+ * The batch's files after its edits: a lone candidate's own edits; several fmt rewrites' expression edits
+ * with the imports worked out once per file. Also where each candidate's rewritten call ends up.
+ */
+async function editedTexts(
+  state: Text,
+  batch: readonly FixCandidate[],
+): Promise<{ texts: Map<string, string>; newRanges: LspRange[] } | string> {
+  const texts = new Map<string, string>();
+  const newRanges: LspRange[] = [];
+  if (batch.length === 1) {
+    for (const [file, edits] of batch[0].edits) texts.set(file, applyToSource(state.files.get(file)!, edits));
+    return { texts, newRanges: [batch[0].triggerRanges[0]] };
+  }
+  const byFile = new Map<string, FixCandidate[]>();
+  for (const candidate of batch) byFile.set(candidate.file, [...(byFile.get(candidate.file) ?? []), candidate]);
+  const rangeOf = new Map<FixCandidate, LspRange>();
+  for (const [file, candidates] of byFile) {
+    const source = state.files.get(file)!;
+    const expressionEdits = candidates.flatMap((candidate) => candidate.imports!.expressionEdits);
+    const add = [...new Set(candidates.flatMap((candidate) => candidate.imports!.change.add))];
+    const maybeUnused = [...new Set(candidates.flatMap((candidate) => candidate.imports!.change.remove))];
+    const intermediate = toSourceText(applyToSource(source, expressionEdits));
+    const imports = await withGoTree(intermediate.text, (tree) => {
+      const stillUsed = maybeUnused.filter((importPath) => usesPackage(intermediate.text, importPath));
+      return importEdits(tree.rootNode, intermediate, { add, remove: maybeUnused.filter((item) => !stillUsed.includes(item)) });
+    });
+    if (typeof imports === 'string') return `${path.basename(file)}: ${imports}`;
+    const final = applyToSource(intermediate, imports);
+    texts.set(file, final);
+    // Where each rewritten call is now: shifted by the edits before it, then by the import edits.
+    const finalSource = toSourceText(final);
+    const sorted = [...candidates].sort((a, b) => comparePositions(a.triggerRanges[0].start, b.triggerRanges[0].start));
+    let shift = 0;
+    const importShift = (offset: number) =>
+      imports.reduce((sum, edit) => {
+        const start = offsetAt(intermediate, edit.range.start);
+        return start <= offset ? sum + edit.newText.length - (offsetAt(intermediate, edit.range.end) - start) : sum;
+      }, 0);
+    for (const candidate of sorted) {
+      const edit = candidate.imports!.expressionEdits[0];
+      const start = offsetAt(source, edit.range.start);
+      const end = offsetAt(source, edit.range.end);
+      const newStart = start + shift;
+      const newEnd = newStart + edit.newText.length;
+      shift += edit.newText.length - (end - start);
+      rangeOf.set(candidate, {
+        start: positionAt(finalSource, newStart + importShift(newStart)),
+        end: positionAt(finalSource, newEnd + importShift(newStart)),
+      });
+    }
+  }
+  for (const candidate of batch) newRanges.push(rangeOf.get(candidate)!);
+  return { texts, newRanges };
+}
+
+/** True when the text still refers to the package imported from `importPath` by its last element (`fmt.`). */
+function usesPackage(text: string, importPath: string): boolean {
+  const name = importPath.split('/').pop()!;
+  const withoutImports = text.replace(/^import\s*\([\s\S]*?^\)/m, '').replace(/^import\s+"[^"]*"/gm, '');
+  return new RegExp(`(^|[^\\p{L}\\p{N}_.])${name}\\.`, 'u').test(withoutImports);
+}
+
+/** The LSP position of a UTF-16 offset into the (BOM-less) text. */
+function positionAt(source: SourceText, offset: number): { line: number; character: number } {
+  const before = source.text.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
+}
+
+/** Compiles the package's non-test files as they are in `state`, through an overlay; its facts, or why not. */
+async function compile(directory: string, state: Text, options: ApplyOptions): Promise<readonly EscapeFact[] | string> {
+  return withOverlay(overlayOf(state), async (overlayFile) => {
+    const analysis = await analysePackage(
+      { directory, files: new Map(), hasTestFiles: false, directoryHasTestFiles: false, contentHash: '' },
+      options.settings,
+      options,
+      { overlayFile },
+    );
+    return analysis.status === 'ok' ? analysis.facts.facts : (analysis.message ?? analysis.status);
+  });
+}
+
+function overlayOf(state: Text): Map<string, string> {
+  return new Map([...state.files].map(([file, source]) => [file, applyToSource(source, [])]));
+}
