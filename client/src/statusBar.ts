@@ -8,6 +8,7 @@ import type { StatusParams } from '../../server/src/protocol';
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('goEscapeLens.status', vscode.StatusBarAlignment.Left, 0);
   private readonly counts = new Map<string, number>();
+  private readonly checks = new Map<string, NonNullable<StatusParams['checksByUri']>[string]>();
   private last: StatusParams = { state: 'idle' };
 
   constructor(command: string) {
@@ -17,11 +18,25 @@ export class StatusBar implements vscode.Disposable {
 
   update(status: StatusParams): void {
     this.last = status;
-    for (const [uri, count] of Object.entries(status.heapAllocationsByUri ?? {})) this.counts.set(normalise(uri), count);
+    if (status.heapAllocationsByUri === undefined) return;
+    // A status with counts says everything about its package's files: a kind that is now off is dropped.
+    const uris = new Set([...Object.keys(status.heapAllocationsByUri), ...Object.keys(status.checksByUri ?? {})].map(normalise));
+    for (const uri of uris) {
+      this.counts.delete(uri);
+      this.checks.delete(uri);
+    }
+    for (const [uri, count] of Object.entries(status.heapAllocationsByUri)) this.counts.set(normalise(uri), count);
+    for (const [uri, checks] of Object.entries(status.checksByUri ?? {})) this.checks.set(normalise(uri), checks);
   }
 
   showFor(activeUri: string | undefined): void {
     const count = activeUri ? this.counts.get(normalise(activeUri)) : undefined;
+    const checks = activeUri ? this.checks.get(normalise(activeUri)) : undefined;
+    const checkParts = [
+      ...(checks?.bounds !== undefined ? [`${checks.bounds} bounds`] : []),
+      ...(checks?.nil !== undefined ? [`${checks.nil} nil`] : []),
+    ];
+    const counted = [...(count !== undefined ? [`${count} heap`] : []), ...checkParts];
     switch (this.last.state) {
       case 'analysing':
         this.item.text = `$(sync~spin) Escape: analysing${this.last.packageDirectory ? ` ${path.basename(this.last.packageDirectory)}` : ''}`;
@@ -32,8 +47,15 @@ export class StatusBar implements vscode.Disposable {
         this.item.tooltip = `${this.last.message ?? 'Analysis paused'} (click for the log)`;
         break;
       default:
-        this.item.text = count === undefined ? '$(pulse) Escape' : `$(pulse) Escape: ${count} heap`;
-        this.item.tooltip = count === undefined ? 'Go Escape Lens' : `${count} heap allocations in this file (click for the log)`;
+        this.item.text = counted.length === 0 ? '$(pulse) Escape' : `$(pulse) Escape: ${counted.join(' · ')}`;
+        this.item.tooltip =
+          counted.length === 0
+            ? 'Go Escape Lens'
+            : `${[
+                ...(count !== undefined ? [`${count} heap allocations`] : []),
+                ...(checks?.bounds !== undefined ? [`${checks.bounds} bounds checks`] : []),
+                ...(checks?.nil !== undefined ? [`${checks.nil} nil checks`] : []),
+              ].join(', ')} in this file (click for the log)`;
     }
     this.item.show();
   }

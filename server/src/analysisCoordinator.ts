@@ -189,10 +189,11 @@ export class AnalysisCoordinator {
   }
 
   hover(uri: string, position: { line: number; character: number }) {
-    return this.withFacts(uri, null, (file, result) =>
+    return this.withFacts(uri, null, async (file, result) =>
       hoverAt(position, {
         file,
         packageFiles: result.files,
+        annotations: (await this.dependencies.settings.settingsFor(uri)).annotations,
         staleReason: result.stale ? (result.analysis.message ?? 'the last analysis failed') : undefined,
         offeredFixes: async ({ range }) =>
           (await this.quickFixActions(result, file, range, [CodeActionKind.QuickFix], [])).map((action) => action.title),

@@ -53,6 +53,7 @@ program
     'check only the i-th of n equal parts of the packages (1 ≤ i ≤ n), to split a large run over n CI machines; merge their SARIF with merge-sarif',
     shardArgument,
   )
+  .option('--annotations <kinds>', 'also report the compiler optimisation details of these kinds: bounds,nil,inline (comma-separated)')
   .addHelpText(
     'after',
     `

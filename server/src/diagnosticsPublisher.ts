@@ -18,6 +18,7 @@ import { fileDiagnostics } from './features/diagnostics';
 import { analysisTimes, heapFactLogLines } from './features/logLines';
 import { standInDiagnostics } from './features/predictedDiagnostics';
 import type { OnceLog } from './onceLog';
+import { isBoundsCheckKind } from './model/checks';
 import type { StatusParams } from './protocol';
 import type { Settings } from './settings';
 
@@ -74,7 +75,7 @@ export class DiagnosticsPublisher {
       client.sendStatus({
         state: 'idle',
         packageDirectory: result.directory,
-        heapAllocationsByUri: this.heapAllocationCounts(result),
+        ...this.statusCounts(result, settings),
         fromCache: true,
       });
       return;
@@ -95,7 +96,7 @@ export class DiagnosticsPublisher {
     const sourceOf = (file: string) => result.files.get(file)?.source;
     const previouslyPublished = this.published.get(result.directory) ?? new Set<string>();
     const nowPublished = new Set<string>();
-    const heapAllocationsByUri: Record<string, number> = {};
+
     for (const file of result.files.values()) {
       const uri = uriOf(file.file);
       const diagnostics = [
@@ -103,7 +104,6 @@ export class DiagnosticsPublisher {
         ...(budgets.get(file.file) ?? []),
         ...(standIns.get(file.file) ?? []),
       ];
-      heapAllocationsByUri[uri] = heapAllocationCount(file);
       if (diagnostics.length > 0 || previouslyPublished.has(file.file)) {
         this.send(file.file, uri, diagnostics, file.source.text);
       }
@@ -120,15 +120,16 @@ export class DiagnosticsPublisher {
     if (refreshable.inlayHints) client.refresh('inlayHints');
     if (refreshable.codeLenses) client.refresh('codeLenses');
 
+    const counts = this.statusCounts(result, settings);
     if (analysis.status === 'ok') {
       onceLog.forget(result.directory);
-      const count = Object.values(heapAllocationsByUri).reduce((sum, value) => sum + value, 0);
+      const count = [...result.files.values()].reduce((sum, file) => sum + heapAllocationCount(file), 0);
       log(`${path.basename(result.directory)}: ${count} heap allocations (${result.fromCache ? 'from cache' : analysisTimes(analysis)})`);
       if (!result.fromCache) for (const line of heapFactLogLines(result)) log(line);
       client.sendStatus({
         state: 'idle',
         packageDirectory: result.directory,
-        heapAllocationsByUri,
+        ...counts,
         fromCache: result.fromCache,
       });
     } else {
@@ -137,7 +138,7 @@ export class DiagnosticsPublisher {
         state: 'paused',
         packageDirectory: result.directory,
         message: analysis.message,
-        heapAllocationsByUri,
+        ...counts,
       });
     }
   }
@@ -166,11 +167,21 @@ export class DiagnosticsPublisher {
     this.dependencies.client.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
   }
 
-  /** Heap allocations per document URI, for the status notification. */
-  private heapAllocationCounts(result: PackageResult): Record<string, number> {
-    const counts: Record<string, number> = {};
-    for (const file of result.files.values()) counts[this.dependencies.uriOf(file.file)] = heapAllocationCount(file);
-    return counts;
+  /** Per document URI, what the status bar counts: only the kinds whose annotations are on. */
+  private statusCounts(result: PackageResult, settings: Settings): Pick<StatusParams, 'heapAllocationsByUri' | 'checksByUri'> {
+    const { escape: escapes, bounds, nil } = settings.annotations;
+    const heapAllocationsByUri: Record<string, number> = {};
+    const checksByUri: Record<string, { bounds?: number; nil?: number }> = {};
+    for (const file of result.files.values()) {
+      const uri = this.dependencies.uriOf(file.file);
+      if (escapes) heapAllocationsByUri[uri] = heapAllocationCount(file);
+      // Every file is listed, even with no kind on: the client then forgets counts of kinds switched off.
+      checksByUri[uri] = {
+        ...(bounds ? { bounds: file.located.filter((item) => isBoundsCheckKind(item.fact.kind)).length } : {}),
+        ...(nil ? { nil: file.located.filter((item) => item.fact.kind === 'nilCheck').length } : {}),
+      };
+    }
+    return { heapAllocationsByUri, checksByUri };
   }
 }
 

@@ -21,5 +21,5 @@ export function withGoExtensionSettings(ours: GoSettings, goSection: unknown): G
   if (go.buildTags.trim() !== '' && !hasTags(ours.buildFlags) && !hasTags(go.buildFlags)) flags.push(`-tags=${go.buildTags.trim()}`);
   // A -gcflags of the user's would replace ours (the last one wins) and switch the analysis off.
   flags.push(...go.buildFlags.filter((flag) => !flag.startsWith('-gcflags')), ...ours.buildFlags);
-  return { goBinary: ours.goBinary, buildFlags: flags, env: { ...go.toolsEnvVars, ...ours.env } };
+  return { ...ours, buildFlags: flags, env: { ...go.toolsEnvVars, ...ours.env } };
 }

@@ -14,6 +14,12 @@ export interface StatusParams {
   readonly message?: string;
   /** Heap allocations per analysed file URI, so the client can show the active file's count. */
   readonly heapAllocationsByUri?: Readonly<Record<string, number>>;
+  /**
+   * Bounds and nil checks per analysed file URI, for the kinds whose annotations are on (a kind that is off
+   * is absent, and the status bar does not count it). Heap allocations are left out of
+   * `heapAllocationsByUri` when escape annotations are off.
+   */
+  readonly checksByUri?: Readonly<Record<string, { readonly bounds?: number; readonly nil?: number }>>;
   /** True when an idle state's results came from the cache without running the compiler. */
   readonly fromCache?: boolean;
 }

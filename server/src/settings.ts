@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { GoSettings } from './engine/goCommand';
+import { DEFAULT_ANNOTATIONS } from './model/annotations';
 
 /** One setting: what a valid value is, and what stands in for a missing or invalid one. */
 export interface SettingRule<T> {
@@ -49,6 +50,13 @@ export const SETTINGS_SCHEMA = {
     inliningDecisions: setting(z.boolean(), false),
   },
   codeLens: { enabled: setting(z.boolean(), true) },
+  /** Which of the compiler's optimisation details are shown (like gopls's `annotations`): escapes only by default. */
+  annotations: {
+    escape: setting(z.boolean(), DEFAULT_ANNOTATIONS.escape),
+    inline: setting(z.boolean(), DEFAULT_ANNOTATIONS.inline),
+    bounds: setting(z.boolean(), DEFAULT_ANNOTATIONS.bounds),
+    nil: setting(z.boolean(), DEFAULT_ANNOTATIONS.nil),
+  },
   /** A git revision (`HEAD`, `origin/main`): allocations new since it are marked; empty for none. */
   baseline: setting(z.string().trim(), ''),
   /** With a baseline: show only the allocations that are new since it. */
@@ -122,5 +130,8 @@ export function normaliseSettings(raw: unknown): { settings: Settings; problems:
 export const DEFAULT_SETTINGS: Settings = normaliseSettings({}).settings;
 
 export function goSettings(settings: Settings): GoSettings {
-  return { goBinary: settings.goPath, buildFlags: settings.buildFlags, env: settings.env };
+  // Only the kinds that change the compile or its parsing are passed: toggling escapes is a matter of display.
+  const { inline, bounds, nil } = settings.annotations;
+  const annotations = inline || bounds || nil ? { ...settings.annotations } : undefined;
+  return { goBinary: settings.goPath, buildFlags: settings.buildFlags, env: settings.env, ...(annotations ? { annotations } : {}) };
 }

@@ -76,3 +76,30 @@ function utf16At(file: string, line: number, byteColumn: number): { line0: numbe
 export function goVersion(): string {
   return execFileSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).trim();
 }
+
+/**
+ * The lines of one plain compile (`go build -gcflags=<gcflags>`) whose message matches `message`, each
+ * position once, with its own UTF-8 → UTF-16 conversion: the oracle for the optimisation details (bounds
+ * checks from `-d=ssa/check_bce/debug=1`, nil checks from `-d=nil`, inlining from `-m`). The build cache
+ * replays paths relative to wherever the first compile ran (`./a.go` or `pkg/a.go`), so only the file's name
+ * is read from the path.
+ */
+export function compilerLinesMatching(packageDirectory: string, gcflags: string, message: RegExp): OracleFact[] {
+  const args = ['build', '-o', os.devNull, `-gcflags=${gcflags}`, '.'];
+  const result = spawnSync('go', args, { cwd: packageDirectory, encoding: 'utf8', env: { ...process.env, GOPROXY: 'off' } });
+  if (result.status !== 0) throw new Error(`go ${args.join(' ')} failed in ${packageDirectory}:\n${result.stderr}`);
+  const facts: OracleFact[] = [];
+  const seen = new Set<string>();
+  for (const line of result.stderr.split('\n')) {
+    const match = /^(?:\S*\/)?([^/:\s]+\.go):(\d+):(\d+): (.*)$/.exec(line);
+    if (!match || !message.test(match[4]) || seen.has(line)) continue;
+    seen.add(line);
+    const file = path.join(packageDirectory, match[1]);
+    if (!fs.existsSync(file)) continue;
+    const lineNumber = Number(match[2]);
+    const byteColumn = Number(match[3]);
+    const { line0, utf16Column } = utf16At(file, lineNumber, byteColumn);
+    facts.push({ file, line: lineNumber, byteColumn, message: match[4], line0, utf16Column });
+  }
+  return facts;
+}

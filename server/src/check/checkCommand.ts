@@ -8,6 +8,7 @@
 import * as os from 'node:os';
 import { parse as parseShellWords } from 'shell-quote';
 import type { GoSettings } from '../engine/goCommand';
+import { ANNOTATION_KINDS, type Annotations } from '../model/annotations';
 import type { GoRunner } from '../engine/runGo';
 import { ensureSkipLinkTool } from '../engine/skipLinkTool';
 import { baselineLabel, baselineSpec, gitBaselineAllocations, gitTopLevel, readBaselineFile } from './baseline';
@@ -44,6 +45,8 @@ export interface CheckCommandOptions {
   readonly tests: boolean;
   /** Only this shard of the packages (`--shard 2/4`). */
   readonly shard?: Shard;
+  /** Optimisation details to report besides the allocations: `bounds,nil,inline`. */
+  readonly annotations?: string;
 }
 
 export interface CheckIo {
@@ -104,7 +107,7 @@ async function check(
     baseline = loaded.value;
   }
 
-  const writer = await findingWriter(options.format, io);
+  const writer = await findingWriter(options.format, io, settings);
   const tally = new Tally();
   // The writer sees the packages in list order; only findings that arrive ahead of their turn wait here.
   const output = new InOrder<{ importPath: string; findings: readonly Finding[] }>((item) => {
@@ -198,12 +201,17 @@ export function onlyNewAllocations(findings: readonly Finding[], baseline: reado
   });
 }
 
-async function findingWriter(format: Format, io: CheckIo): Promise<FindingWriter> {
+async function findingWriter(format: Format, io: CheckIo, settings: GoSettings): Promise<FindingWriter> {
   switch (format) {
     case 'json':
       return jsonWriter();
     case 'sarif':
-      return sarifWriter({ root: io.cwd, sourceRoot: (await gitTopLevel(io.cwd)) ?? io.cwd, toolVersion: TOOL_VERSION });
+      return sarifWriter({
+        root: io.cwd,
+        sourceRoot: (await gitTopLevel(io.cwd)) ?? io.cwd,
+        toolVersion: TOOL_VERSION,
+        annotationKinds: (['bounds', 'nil', 'inline'] as const).filter((kind) => settings.annotations?.[kind]),
+      });
     case 'github':
       return githubWriter({ root: io.cwd, repositoryRoot: (await gitTopLevel(io.cwd)) ?? io.cwd });
     case 'summary':
@@ -237,5 +245,23 @@ export function goSettingsFrom(options: CheckCommandOptions): GoSettings | strin
   const gcflags = buildFlags.find((flag) => /^--?gcflags\b/.test(flag));
   if (gcflags) return `${gcflags}: the analysis sets -gcflags itself; pass other build flags`;
   if (options.tags !== undefined) buildFlags.unshift(`-tags=${options.tags}`);
-  return { goBinary: options.go, buildFlags, env };
+  const annotations = options.annotations === undefined ? undefined : parseAnnotationList(options.annotations);
+  if (typeof annotations === 'string') return annotations;
+  return { goBinary: options.go, buildFlags, env, ...(annotations ? { annotations } : {}) };
+}
+
+/** `bounds,nil,inline`: the kinds shown besides the allocations (which `check` always reports). */
+export function parseAnnotationList(list: string): Annotations | string {
+  const names = list
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const unknown = names.filter((name) => !(ANNOTATION_KINDS as readonly string[]).includes(name));
+  if (unknown.length > 0) return `--annotations: unknown kind ${unknown.join(', ')} (the kinds are ${ANNOTATION_KINDS.join(', ')})`;
+  return {
+    escape: true,
+    inline: names.includes('inline'),
+    bounds: names.includes('bounds'),
+    nil: names.includes('nil'),
+  };
 }

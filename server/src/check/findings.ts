@@ -10,7 +10,9 @@ import * as path from 'node:path';
 import type { FileAnalysis, PackageResult } from '../model/analysis';
 import { type CompilerPosition, isHeapFact } from '../model/facts';
 import { acceptanceOf, type BrokenBudget, brokenBudgetMessage, brokenBudgets } from '../features/budgets';
-import { diagnosticMessage } from '../features/diagnostics';
+import { diagnosticMessage, rangeText } from '../features/diagnostics';
+import { annotationKindOf, isShownOptimisation, OPTIMISATION_CODES, optimisationMessage } from '../features/optimisationDiagnostics';
+import type { Annotations } from '../model/annotations';
 import { reasonText } from '../features/reasonText';
 import {
   type DirectiveProblem,
@@ -24,7 +26,7 @@ import type { LocatedFact } from '../model/analysis';
 import { compilerToLspPosition } from '../syntax/positions';
 import type { LspRange, SourceText } from '../model/positions';
 
-export type FindingKind = 'escape' | 'moved' | 'budget' | 'directive';
+export type FindingKind = 'escape' | 'moved' | 'budget' | 'directive' | 'bounds' | 'nil' | 'inline';
 
 /** Stable rule ids, shared with the editor's diagnostic codes. */
 export const FINDING_RULES: Readonly<Record<FindingKind, string>> = {
@@ -32,6 +34,9 @@ export const FINDING_RULES: Readonly<Record<FindingKind, string>> = {
   moved: 'moved-to-heap',
   budget: 'broken-budget',
   directive: 'invalid-directive',
+  bounds: OPTIMISATION_CODES.bounds,
+  nil: OPTIMISATION_CODES.nil,
+  inline: OPTIMISATION_CODES.inline,
 };
 
 /** The function name given to facts outside any func declaration (package-level variable initialisers). */
@@ -98,6 +103,8 @@ export interface PackageFindingContext {
   /** Absolute directory that finding paths are relative to. */
   readonly root: string;
   readonly importPath: string;
+  /** Which optimisation details become findings besides the allocations; allocations only when absent. */
+  readonly annotations?: Annotations;
 }
 
 /** Every finding of one analysed package, in file and line order. Parses each file that needs it once. */
@@ -105,7 +112,9 @@ export async function packageFindings(result: PackageResult, context: PackageFin
   const findings: Finding[] = [];
   const sourceOf = (file: string) => result.files.get(file)?.source;
   for (const file of [...result.files.values()].sort((a, b) => compareText(a.file, b.file))) {
-    const needsTree = file.located.some((item) => isHeapFact(item.fact)) || mayHaveDirectives(file.source.text);
+    const shown = (item: LocatedFact) =>
+      isHeapFact(item.fact) || (context.annotations && isShownOptimisation(item.fact, context.annotations));
+    const needsTree = file.located.some(shown) || mayHaveDirectives(file.source.text);
     const directives = needsTree ? await readDirectives(file.source) : EMPTY_DIRECTIVES;
     findings.push(...fileFindings(file, directives, { ...context, sourceOf }));
   }
@@ -129,6 +138,13 @@ export function fileFindings(file: FileAnalysis, directives: FileDirectives, con
     const budget = breaking.get(located);
     const accepted = acceptanceOf(directives, located)?.reason;
     findings.push(allocationFinding(located, owner, context, { budget, accepted }));
+  }
+  if (context.annotations) {
+    for (const located of file.located) {
+      if (!isShownOptimisation(located.fact, context.annotations)) continue;
+      const owner = functionAtLine(directives, located.fact.position.line - 1)?.name ?? PACKAGE_SCOPE;
+      findings.push(optimisationFinding(located, file, owner, context));
+    }
   }
   for (const item of broken) findings.push(budgetFinding(item, file, context));
   for (const problem of directives.problems) {
@@ -170,6 +186,25 @@ function allocationFinding(
     why: [],
     ...(extra.budget ? { countsAgainst: `${extra.budget.budget.text} of ${extra.budget.function.name}` } : {}),
     ...(extra.accepted !== undefined ? { accepted: extra.accepted } : {}),
+  };
+}
+
+/** A bounds check, nil check, inlined call or good news: its expression is the source text it is placed on. */
+function optimisationFinding(located: LocatedFact, file: FileAnalysis, owner: string, context: FileFindingContext): Finding {
+  const kind = annotationKindOf(located.fact.kind) ?? 'inline';
+  const text = rangeText(file.source, located.range);
+  return {
+    kind,
+    rule: FINDING_RULES[kind],
+    package: context.importPath,
+    function: owner,
+    expression: located.fact.kind === 'inlinedCall' || located.fact.kind === 'devirtualized' ? located.fact.expression : text,
+    message: optimisationMessage(located.fact, text, located.nodeType),
+    ...relativeLocation(located.fact.position, located.range, context.root),
+    steps: [],
+    related: [],
+    violation: false,
+    why: [],
   };
 }
 
@@ -241,7 +276,7 @@ function utf8Length(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
 
-const KIND_ORDER: Readonly<Record<FindingKind, number>> = { budget: 0, directive: 1, escape: 2, moved: 3 };
+const KIND_ORDER: Readonly<Record<FindingKind, number>> = { budget: 0, directive: 1, escape: 2, moved: 3, bounds: 4, nil: 5, inline: 6 };
 
 export function compareFindings(a: Finding, b: Finding): number {
   return (

@@ -19,6 +19,8 @@ export interface SarifOptions {
   /** The repository root: result paths are written relative to it, as GitHub expects. */
   readonly sourceRoot: string;
   readonly toolVersion: string;
+  /** The optimisation details asked for (`--annotations`): their rules are listed too. */
+  readonly annotationKinds?: readonly FindingKind[];
 }
 
 const SOURCE_ROOT_ID = '%SRCROOT%';
@@ -73,9 +75,37 @@ const RULES: Readonly<Record<FindingKind, RuleText>> = {
       'the code it accepts). A directive that is not understood enforces nothing, so it is reported.',
     level: 'warning',
   },
+  bounds: {
+    name: 'BoundsCheck',
+    short: 'A bounds check the compiler keeps',
+    full: 'The Go compiler could not prove this index or slice expression in range, so it checks it at run time (`-d=ssa/check_bce/debug=1`).',
+    help:
+      'Each kept bounds check is a compare and a branch on every execution. A `range` loop, re-slicing once before a loop, ' +
+      'an early `_ = s[n-1]` or a `len` test the prover understands usually removes it.',
+    level: 'note',
+  },
+  nil: {
+    name: 'NilCheck',
+    short: 'A nil check the compiler keeps',
+    full: 'The Go compiler tests this pointer against nil explicitly (`-d=nil`): no load through it would fault on nil by itself.',
+    help: 'A nil check is a compare and a branch that is never taken; it matters only in the hottest loops.',
+    level: 'note',
+  },
+  inline: {
+    name: 'InlinedCall',
+    short: 'A call the compiler inlined, or another optimisation it made',
+    full: 'The Go compiler inlined this call, devirtualised an interface call, converted a string to []byte without a copy, or ignored a self-assignment.',
+    help: 'Good news, for reading while tuning: no action is needed.',
+    level: 'note',
+  },
 };
 
-const KINDS = Object.keys(RULES) as FindingKind[];
+/** The allocation and budget rules are always listed; an optimisation detail's only when it was asked for. */
+const ALWAYS_LISTED: readonly FindingKind[] = ['escape', 'moved', 'budget', 'directive'];
+
+function listedKinds(options: SarifOptions): FindingKind[] {
+  return (Object.keys(RULES) as FindingKind[]).filter((kind) => ALWAYS_LISTED.includes(kind) || options.annotationKinds?.includes(kind));
+}
 
 export function formatSarif(findings: readonly Finding[], options: SarifOptions): string {
   return `${JSON.stringify(sarifLog(findings, options), null, 2)}\n`;
@@ -92,6 +122,7 @@ export function sarifWriter(options: SarifOptions): FindingWriter {
   const lineStart = skeleton.lastIndexOf('\n', at) + 1;
   const depth = at - lineStart + 2;
   let empty = true;
+  const kinds = listedKinds(options);
   return {
     begin: () => `${skeleton.slice(0, at)}"results": [`,
     package: (_importPath, findings) => {
@@ -101,7 +132,7 @@ export function sarifWriter(options: SarifOptions): FindingWriter {
         .map((finding) => {
           const separator = empty ? '\n' : ',\n';
           empty = false;
-          return separator + indentJson(result(finding, options, occurrences), depth);
+          return separator + indentJson(result(finding, kinds, options, occurrences), depth);
         })
         .join('');
     },
@@ -110,7 +141,8 @@ export function sarifWriter(options: SarifOptions): FindingWriter {
 }
 
 export function sarifLog(findings: readonly Finding[], options: SarifOptions): Log {
-  const rules: ReportingDescriptor[] = KINDS.map((kind) => ({
+  const kinds = listedKinds(options);
+  const rules: ReportingDescriptor[] = kinds.map((kind) => ({
     id: FINDING_RULES[kind],
     name: RULES[kind].name,
     shortDescription: { text: RULES[kind].short },
@@ -131,7 +163,7 @@ export function sarifLog(findings: readonly Finding[], options: SarifOptions): L
     },
     originalUriBaseIds: { [SOURCE_ROOT_ID]: { uri: directoryUri(options.sourceRoot) } },
     columnKind: 'utf16CodeUnits',
-    results: findings.map((finding) => result(finding, options, occurrences)),
+    results: findings.map((finding) => result(finding, kinds, options, occurrences)),
   };
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -140,7 +172,7 @@ export function sarifLog(findings: readonly Finding[], options: SarifOptions): L
   };
 }
 
-function result(finding: Finding, options: SarifOptions, occurrences: Map<string, number>): Result {
+function result(finding: Finding, kinds: readonly FindingKind[], options: SarifOptions, occurrences: Map<string, number>): Result {
   const identity = [finding.package, finding.function, finding.kind, finding.expression].join('\u0000');
   const occurrence = occurrences.get(identity) ?? 0;
   occurrences.set(identity, occurrence + 1);
@@ -150,7 +182,7 @@ function result(finding: Finding, options: SarifOptions, occurrences: Map<string
   ];
   return {
     ruleId: finding.rule,
-    ruleIndex: KINDS.indexOf(finding.kind),
+    ruleIndex: kinds.indexOf(finding.kind),
     level: finding.violation ? 'error' : RULES[finding.kind].level,
     message: { text: `${finding.message}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}` },
     locations: [location(finding, options)],

@@ -44,6 +44,8 @@ export class Tally {
   private directives = 0;
   private newOnes = 0;
   private violations = 0;
+  private boundsChecks = 0;
+  private nilChecks = 0;
 
   add(findings: readonly Finding[]): void {
     for (const finding of findings) {
@@ -52,6 +54,8 @@ export class Tally {
       if (finding.kind === 'directive') this.directives++;
       if (finding.newSince !== undefined && finding.violation) this.newOnes++;
       if (finding.violation) this.violations++;
+      if (finding.kind === 'bounds') this.boundsChecks++;
+      if (finding.kind === 'nil') this.nilChecks++;
     }
   }
 
@@ -64,6 +68,8 @@ export class Tally {
     const parts = [
       `${plural(packageCount, 'package')} checked`,
       `${plural(this.allocations, 'heap allocation')} reported`,
+      ...(this.boundsChecks > 0 ? [plural(this.boundsChecks, 'bounds check')] : []),
+      ...(this.nilChecks > 0 ? [plural(this.nilChecks, 'nil check')] : []),
       this.violations === 0
         ? 'no violations'
         : `${plural(this.violations, 'violation')} (${

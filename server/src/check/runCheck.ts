@@ -101,7 +101,11 @@ export async function analysePackages(
         failures.push(`${pkg.importPath}: ${result?.analysis.message ?? 'the analysis was cancelled'}`);
         options.onReport(index, undefined);
       } else {
-        const findings = await packageFindings(result, { root: options.root, importPath: pkg.importPath });
+        const findings = await packageFindings(result, {
+          root: options.root,
+          importPath: pkg.importPath,
+          annotations: options.settings.annotations,
+        });
         options.onReport(index, { importPath: pkg.importPath, directory: pkg.directory, findings });
       }
       options.onPackageDone?.(pkg, ++done, packages.length);

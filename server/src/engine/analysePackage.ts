@@ -64,7 +64,12 @@ export async function analysePackage(
 
   const buildSucceeded = result.exitCode === 0;
   const { output } = result;
-  const parseOptions = { workingDirectory: snapshot.directory, packageDirectory: snapshot.directory, buildSucceeded };
+  const parseOptions = {
+    workingDirectory: snapshot.directory,
+    packageDirectory: snapshot.directory,
+    buildSucceeded,
+    annotations: settings.annotations,
+  };
   if (buildSucceeded && run.first) await run.first.facts(parseCompilerOutput(output, { ...parseOptions, onlyFile: run.first.file }));
   const parseStarted = now();
   const facts = parseCompilerOutput(output, parseOptions);

@@ -2,6 +2,7 @@
  * Chooses the go command line and environment for analysing one package. Pure.
  */
 import * as os from 'node:os';
+import { type Annotations, annotationDebugFlags } from '../model/annotations';
 import type { GoInvocation } from './runGo';
 
 export interface GoSettings {
@@ -11,6 +12,8 @@ export interface GoSettings {
   readonly buildFlags: readonly string[];
   /** Extra environment, e.g. { GOOS: "linux", CGO_ENABLED: "0" }. */
   readonly env: Readonly<Record<string, string>>;
+  /** Which optimisation details to ask the compiler for; escapes only when absent. */
+  readonly annotations?: Annotations;
 }
 
 export interface PackageCommandInput {
@@ -24,8 +27,17 @@ export interface PackageCommandInput {
 
 export const ESCAPE_GCFLAGS = '-gcflags=-m=2';
 
+/**
+ * `-gcflags=-m=2`, plus the debug flags of the annotations that are on, in the same compile: one run of
+ * the compiler answers every kind. (Applied to the named package only, as `-gcflags` without a pattern is.)
+ */
+export function analysisGcflags(annotations: Annotations | undefined): string {
+  const debug = annotations ? annotationDebugFlags(annotations) : [];
+  return debug.length === 0 ? ESCAPE_GCFLAGS : `${ESCAPE_GCFLAGS} ${debug.join(' ')}`;
+}
+
 export function packageAnalysisInvocation(input: PackageCommandInput, settings: GoSettings): GoInvocation {
-  const common = [ESCAPE_GCFLAGS, '-buildvcs=false', ...settings.buildFlags];
+  const common = [analysisGcflags(settings.annotations), '-buildvcs=false', ...settings.buildFlags];
   if (input.overlayFile) common.push(`-overlay=${input.overlayFile}`);
   // Test files are only compiled by `go test`; it also covers the package itself (as `p [p.test]`) and its
   // external tests (`p_test`), so one run is enough either way.

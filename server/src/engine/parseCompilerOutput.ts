@@ -6,6 +6,7 @@
  * their shape, and anything we do not recognise is kept, not dropped, so it can be logged.
  */
 import * as path from 'node:path';
+import type { Annotations } from '../model/annotations';
 import type {
   CompilerError,
   CompilerPosition,
@@ -31,6 +32,11 @@ export interface ParseOptions {
    * the whole package's output to be parsed.
    */
   readonly onlyFile?: string;
+  /**
+   * Which optimisation details to read beyond the escape facts. A kind that is off is skipped as noise
+   * without building a fact (its debug flag is not passed either, so its lines are rarely there at all).
+   */
+  readonly annotations?: Pick<Annotations, 'inline' | 'bounds' | 'nil'>;
 }
 
 const ESCAPE_HEADER = /^(.*) escapes to heap(?: in (.+))?:$/;
@@ -45,6 +51,16 @@ const CAN_INLINE = /^can inline (.+?)(?: with cost (\d+))?(?: as: .*)?$/;
 const CANNOT_INLINE = /^cannot inline (.+?): (.*)$/;
 const INLINING_CALL_PREFIX = 'inlining call to ';
 const COST_OVER_BUDGET = /cost (\d+) exceeds budget (\d+)/;
+// `-d=ssa/check_bce/debug=1`: a bounds check the prover could not remove, at the `[` of its expression.
+const INDEX_CHECK = 'Found IsInBounds';
+const SLICE_CHECK = 'Found IsSliceInBounds';
+// `-d=nil`: an explicit nil check that stays, and one folded into a load (which costs nothing).
+const GENERATED_NIL_CHECK = 'generated nil check';
+const REMOVED_NIL_CHECK = 'removed nil check';
+const DEVIRTUALIZING_PREFIX = 'devirtualizing ';
+const ZERO_COPY = 'zero-copy string->[]byte conversion';
+// `(*buffer).Trim ignoring self-assignment in b.data = b.data[:n]`: the function's name comes first.
+const SELF_ASSIGNMENT = ' ignoring self-assignment in ';
 
 /**
  * How many unrecognised lines are kept for the log. A compiler that prints garbage (a wrapper script, a
@@ -53,7 +69,9 @@ const COST_OVER_BUDGET = /cost (\d+) exceeds budget (\d+)/;
 export const MAX_UNRECOGNISED_LINES = 50;
 
 /** Known `-m=2` lines that carry nothing we model (closure capture notes, explanation warnings). */
-const KNOWN_NOISE = [/ capturing by (?:ref|value): /, /^warning: truncated explanation/, /^ignoring self-assignment/];
+const KNOWN_NOISE = [/ capturing by (?:ref|value): /, /^warning: truncated explanation/];
+
+const NO_ANNOTATIONS: NonNullable<ParseOptions['annotations']> = { inline: false, bounds: false, nil: false };
 
 /** Shared and never written to: the answer for the many facts without an explanation. */
 const NONE: readonly Explanation[] = Object.freeze([]);
@@ -147,8 +165,11 @@ class OutputParser {
   private readonly filesInPackage = new Map<string, boolean>();
   private readonly stepPositions = new Map<string, CompilerPosition | null>();
 
+  private readonly annotations: NonNullable<ParseOptions['annotations']>;
+
   constructor(private readonly options: ParseOptions) {
     this.packageDirectory = path.resolve(options.packageDirectory);
+    this.annotations = options.annotations ?? NO_ANNOTATIONS;
   }
 
   line(rawLine: string): void {
@@ -267,6 +288,11 @@ class OutputParser {
       if (relevant) this.addFact(fact);
       return;
     }
+    const optimisation = parseOptimisationDetail(message, position, rawLine, this.annotations);
+    if (optimisation !== undefined) {
+      if (optimisation && relevant) this.addFact(optimisation);
+      return;
+    }
     if (KNOWN_NOISE.some((pattern) => pattern.test(message))) return;
     if (!this.options.buildSucceeded) this.errors.push({ position, message });
     else if (relevant) this.keepUnrecognised(rawLine);
@@ -375,6 +401,40 @@ function parseFinalFact(message: string, position: CompilerPosition, rawLine: st
     const inline: InlineDetails = { functionName: match[1], ...(match[2] ? { cost: Number(match[2]) } : {}) };
     return buildFact('canInline', match[1], position, rawLine, parser, { inline });
   }
+  return undefined;
+}
+
+/**
+ * The optimisation details beyond escapes: a fact when its annotation kind is on, null when it is a line of
+ * that shape we skip (its kind is off, or a removed nil check), undefined when the line is none of them.
+ */
+function parseOptimisationDetail(
+  message: string,
+  position: CompilerPosition,
+  rawLine: string,
+  annotations: NonNullable<ParseOptions['annotations']>,
+): EscapeFact | null | undefined {
+  const plain = (kind: FactKind, expression: string): EscapeFact => ({
+    kind,
+    position,
+    expression,
+    functionName: undefined,
+    flows: NO_FLOWS,
+    leak: undefined,
+    inline: undefined,
+    compilerText: [rawLine],
+  });
+  if (message === INDEX_CHECK) return annotations.bounds ? plain('indexCheck', '') : null;
+  if (message === SLICE_CHECK) return annotations.bounds ? plain('sliceCheck', '') : null;
+  if (message === GENERATED_NIL_CHECK) return annotations.nil ? plain('nilCheck', '') : null;
+  if (message === REMOVED_NIL_CHECK) return null;
+  if (message === ZERO_COPY) return annotations.inline ? plain('zeroCopy', '') : null;
+  const selfAssignment = message.indexOf(SELF_ASSIGNMENT);
+  if (selfAssignment > 0)
+    return annotations.inline ? plain('selfAssignment', message.slice(selfAssignment + SELF_ASSIGNMENT.length)) : null;
+  // The expression is `x.M to *T`: the call and the concrete type it now calls directly.
+  if (message.startsWith(DEVIRTUALIZING_PREFIX))
+    return annotations.inline ? plain('devirtualized', message.slice(DEVIRTUALIZING_PREFIX.length)) : null;
   return undefined;
 }
 

@@ -8,7 +8,8 @@ import type { FileAnalysis } from '../model/analysis';
 import type { SeveritySetting, Settings } from '../settings';
 import type { LocatedFact } from '../model/analysis';
 import { compilerToLspPosition } from '../syntax/positions';
-import type { SourceText } from '../model/positions';
+import type { LspRange, SourceText } from '../model/positions';
+import { isShownOptimisation, optimisationCode, optimisationMessage, optimisationSeverity } from './optimisationDiagnostics';
 import { headlineReason, reasonText } from './reasonText';
 
 export const DIAGNOSTIC_SOURCE = 'go-escape-lens';
@@ -33,16 +34,17 @@ export interface DiagnosticContext {
 export function fileDiagnostics(file: FileAnalysis, context: DiagnosticContext): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const located of file.located) {
-    const diagnostic = factDiagnostic(located, context);
+    const diagnostic = factDiagnostic(located, context, file.source);
     if (diagnostic) diagnostics.push(diagnostic);
   }
   return diagnostics;
 }
 
-function factDiagnostic(located: LocatedFact, context: DiagnosticContext): Diagnostic | undefined {
+function factDiagnostic(located: LocatedFact, context: DiagnosticContext, source: SourceText): Diagnostic | undefined {
   const { fact } = located;
+  if (isShownOptimisation(fact, context.settings.annotations)) return optimisationDiagnostic(located, context, source);
   const kind = fact.kind === 'escape' || fact.kind === 'moved' || fact.kind === 'leak' ? fact.kind : undefined;
-  if (!kind) return undefined;
+  if (!kind || !context.settings.annotations.escape) return undefined;
   const severity = severityOf(kind, context.settings);
   if (severity === undefined) return undefined;
   const code = DIAGNOSTIC_CODES[kind];
@@ -57,6 +59,30 @@ function factDiagnostic(located: LocatedFact, context: DiagnosticContext): Diagn
     ...(context.staleReason ? { tags: [DiagnosticTag.Unnecessary] } : {}),
     data: { kind, line: fact.position.line, byteColumn: fact.position.byteColumn },
   };
+}
+
+function optimisationDiagnostic(located: LocatedFact, context: DiagnosticContext, source: SourceText): Diagnostic {
+  const { fact } = located;
+  const code = optimisationCode(fact);
+  return {
+    range: located.range,
+    severity: optimisationSeverity(fact),
+    source: DIAGNOSTIC_SOURCE,
+    code,
+    codeDescription: { href: `${context.readmeUri}#${code}` },
+    message:
+      (context.staleReason ? `(stale: ${context.staleReason}) ` : '') +
+      optimisationMessage(fact, rangeText(source, located.range), located.nodeType),
+    ...(context.staleReason ? { tags: [DiagnosticTag.Unnecessary] } : {}),
+    data: { kind: fact.kind, line: fact.position.line, byteColumn: fact.position.byteColumn },
+  };
+}
+
+/** The source text a range covers, on one line (a multi-line expression is cut at its first line, with `…`). */
+export function rangeText(source: SourceText, range: LspRange): string {
+  const line = source.lines[range.start.line] ?? '';
+  if (range.end.line === range.start.line) return line.slice(range.start.character, range.end.character);
+  return `${line.slice(range.start.character)}…`;
 }
 
 export function diagnosticMessage(fact: EscapeFact): string {

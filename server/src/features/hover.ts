@@ -25,7 +25,9 @@ import {
   summaryAtName,
   summaryCounts,
 } from './functionSummary';
+import { isHoverableOptimisation, optimisationHoverParts } from './optimisationHover';
 import { headlineReason, reasonText } from './reasonText';
+import type { Annotations } from '../model/annotations';
 
 export interface HoverContext {
   readonly file: FileAnalysis;
@@ -35,10 +37,12 @@ export interface HoverContext {
   readonly offeredFixes?: (located: LocatedFact) => Promise<readonly string[]>;
   /** Set when the facts are the last good ones of a package that no longer builds. */
   readonly staleReason?: string;
+  /** Which optimisation details are shown: their facts are hovered too. Escapes only when absent. */
+  readonly annotations?: Annotations;
 }
 
 export async function hoverAt(position: LspPosition, context: HoverContext): Promise<Hover | null> {
-  const facts = factsAt(context.file.located, position);
+  const facts = factsAt(context.file.located, position, context.annotations);
   const syntax = await fileSyntax(context.file);
   const summaries = summariseFile(syntax.functions, context.file.located).functions;
   const named = summaryAtName(summaries, position);
@@ -54,6 +58,11 @@ export async function hoverAt(position: LspPosition, context: HoverContext): Pro
   if (context.staleReason) sections.push(`_Stale: these are the facts of the last successful analysis (${context.staleReason})._`);
   if (named) sections.push(functionSummaryMarkdown(named, explanationContext));
   for (const located of facts) {
+    if (isHoverableOptimisation(located.fact, context.annotations)) {
+      const parts = optimisationHoverParts(located, context.file.located, syntax.functions, context.file.source);
+      sections.push([...parts, compilerWords(located)].join('\n\n'));
+      continue;
+    }
     const allocation = allocations.get(located) ?? { kind: 'other' };
     sections.push(factMarkdown(located, allocation, explanationContext, fixes.get(located) ?? []));
   }
@@ -62,10 +71,13 @@ export async function hoverAt(position: LspPosition, context: HoverContext): Pro
 }
 
 /** The facts a hover at `position` is about: the innermost expression's, heap facts first. */
-export function factsAt(located: readonly LocatedFact[], position: LspPosition): LocatedFact[] {
+export function factsAt(located: readonly LocatedFact[], position: LspPosition, annotations?: Annotations): LocatedFact[] {
+  const escapes = annotations?.escape ?? true;
   const hoverable = located.filter(
     (item) =>
-      (item.fact.kind === 'escape' || item.fact.kind === 'moved' || item.fact.kind === 'leak' || isStackAllocation(item.fact)) &&
+      ((escapes &&
+        (item.fact.kind === 'escape' || item.fact.kind === 'moved' || item.fact.kind === 'leak' || isStackAllocation(item.fact))) ||
+        isHoverableOptimisation(item.fact, annotations)) &&
       contains(item.range, position),
   );
   if (hoverable.length === 0) return [];

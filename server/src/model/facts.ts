@@ -3,6 +3,7 @@
  * Everything here is plain data: the parser produces it, the cache stores it, and the features and the
  * CLI render it. No LSP types, so the engine can be used without a language server.
  */
+import type { CheckFactKind, GoodNewsKind } from '../model/checks';
 
 /** A position as the compiler prints it: an absolute file path, 1-based line, 1-based UTF-8 byte column. */
 export interface CompilerPosition {
@@ -22,7 +23,9 @@ export type FactKind =
   | 'noEscape' // "X does not escape"
   | 'canInline' // "can inline F with cost N as: ..."
   | 'cannotInline' // "cannot inline F: reason"
-  | 'inlinedCall'; // "inlining call to F"
+  | 'inlinedCall' // "inlining call to F"
+  | CheckFactKind // bounds and nil checks the compiler keeps (only with their annotations on)
+  | GoodNewsKind; // devirtualised calls, zero-copy conversions, ignored self-assignments
 
 export const HEAP_KINDS: readonly FactKind[] = ['escape', 'moved'];
 

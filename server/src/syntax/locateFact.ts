@@ -13,6 +13,7 @@ import type { EscapeFact } from '../model/facts';
 import { compilerToLspPosition } from './positions';
 import type { LspRange, SourceText } from '../model/positions';
 import type { LocatedFact } from '../model/analysis';
+import { isPositionOnlyFact, locateCheckNode } from './locateCheck';
 
 /** How far up the tree we look for the named expression before giving up. */
 const MAX_CLIMB = 8;
@@ -36,6 +37,10 @@ const STOP_TYPES = new Set([
 ]);
 
 export function locateFact(tree: Tree, source: SourceText, fact: EscapeFact): LocatedFact | null {
+  if (isPositionOnlyFact(fact)) {
+    const node = locateCheckNode(tree, source, fact);
+    return node && { fact, range: nodeRange(node), nodeType: node.type, enclosingFunction: functionIndex(tree).nameAt(node.startIndex) };
+  }
   const position = compilerToLspPosition(source, fact.position.line, fact.position.byteColumn);
   if (!position) return null;
   const leaf = tree.rootNode.descendantForPosition({ row: position.line, column: position.character });
