@@ -5,7 +5,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { Location, Position } from 'vscode-languageserver-protocol';
-import { type AnnotationKind, type Annotations, DEFAULT_ANNOTATIONS } from '../../server/src/model/annotations';
 import { COMMANDS, SETTINGS_SECTION } from '../../server/src/protocol';
 import type { EscapeTreeProvider } from './escapeTree';
 
@@ -22,6 +21,10 @@ export const TOGGLES: Readonly<Record<string, string>> = {
   'goEscapeLens.toggleLeakHints': 'inlayHints.leakingParameters',
   'goEscapeLens.toggleInliningHints': 'inlayHints.inliningDecisions',
   'goEscapeLens.toggleCodeLens': 'codeLens.enabled',
+  'goEscapeLens.toggleEscapeAnnotations': 'annotations.escape',
+  'goEscapeLens.toggleInlineAnnotations': 'annotations.inline',
+  'goEscapeLens.toggleBoundsAnnotations': 'annotations.bounds',
+  'goEscapeLens.toggleNilAnnotations': 'annotations.nil',
 };
 
 export function registerCommands(context: CommandContext): vscode.Disposable[] {
@@ -32,34 +35,7 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
     ),
     vscode.commands.registerCommand('goEscapeLens.refreshEscapeTree', () => context.tree.refresh()),
     ...Object.entries(TOGGLES).map(([command, key]) => vscode.commands.registerCommand(command, () => toggle(key))),
-    ...Object.entries(ANNOTATION_TOGGLES).map(([command, kind]) => vscode.commands.registerCommand(command, () => toggleAnnotation(kind))),
   ];
-}
-
-/** The kind of `goEscapeLens.annotations` each toggle flips. */
-export const ANNOTATION_TOGGLES: Readonly<Record<string, AnnotationKind>> = {
-  'goEscapeLens.toggleEscapeAnnotations': 'escape',
-  'goEscapeLens.toggleInlineAnnotations': 'inline',
-  'goEscapeLens.toggleBoundsAnnotations': 'bounds',
-  'goEscapeLens.toggleNilAnnotations': 'nil',
-};
-
-/**
- * Flips one kind of the `annotations` object where the object is set. The whole object is written: a dotted
- * key into an object setting is not a setting of its own.
- */
-async function toggleAnnotation(kind: AnnotationKind): Promise<void> {
-  const configuration = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-  const inspected = configuration.inspect<Partial<Annotations>>('annotations');
-  const current = { ...DEFAULT_ANNOTATIONS, ...configuration.get<Partial<Annotations>>('annotations') };
-  const target =
-    inspected?.workspaceFolderValue !== undefined
-      ? vscode.ConfigurationTarget.WorkspaceFolder
-      : inspected?.workspaceValue !== undefined
-        ? vscode.ConfigurationTarget.Workspace
-        : vscode.ConfigurationTarget.Global;
-  await configuration.update('annotations', { ...current, [kind]: !current[kind] }, target);
-  void vscode.window.setStatusBarMessage(`Go Escape Lens: ${kind} annotations ${current[kind] ? 'off' : 'on'}`, 3000);
 }
 
 /** The code lens's click: the function's sites in a peek, as "find references" shows them. */
