@@ -35,6 +35,7 @@ import type { FileAnalysis, PackageResult } from './model/analysis';
 import type { OnceLog } from './onceLog';
 import type { StatusParams } from './protocol';
 import type { Settings } from './settings';
+import { disposeGoQueries } from './syntax/goQueries';
 
 /** The open documents, as the LSP text-document sync keeps them. */
 export interface OpenDocuments {
@@ -186,6 +187,7 @@ export class AnalysisCoordinator {
     this.memoryRelease.dispose();
     this.service.cancelAll();
     this.quickFixes.cancelAll();
+    disposeGoQueries();
   }
 
   hover(uri: string, position: { line: number; character: number }) {

@@ -6,6 +6,7 @@
  * *not* apply: a use it cannot classify counts as a write. The compiler checks what is left.
  */
 import type { Node } from 'web-tree-sitter';
+import { goMatches } from '../syntax/goQueries';
 
 /** Depth-first walk; return `false` from `visit` to skip a node's children. */
 // biome-ignore lint/suspicious/noConfusingVoidType: visitors that only collect return nothing
@@ -137,11 +138,11 @@ export function identifiersNamed(scope: Node, name: string): Node[] {
 /** Import name → import path, for one file (`import m "math"` gives m → math; no name gives the last element). */
 export function importsOf(root: Node): Map<string, string> {
   const imports = new Map<string, string>();
-  for (const spec of descendants(root, (node) => node.type === 'import_spec')) {
-    const importPath = spec.childForFieldName('path')?.text.replace(/^["`]|["`]$/g, '');
+  for (const { name: nameNode, path } of goMatches('imports', root)) {
+    const importPath = path?.text.replace(/^["`]|["`]$/g, '');
     if (!importPath) continue;
     const name =
-      spec.childForFieldName('name')?.text ??
+      nameNode?.text ??
       importPath
         .split('/')
         .pop()!
@@ -173,10 +174,9 @@ export function statementInList(node: Node): Node | undefined {
 /** Field names of each struct type declared in the file, by type name (embedded fields by their type's name). */
 export function structFieldsByType(root: Node): Map<string, Set<string>> {
   const byType = new Map<string, Set<string>>();
-  for (const spec of descendants(root, (node) => node.type === 'type_spec')) {
-    const typeName = spec.childForFieldName('name')?.text;
-    const type = spec.childForFieldName('type');
-    if (!typeName || type?.type !== 'struct_type') continue;
+  for (const { name, struct: type } of goMatches('structTypes', root)) {
+    const typeName = name?.text;
+    if (!typeName || !type) continue;
     const names = new Set<string>();
     for (const field of descendants(type, (node) => node.type === 'field_declaration')) {
       if (field.parent?.parent?.id !== type.id) continue;

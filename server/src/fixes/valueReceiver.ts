@@ -12,6 +12,7 @@
  * `Error`, `MarshalJSON`, …) are left alone.
  */
 import type { Node } from 'web-tree-sitter';
+import { type FunctionMatch, functionMatches } from '../syntax/declarations';
 import { nodeRange } from '../syntax/locateFact';
 import type { LspPosition, LspRange } from '../model/positions';
 import { blockStatements, chainTop, classifyUse, identifiersNamed, isDeclaringName, type UseContext, walk } from './goTree';
@@ -109,17 +110,14 @@ const PURE_PACKAGES: Readonly<Record<string, (name: string) => boolean>> = {
 };
 
 export function methodHeaders(root: Node, file: string): MethodHeader[] {
-  return root.namedChildren.flatMap((node) => {
-    const header = node.type === 'method_declaration' ? methodHeader(node, file) : undefined;
+  return functionMatches(root).flatMap((match) => {
+    const header = methodHeader(match, file);
     return header ? [header] : [];
   });
 }
 
-function methodHeader(node: Node, file: string): MethodHeader | undefined {
-  const receiver = receiverDeclaration(node);
-  const type = receiver?.childForFieldName('type');
-  const nameNode = node.childForFieldName('name');
-  if (!receiver || !type || !nameNode) return undefined;
+function methodHeader({ name: nameNode, receiver, receiverType: type }: FunctionMatch, file: string): MethodHeader | undefined {
+  if (!receiver || !type) return undefined;
   const pointerReceiver = type.type === 'pointer_type';
   const named = pointerReceiver ? type.namedChildren[0] : type;
   const typeName = named?.type === 'generic_type' ? (named.childForFieldName('type')?.text ?? named.text) : (named?.text ?? '');
@@ -137,10 +135,6 @@ function methodHeader(node: Node, file: string): MethodHeader | undefined {
   };
 }
 
-function receiverDeclaration(method: Node): Node | undefined {
-  return method.childForFieldName('receiver')?.namedChildren.find((child) => child.type === 'parameter_declaration');
-}
-
 export function analyseReceiverBodies(
   root: Node,
   file: string,
@@ -148,10 +142,10 @@ export function analyseReceiverBodies(
   useContext: UseContext,
 ): ReceiverBodyAnalysis[] {
   const analyses: ReceiverBodyAnalysis[] = [];
-  for (const node of root.namedChildren) {
-    const header = node.type === 'method_declaration' ? methodHeader(node, file) : undefined;
+  for (const match of functionMatches(root)) {
+    const header = methodHeader(match, file);
     if (!header?.pointerReceiver) continue;
-    const type = receiverDeclaration(node)!.childForFieldName('type')!;
+    const { function: node, receiverType: type } = match as Required<FunctionMatch>;
     const edit = deleteBetween(type, type.namedChildren[0]);
     const methodsCalledOnReceiver: string[] = [];
     const conversions: string[] = [];

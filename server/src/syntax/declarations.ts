@@ -6,6 +6,7 @@
  * escapes these functions except the ones passed in by the caller for the duration of a `withGoTree` call.
  */
 import type { Node, Tree } from 'web-tree-sitter';
+import { goMatches } from './goQueries';
 import { nodeRange } from './locateFact';
 import type { LspPosition, LspRange } from '../model/positions';
 
@@ -26,30 +27,41 @@ export interface FunctionDeclaration {
 }
 
 export function functionDeclarations(tree: Tree): FunctionDeclaration[] {
-  const declarations: FunctionDeclaration[] = [];
-  for (const node of tree.rootNode.namedChildren) {
-    if (node.type !== 'function_declaration' && node.type !== 'method_declaration') continue;
-    const nameNode = node.childForFieldName('name');
-    if (!nameNode) continue;
-    const body = node.childForFieldName('body');
-    declarations.push({
-      name: nameNode.text,
-      compilerName: compilerFunctionName(node, nameNode.text),
-      nameRange: nodeRange(nameNode),
-      range: nodeRange(node),
-      ...(body ? { bodyStart: nodeRange(body).start } : {}),
-    });
+  return functionMatches(tree.rootNode).map(({ function: node, name: nameNode, body, receiverType }) => ({
+    name: nameNode.text,
+    compilerName: compilerFunctionName(nameNode.text, receiverType),
+    nameRange: nodeRange(nameNode),
+    range: nodeRange(node),
+    ...(body ? { bodyStart: nodeRange(body).start } : {}),
+  }));
+}
+
+/** One match of grammars/go/functions.scm: a top-level function or method declaration. */
+export interface FunctionMatch {
+  readonly function: Node;
+  readonly name: Node;
+  readonly body?: Node;
+  /** A method's receiver parameter declaration, and its type. */
+  readonly receiver?: Node;
+  readonly receiverType?: Node;
+}
+
+/** The top-level function and method declarations under `root`, in source order, once each. */
+export function functionMatches(root: Node): FunctionMatch[] {
+  const byDeclaration = new Map<number, FunctionMatch>();
+  for (const captures of goMatches('functions', root)) {
+    const { function: node, name } = captures;
+    if (!node || !name) continue;
+    const match = { function: node, name, body: captures.body, receiver: captures.receiver, receiverType: captures['receiver.type'] };
+    // A pattern with optional parts may match a declaration more than once: keep the fullest match.
+    const previous = byDeclaration.get(node.id);
+    if (!previous || (!previous.receiverType && match.receiverType) || (!previous.body && match.body)) byDeclaration.set(node.id, match);
   }
-  return declarations;
+  return [...byDeclaration.values()].sort((a, b) => a.function.startIndex - b.function.startIndex);
 }
 
 /** `(*T).M` for a pointer receiver, `T.M` for a value receiver, as `cmd/compile` prints method names. */
-function compilerFunctionName(node: Node, name: string): string {
-  if (node.type !== 'method_declaration') return name;
-  const receiverType = node
-    .childForFieldName('receiver')
-    ?.namedChildren.find((child) => child.type === 'parameter_declaration')
-    ?.childForFieldName('type');
+function compilerFunctionName(name: string, receiverType: Node | undefined): string {
   if (!receiverType) return name;
   if (receiverType.type === 'pointer_type') return `(*${stripTypeParameters(receiverType.namedChildren[0]?.text ?? '')}).${name}`;
   return `${stripTypeParameters(receiverType.text)}.${name}`;
@@ -93,8 +105,8 @@ export interface PackageDeclarations {
 /** Every import path of a file: single, grouped, named, blank and dot imports. */
 export function importedPaths(tree: Tree): ReadonlySet<string> {
   const imported = new Set<string>();
-  for (const spec of tree.rootNode.descendantsOfType('import_spec')) {
-    const importPath = spec?.childForFieldName('path')?.text.replace(/^["`]|["`]$/g, '');
+  for (const { path } of goMatches('imports', tree.rootNode)) {
+    const importPath = path?.text.replace(/^["`]|["`]$/g, '');
     if (importPath) imported.add(importPath);
   }
   return imported;
