@@ -1,5 +1,5 @@
 /**
- * Measures the syntax-only analyzer against the Go compiler on the installed Go's standard library:
+ * Measures the syntax-only analyser against the Go compiler on the installed Go's standard library:
  * `npm run measure-predictions` (add `-- --dry-run` to only print, `-- --examples KIND` to print where a
  * kind was wrong).
  *

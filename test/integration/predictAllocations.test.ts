@@ -1,5 +1,5 @@
 /**
- * The syntax-only analyzer against the real compiler on the fixture module: every enabled prediction is a
+ * The syntax-only analyser against the real compiler on the fixture module: every enabled prediction is a
  * place where the compiler reports a heap fact of the same form, at the same UTF-16 position.
  */
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * The syntax-only analyzer: the article's classic cases are found, the shapes it must not predict are
+ * The syntax-only analyser: the article's classic cases are found, the shapes it must not predict are
  * not, and it survives any input. test/integration/predictAllocations.test.ts holds it against the compiler.
  */
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * Diagnostics for allocations the syntax-only analyzer predicts, for when the compiler cannot be asked.
+ * Diagnostics for allocations the syntax-only analyser predicts, for when the compiler cannot be asked.
  * They must never pass for compiler facts: the message starts with "predicted:" and says why the compiler
  * was not used, the code is `predicted-heap-allocation`, `data.predicted` is true, and the severity is Hint
  * unless the user chose otherwise. The server replaces them with the compiler's facts as soon as it has some.

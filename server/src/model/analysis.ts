@@ -41,7 +41,7 @@ export interface FileAnalysis {
   readonly located: readonly LocatedFact[];
   /**
    * Set in a stale result on the files without last good facts (new, or changed since): the syntax-only
-   * analyzer's predictions stand in for them.
+   * analyser's predictions stand in for them.
    */
   readonly withoutFacts?: boolean;
 }

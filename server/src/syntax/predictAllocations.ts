@@ -1,5 +1,5 @@
 /**
- * The syntax-only analyzer: predicts the common heap allocations of a Go file from its tree-sitter tree,
+ * The syntax-only analyser: predicts the common heap allocations of a Go file from its tree-sitter tree,
  * for when the compiler cannot be used (an untrusted workspace, no go command, a package that does not
  * build yet). Predictions are never facts: the features label them as predictions, and replace them with
  * the compiler's facts as soon as there are some.

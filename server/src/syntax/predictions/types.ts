@@ -1,5 +1,5 @@
 /**
- * The shape of a predicted heap allocation: what the syntax-only analyzer thinks the compiler would say,
+ * The shape of a predicted heap allocation: what the syntax-only analyser thinks the compiler would say,
  * and where. A prediction is never a fact; the features show it as one only with the word "predicted".
  */
 import type { LspRange } from '../../model/positions';
