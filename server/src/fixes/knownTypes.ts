@@ -6,6 +6,7 @@
  * compiler decide (a rewrite that does not build is never offered).
  */
 import type { Node } from 'web-tree-sitter';
+import { BASIC_TYPES } from '../syntax/predictions/assignments';
 import { descendants, FUNCTION_TYPES, identifiersNamed, isDeclaringName } from './goTree';
 
 /** Standard-library functions whose one result is a plain `string`, by package path. */
@@ -101,7 +102,7 @@ function declaredType(identifier: Node, imports: ReadonlyMap<string, string>): s
   if (!holder) return undefined;
   if (holder.type === 'parameter_declaration' || holder.type === 'var_spec') {
     const type = holder.childForFieldName('type');
-    if (type?.type === 'type_identifier' && BASIC.has(type.text) && !shadowed(identifier, type.text)) return type.text;
+    if (type?.type === 'type_identifier' && BASIC_TYPES.has(type.text) && !shadowed(identifier, type.text)) return type.text;
     if (!type && holder.type === 'var_spec') return singleValueType(holder, declaration, imports);
     // A pointer, slice, map, struct, function or qualified type: certainly not a basic one.
     return type && type.type !== 'type_identifier' && type.type !== 'generic_type' ? NOT_BASIC : undefined;
@@ -178,21 +179,4 @@ const SCOPES: ReadonlySet<string> = new Set([
   'communication_case',
   'expression_case',
   'type_case',
-]);
-
-const BASIC: ReadonlySet<string> = new Set([
-  'string',
-  'bool',
-  'int',
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'uint',
-  'uint8',
-  'uint16',
-  'uint32',
-  'uint64',
-  'byte',
-  'rune',
 ]);
