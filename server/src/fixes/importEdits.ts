@@ -49,7 +49,7 @@ function importEditsInAnyOrder(root: Node, source: SourceText, change: ImportCha
   for (const declaration of declarations) {
     const spec = declaration.namedChildren.find((child) => child.type === 'import_spec');
     if (!spec || !removedIds.has(spec.id)) continue;
-    edits.push(deleteLines(declaration));
+    edits.push(deleteDeclaration(declaration, source));
   }
   const block = declarations.find((declaration) => declaration.namedChildren.some((child) => child.type === 'import_spec_list'));
   const list = block?.namedChildren.find((child) => child.type === 'import_spec_list');
@@ -59,7 +59,10 @@ function importEditsInAnyOrder(root: Node, source: SourceText, change: ImportCha
 
   if (block && list && keptInList.length === 0 && toAdd.length === 0) {
     // Nothing is left of the block: delete the whole declaration instead of its lines.
-    return [...edits.filter((edit) => !inList.some((spec) => nodeRange(spec).start.line === edit.range.start.line)), deleteLines(block)];
+    return [
+      ...edits.filter((edit) => !inList.some((spec) => nodeRange(spec).start.line === edit.range.start.line)),
+      deleteDeclaration(block, source),
+    ];
   }
   if (toAdd.length === 0) return edits;
 
@@ -127,6 +130,15 @@ function firstStandardGroup(specs: readonly Node[], source: SourceText): Node[] 
 
 function insertAt(line: number, text: string): TextEdit {
   return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: text };
+}
+
+/** Deletes a whole import declaration, and a blank line after it when one precedes it (gofmt keeps one). */
+function deleteDeclaration(declaration: Node, source: SourceText): TextEdit {
+  const edit = deleteLines(declaration);
+  const { start, end } = edit.range;
+  const blank = (line: number) => line >= 0 && line < source.lines.length && source.lines[line].trim() === '';
+  if (blank(start.line - 1) && blank(end.line)) return { ...edit, range: { start, end: { line: end.line + 1, character: 0 } } };
+  return edit;
 }
 
 /** Deletes the lines a node occupies, with their line break (a trailing comment on them goes too). */
