@@ -18,7 +18,8 @@ import { runGo } from '../server/src/engine/runGo';
 import { ensureSkipLinkTool } from '../server/src/engine/skipLinkTool';
 import { type EscapeFact, isHeapFact } from '../server/src/model/facts';
 
-const CLI = path.join(__dirname, '..', 'dist', 'cli.js');
+/** The CLI to measure: the built one, or another build (GO_ESCAPE_LENS_CLI) so rebuilding meanwhile changes nothing. */
+const CLI = process.env.GO_ESCAPE_LENS_CLI ?? path.join(__dirname, '..', 'dist', 'cli.js');
 const GO = { goBinary: 'go', buildFlags: [], env: {} };
 
 /** A heap fact whose explanation passes a value into a call of fmt, log or errors (`fmt.Sprintf(…)`, `(*log.Logger).Printf`). */

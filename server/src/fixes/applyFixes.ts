@@ -25,7 +25,7 @@ import { collectFixCandidates } from './fixCandidates';
 import { importEdits } from './importEdits';
 import { moduleOf, importPathOf } from './fixService';
 import { applyToSource, editsOverlap } from './textEdits';
-import { newFindings, vetFindings } from './verifyFix';
+import { mustNotEscapeAfter, newFindings, stillOnHeap, vetFindings } from './verifyFix';
 
 export interface AppliedFix {
   readonly fix: string;
@@ -180,6 +180,12 @@ async function verifyBatch(
   const added = newFindings(vetBefore, vet);
   if (added.length > 0) return { ok: false, reason: `go vet: ${added[0]}` };
 
+  for (const candidate of batch) {
+    if (!candidate.mustNotEscape) continue;
+    const positions = mustNotEscapeAfter(candidate, (file) => edited.texts.get(file));
+    const kept = positions ? stillOnHeap(facts, positions) : 'the allocation';
+    if (kept) return { ok: false, reason: `${candidate.title}: ${kept} is still on the heap` };
+  }
   const before = factsBefore.filter(isHeapFact).length;
   const after = facts.filter(isHeapFact).length;
   let fixes: Omit<AppliedFix, 'round'>[];

@@ -271,7 +271,9 @@ function combineReturnByValue(
     triggerRanges: declaration.triggerRanges,
     edits,
     externalCallersUnseen: external,
-    worthWithoutGain: true,
+    // A copy of a pointer local is only right when the compiler shows the allocation no longer escapes.
+    worthWithoutGain: declaration.mustNotEscape.length === 0,
+    ...(declaration.mustNotEscape.length > 0 ? { mustNotEscape: declaration.mustNotEscape } : {}),
   };
 }
 

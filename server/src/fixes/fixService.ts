@@ -18,7 +18,7 @@ import type { SourceText } from '../model/positions';
 import { collectFixCandidates, type FixProposals } from './fixCandidates';
 import type { FixCandidate } from '../model/fixes';
 import { applyToSource } from './textEdits';
-import { FixVerifier, type FixVerifierOptions, type VerificationJob, verificationKey } from './verifyFix';
+import { FixVerifier, type FixVerifierOptions, mustNotEscapeAfter, type VerificationJob, verificationKey } from './verifyFix';
 import type { Verification } from '../model/fixes';
 
 /** The settings the fixes read, beside the go command's. */
@@ -230,6 +230,7 @@ export class QuickFixService {
           hasTestFiles: result.includesTests,
           replacements,
           heapFactsBefore: result.analysis.facts.facts.filter(isHeapFact).length,
+          ...(candidate.mustNotEscape ? { mustNotEscape: mustNotEscapeAfter(candidate, (file) => replacements.get(file)) ?? null } : {}),
         };
       },
     };

@@ -15,7 +15,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { nodeRange } from '../syntax/locateFact';
-import type { LspRange, SourceText } from '../model/positions';
+import type { LspPosition, LspRange, SourceText } from '../model/positions';
 import {
   chainTop,
   classifyUse,
@@ -48,6 +48,12 @@ export interface ReturnDeclaration {
   readonly edits: readonly TextEdit[];
   /** Methods called on a returned local before it is returned: safe only when they do not keep the receiver. */
   readonly methodsCalledOnLocal: readonly string[];
+  /**
+   * Allocations returned through a pointer variable (`x := &T{}; …; return x` becomes `return *x`): the
+   * copy is the same object to the caller only if nothing else keeps `x`, which the compiler answers. The
+   * fix holds only if, after it, the compiler no longer puts these on the heap.
+   */
+  readonly mustNotEscape: readonly LspPosition[];
   readonly refusal?: string;
 }
 
@@ -117,6 +123,7 @@ function analyseDeclaration(
     triggerRanges: [base.nameRange],
     edits: [],
     methodsCalledOnLocal: [],
+    mustNotEscape: [],
     refusal,
   });
 
@@ -125,6 +132,7 @@ function analyseDeclaration(
   const edits: TextEdit[] = [deleteBetween(result, pointee)];
   const triggerRanges: LspRange[] = [base.nameRange];
   const locals = new Map<string, Node[]>();
+  const pointerLocals = new Map<string, Node>();
   for (const statement of returns) {
     const values = statement.namedChildren.find((child) => child.type === 'expression_list')?.namedChildren ?? [];
     const line = statement.startPosition.row + 1;
@@ -140,6 +148,11 @@ function analyseDeclaration(
       locals.set(operand.text, [...(locals.get(operand.text) ?? []), value]);
     } else if (isNewOfType(value)) {
       edits.push(replaceNode(value, `${value.childForFieldName('arguments')!.namedChildren[0].text}{}`));
+    } else if (value.type === 'identifier' && freshPointerLocal(body, value.text, useContext)) {
+      const allocation = freshPointerLocal(body, value.text, useContext);
+      if (typeof allocation === 'string') return refuse(allocation);
+      edits.push(insertBefore(value, '*'));
+      pointerLocals.set(value.text, allocation!);
     } else {
       return refuse(`${name} returns ${abbreviate(value.text)} (line ${line}), which may be a pointer others share`);
     }
@@ -151,7 +164,43 @@ function analyseDeclaration(
     const problem = checkReturnedLocal(node, body, local, returned, useContext, methodsCalledOnLocal);
     if (problem) return refuse(problem);
   }
-  return { ...base, triggerRanges, edits, methodsCalledOnLocal };
+  // Where the compiler reports the allocation: the `&` of `&T{}`, the parenthesis of `new(T)`.
+  const mustNotEscape = [...pointerLocals.values()].map(
+    (allocation) => nodeRange(allocation.type === 'call_expression' ? allocation.childForFieldName('arguments')! : allocation).start,
+  );
+  return { ...base, triggerRanges, edits, methodsCalledOnLocal, mustNotEscape };
+}
+
+/**
+ * `x := &T{…}` or `x := new(T)`, declared once in the body and never assigned again, not seen by a closure,
+ * goroutine or deferred call (a deferred write would reach the caller's object but not the returned copy):
+ * the allocation, or why not (undefined when `name` is not such a local at all).
+ */
+function freshPointerLocal(body: Node, name: string, useContext: UseContext): Node | string | undefined {
+  const occurrences = identifiersNamed(body, name);
+  const declarations = occurrences.filter(isDeclaringName);
+  if (declarations.length !== 1) return undefined;
+  const statement = declarations[0].parent?.parent;
+  const isShort = statement?.type === 'short_var_declaration' && declarations[0].parent?.id === statement.childForFieldName('left')?.id;
+  if (!isShort || statement.childForFieldName('left')!.namedChildren.length !== 1) return undefined;
+  const values = statement.childForFieldName('right')?.namedChildren ?? [];
+  const value = values.length === 1 ? values[0] : undefined;
+  const fresh =
+    value &&
+    ((value.type === 'unary_expression' &&
+      value.childForFieldName('operator')?.text === '&' &&
+      value.childForFieldName('operand')?.type === 'composite_literal') ||
+      isNewOfType(value));
+  if (!fresh) return undefined;
+  for (const use of occurrences) {
+    if (use.id === declarations[0].id) continue;
+    const line = use.startPosition.row + 1;
+    if (insideAny(use, body, ['func_literal', 'go_statement', 'defer_statement'])) {
+      return `${name} is used by a closure, goroutine or deferred call (line ${line}), which would keep seeing the object`;
+    }
+    if (classifyUse(use, useContext) === 'assign' && chainTop(use).id === use.id) return `${name} is assigned again at line ${line}`;
+  }
+  return value;
 }
 
 /** The function's own return statements, not those of the closures inside it. */

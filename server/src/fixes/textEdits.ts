@@ -87,3 +87,20 @@ export function addEdits(into: Map<string, TextEdit[]>, file: string, edits: rea
   if (edits.length === 0) return;
   into.set(file, [...(into.get(file) ?? []), ...edits]);
 }
+
+/**
+ * Where `position` is after `edits` (all on the same text), or undefined when an edit covers it or changes
+ * its line before it (its column would move).
+ */
+export function positionAfterEdits(position: LspPosition, edits: readonly TextEdit[]): LspPosition | undefined {
+  let line = position.line;
+  for (const edit of edits) {
+    const { start, end } = edit.range;
+    if (comparePositions(end, position) > 0 && comparePositions(start, position) <= 0 && comparePositions(start, end) !== 0)
+      return undefined;
+    if (comparePositions(end, position) > 0) continue;
+    if (end.line === position.line) return undefined;
+    line += edit.newText.split('\n').length - 1 - (end.line - start.line);
+  }
+  return { line, character: position.character };
+}

@@ -9,6 +9,10 @@
  * drops queued work for a package whose content has changed since.
  */
 import { createHash } from 'node:crypto';
+import type { CompilerPosition, EscapeFact } from '../model/facts';
+import type { FixCandidate } from '../model/fixes';
+import { toSourceText, utf16ToByteColumn } from '../syntax/positions';
+import { positionAfterEdits } from './textEdits';
 import { analysePackage, type AnalysisDependencies } from '../engine/analysePackage';
 import { isHeapFact } from '../model/facts';
 import { analysisEnvironment, type GoSettings } from '../engine/goCommand';
@@ -24,6 +28,11 @@ export interface VerificationRequest {
   readonly replacements: ReadonlyMap<string, string>;
   /** How many heap facts the package has as it is. */
   readonly heapFactsBefore: number;
+  /**
+   * Allocations (in the edited text) the fix is only right without: a heap fact still there breaks it;
+   * null when they could not be placed in the edited text (the fix cannot be verified).
+   */
+  readonly mustNotEscape?: readonly CompilerPosition[] | null;
   /** What `go vet` says about the package as it is: a fix may not add to it. */
   readonly vetBefore: readonly string[];
 }
@@ -54,10 +63,46 @@ export async function verifyFix(
     const added = newFindings(request.vetBefore, vet);
     if (added.length > 0) return { outcome: 'breaks', reason: `go vet: ${added[0]}` };
 
+    if (request.mustNotEscape === null)
+      return { outcome: 'breaks', reason: 'the allocation it must remove cannot be found after the edit' };
+    const kept = stillOnHeap(analysis.facts.facts, request.mustNotEscape ?? []);
+    if (kept)
+      return { outcome: 'breaks', reason: `${kept} is still on the heap: something else keeps it, so a copy would not be the same object` };
     const before = request.heapFactsBefore;
     const after = analysis.facts.facts.filter(isHeapFact).length;
     return { outcome: after < before ? 'removes' : after === before ? 'noGain' : 'adds', before, after };
   });
+}
+
+/** The expression of a heap fact at one of `positions`, if the compiler still reports one there. */
+export function stillOnHeap(facts: readonly EscapeFact[], positions: readonly CompilerPosition[]): string | undefined {
+  for (const position of positions) {
+    const fact = facts.find(
+      (candidate) =>
+        isHeapFact(candidate) &&
+        candidate.position.file === position.file &&
+        candidate.position.line === position.line &&
+        candidate.position.byteColumn === position.byteColumn,
+    );
+    if (fact) return fact.expression;
+  }
+  return undefined;
+}
+
+/**
+ * Where the allocations a candidate must remove stand in its edited text, as the compiler reports positions;
+ * undefined when one cannot be placed (then the candidate cannot be verified and is not offered).
+ */
+export function mustNotEscapeAfter(candidate: FixCandidate, edited: (file: string) => string | undefined): CompilerPosition[] | undefined {
+  const positions: CompilerPosition[] = [];
+  for (const position of candidate.mustNotEscape ?? []) {
+    const moved = positionAfterEdits(position, candidate.edits.get(candidate.file) ?? []);
+    const text = edited(candidate.file);
+    if (!moved || text === undefined) return undefined;
+    const lineText = toSourceText(text).lines[moved.line] ?? '';
+    positions.push({ file: candidate.file, line: moved.line + 1, byteColumn: utf16ToByteColumn(lineText, moved.character) });
+  }
+  return positions;
 }
 
 /**

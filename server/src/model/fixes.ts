@@ -1,7 +1,7 @@
 /**
  * Quick-fixes as plain data: a candidate's edits, and what the compiler said when it was tried.
  */
-import type { LspRange } from './positions';
+import type { LspPosition, LspRange } from './positions';
 
 /** The LSP `TextEdit` shape, without depending on the LSP types in the fix logic. */
 export interface TextEdit {
@@ -48,6 +48,11 @@ export interface FixCandidate {
    * (`go-escape-lens fix`). `edits` has both, for the fix applied alone.
    */
   readonly imports?: { readonly file: string; readonly change: ImportChange; readonly expressionEdits: readonly TextEdit[] };
+  /**
+   * Where (in `file`, before the edits) an allocation stands that must no longer be on the heap after the fix:
+   * otherwise something else keeps it and the fix would change what the program does, so it breaks.
+   */
+  readonly mustNotEscape?: readonly LspPosition[];
 }
 
 export type Verification =
