@@ -92,13 +92,13 @@ export class AnalysisService {
       this.options.onStarted?.(directory);
       const first = options.onFileReady;
       const firstText = first && snapshot.files.get(first.file);
-      let early: FileAnalysis | undefined;
+      let early: { analysis: FileAnalysis; facts: readonly EscapeFact[] } | undefined;
       const firstFacts =
         first && firstText !== undefined
           ? async (facts: PackageFacts) => {
               if (signal.aborted) return;
-              early = await locateFile(first.file, firstText, facts.facts);
-              first.ready(early);
+              early = { analysis: await locateFile(first.file, firstText, facts.facts), facts: facts.facts };
+              first.ready(early.analysis);
               // The JSON-RPC writer sends from a setImmediate: let the early publish go out before the
               // rest of the output is parsed.
               await yieldToEventLoop();
@@ -163,8 +163,16 @@ export class AnalysisService {
     return version;
   }
 
-  /** Places every file's facts; `early` is a file already placed from its own lines (the saved one). */
-  private async locate(snapshot: PackageSnapshot, analysis: PackageAnalysis, early?: FileAnalysis): Promise<PackageResult> {
+  /**
+   * Places every file's facts; `early` is a file already placed from its own lines (the saved one), kept
+   * when the finished compile's facts for it are the same (they are: the streamed output is complete when
+   * it is read, see compileStream.ts; were they not, the compile's final word wins, and the log says so).
+   */
+  private async locate(
+    snapshot: PackageSnapshot,
+    analysis: PackageAnalysis,
+    early?: { analysis: FileAnalysis; facts: readonly EscapeFact[] },
+  ): Promise<PackageResult> {
     const factsByFile = new Map<string, EscapeFact[]>();
     for (const fact of analysis.facts.facts) {
       const list = factsByFile.get(fact.position.file) ?? [];
@@ -173,9 +181,12 @@ export class AnalysisService {
     }
     const files = new Map<string, FileAnalysis>();
     for (const [file, text] of snapshot.files) {
-      if (early?.file === file) {
-        files.set(file, early);
-        continue;
+      if (early?.analysis.file === file) {
+        if (sameFacts(early.facts, factsByFile.get(file) ?? [])) {
+          files.set(file, early.analysis);
+          continue;
+        }
+        this.options.log?.(`the early facts of ${path.basename(file)} differ from the finished compile's; using the compile's`);
       }
       // Back to the event loop between files: hovers are answered while a large package is being placed.
       await yieldToEventLoop();
@@ -205,6 +216,10 @@ async function locateFile(file: string, text: string, facts: readonly EscapeFact
           facts.map((fact) => locateFact(tree, source, fact)).filter((item): item is LocatedFact => item !== null),
         );
   return { file, source, located };
+}
+
+function sameFacts(early: readonly EscapeFact[], final: readonly EscapeFact[]): boolean {
+  return early.length === final.length && early.every((fact, index) => JSON.stringify(fact) === JSON.stringify(final[index]));
 }
 
 function yieldToEventLoop(): Promise<void> {

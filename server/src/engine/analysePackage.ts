@@ -2,6 +2,8 @@
  * One analysis of one package: run the compiler, parse what it says, and say plainly what went wrong when
  * it could not run.
  */
+import { asPrintedByGoCommand, CompileStream, type CompleteEscapeAnalysis } from './compileStream';
+import * as path from 'node:path';
 import type { PackageFacts } from '../model/facts';
 import { type GoSettings, packageAnalysisInvocation } from './goCommand';
 import type { PackageSnapshot } from './packageSnapshot';
@@ -22,8 +24,10 @@ export interface AnalysisRun {
   /** A `-overlay` JSON file mapping unsaved editor buffers to temp files. */
   readonly overlayFile?: string;
   /**
-   * One file whose facts are wanted first: when the package builds, its lines alone are parsed and handed
-   * over before the whole output is parsed (awaited, so the caller can publish them first).
+   * One file whose facts are wanted first: its lines alone are parsed and handed over before the whole
+   * output is parsed (awaited, so the caller can publish them first). For a plain build they are read from
+   * the compile's streamed output as soon as its escape analysis is complete, while the backend still runs;
+   * otherwise once the package has built.
    */
   readonly first?: { readonly file: string; readonly facts: (facts: PackageFacts) => Promise<void> };
 }
@@ -37,17 +41,40 @@ export async function analysePackage(
   const { signal, overlayFile } = run;
   const now = dependencies.now ?? (() => performance.now());
   const started = now();
+  const parseOptions = { workingDirectory: snapshot.directory, packageDirectory: snapshot.directory, annotations: settings.annotations };
+  // Only a plain build is streamed: it has a single compile that prints escape analysis, the package's. Not
+  // with the bounds or nil check annotations on: the backend prints those, after the stream is complete.
+  const first = run.first;
+  const streamable = !snapshot.hasTestFiles && !settings.annotations?.bounds && !settings.annotations?.nil;
+  let delivered: Promise<void> | undefined;
+  const stream =
+    first && streamable && dependencies.skipLinkTool
+      ? new CompileStream((analysis: CompleteEscapeAnalysis) => {
+          if (delivered || signal?.aborted || !compiledHere(analysis, snapshot.directory, overlayFile)) return;
+          const output = asPrintedByGoCommand(analysis.output, snapshot.directory);
+          const facts = parseCompilerOutput(output, { ...parseOptions, buildSucceeded: true, onlyFile: first.file });
+          delivered = first.facts(facts);
+        })
+      : undefined;
   const invocation = packageAnalysisInvocation(
     {
       directory: snapshot.directory,
       hasTestFiles: snapshot.hasTestFiles,
       skipLinkTool: dependencies.skipLinkTool,
       overlayFile,
+      streamEnvironment: stream?.environment,
     },
     settings,
   );
   const commandLine = [invocation.goBinary, ...invocation.args].join(' ');
-  const result = await dependencies.runGo(invocation, signal);
+  let result: Awaited<ReturnType<GoRunner>>;
+  try {
+    result = await dependencies.runGo(invocation, signal);
+  } finally {
+    stream?.close();
+  }
+  // The early facts are published before the rest: wait for them, so the full result comes after.
+  await delivered;
   const base = { directory: snapshot.directory, commandLine, durationMilliseconds: now() - started };
 
   if (result.spawnError) {
@@ -64,15 +91,11 @@ export async function analysePackage(
 
   const buildSucceeded = result.exitCode === 0;
   const { output } = result;
-  const parseOptions = {
-    workingDirectory: snapshot.directory,
-    packageDirectory: snapshot.directory,
-    buildSucceeded,
-    annotations: settings.annotations,
-  };
-  if (buildSucceeded && run.first) await run.first.facts(parseCompilerOutput(output, { ...parseOptions, onlyFile: run.first.file }));
+  if (buildSucceeded && first && !delivered) {
+    await first.facts(parseCompilerOutput(output, { ...parseOptions, buildSucceeded, onlyFile: first.file }));
+  }
   const parseStarted = now();
-  const facts = parseCompilerOutput(output, parseOptions);
+  const facts = parseCompilerOutput(output, { ...parseOptions, buildSucceeded });
   const parse = { milliseconds: now() - parseStarted, bytes: output.length };
   if (buildSucceeded) return { ...base, status: 'ok', facts, parse };
   if (result.exitCode === null) {
@@ -83,6 +106,15 @@ export async function analysePackage(
     ? `The package does not build: ${firstError.position ? `${relativeName(firstError.position.file, snapshot.directory)}:${firstError.position.line}: ` : ''}${firstError.message.split('\n')[0]}`
     : `The go command failed (exit code ${result.exitCode}).`;
   return { ...base, status: 'buildFailed', facts: { ...NO_FACTS, errors: facts.errors }, message };
+}
+
+/**
+ * Whether the streamed compile is the package's own: its Go files are in the package's directory, or are
+ * the overlay's stand-ins for them (the go command hands the compiler those instead).
+ */
+function compiledHere(analysis: CompleteEscapeAnalysis, directory: string, overlayFile?: string): boolean {
+  const overlayDirectory = overlayFile && path.dirname(overlayFile);
+  return analysis.args.some((arg) => arg.endsWith('.go') && (path.dirname(arg) === directory || path.dirname(arg) === overlayDirectory));
 }
 
 function relativeName(file: string, directory: string): string {

@@ -23,6 +23,11 @@ export interface PackageCommandInput {
   readonly skipLinkTool: string | null;
   /** A `-overlay` JSON file mapping unsaved editor buffers to temp files. */
   readonly overlayFile?: string;
+  /**
+   * Set to have the compile's output streamed (compileStream.ts): the environment that names the folder.
+   * A plain build then also goes through the wrapper, whose tool queries keep the build cache's keys.
+   */
+  readonly streamEnvironment?: Readonly<Record<string, string>>;
 }
 
 export const ESCAPE_GCFLAGS = '-gcflags=-m=2';
@@ -41,10 +46,13 @@ export function packageAnalysisInvocation(input: PackageCommandInput, settings: 
   if (input.overlayFile) common.push(`-overlay=${input.overlayFile}`);
   // Test files are only compiled by `go test`; it also covers the package itself (as `p [p.test]`) and its
   // external tests (`p_test`), so one run is enough either way.
+  const stream = input.streamEnvironment && input.skipLinkTool ? input.streamEnvironment : undefined;
+  const toolexec = input.skipLinkTool && (input.hasTestFiles || stream) ? [`-toolexec=${input.skipLinkTool}`] : [];
   const args = input.hasTestFiles
-    ? ['test', '-c', '-vet=off', '-o', os.devNull, ...(input.skipLinkTool ? [`-toolexec=${input.skipLinkTool}`] : []), ...common, '.']
-    : ['build', '-o', os.devNull, ...common, '.'];
-  return { goBinary: settings.goBinary, args, cwd: input.directory, env: analysisEnvironment(settings) };
+    ? ['test', '-c', '-vet=off', '-o', os.devNull, ...toolexec, ...common, '.']
+    : ['build', '-o', os.devNull, ...toolexec, ...common, '.'];
+  const env = analysisEnvironment(settings);
+  return { goBinary: settings.goBinary, args, cwd: input.directory, env: stream ? { ...env, ...stream } : env };
 }
 
 /**

@@ -1,13 +1,19 @@
 /**
- * A `-toolexec` wrapper that runs every tool except the linker.
+ * The `-toolexec` wrapper the go command runs every tool through. It does two things:
  *
- * `go test -c` is the only way to have the compiler analyse a package's test files, and it links a test
- * binary we never run: on large packages the link costs more than the compile. The wrapper answers the
- * go command's version query (`link -V=full`, used for build IDs) truthfully and replaces every real link
- * with an empty output file.
+ * - It skips the linker. `go test -c` is the only way to have the compiler analyse a package's test files,
+ *   and it links a test binary we never run: on large packages the link costs more than the compile. The
+ *   wrapper answers the go command's version query (`link -V=full`, used for build IDs) truthfully and
+ *   replaces every real link with an empty output file.
+ * - It lets the server read the escape analysis while the compile is still running. When
+ *   `GO_ESCAPE_LENS_STREAM` names a folder, each compile that prints escape analysis (`-m=2`: only the
+ *   packages named on the command line get it) writes its output to `<folder>/<id>.log` as it goes, its
+ *   arguments to `<id>.args` and its process id to `<id>.pid`, and `<id>.exit` once it has ended; then the
+ *   output is handed to the go command unchanged (see compileStream.ts). Without the variable nothing changes.
  *
- * It lives at a stable path outside the workspace, so the build cache (whose keys include the toolexec
- * command) stays warm across server restarts.
+ * The go command asks each tool for its version through the wrapper, so the build cache's keys do not
+ * change with it: dependencies compiled without the wrapper are reused. It lives at a stable path outside
+ * the workspace.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -15,7 +21,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const SCRIPT = `#!/bin/sh
-# Written by Go Escape Lens: runs go tool commands, except that it skips linking.
+# Written by Go Escape Lens: runs go tool commands, except that it skips linking, and lets Go Escape Lens
+# read the escape analysis of the analysed package as the compiler writes it.
 tool="$1"; shift
 case "$(basename "$tool")" in
   link|link.exe)
@@ -24,6 +31,21 @@ case "$(basename "$tool")" in
     for arg in "$@"; do [ "$prev" = "-o" ] && out="$arg"; prev="$arg"; done
     [ -n "$out" ] && : > "$out"
     exit 0;;
+  compile|compile.exe)
+    if [ -n "$GO_ESCAPE_LENS_STREAM" ] && [ -d "$GO_ESCAPE_LENS_STREAM" ]; then
+      case " $* " in *" -m=2 "*)
+        stream="$GO_ESCAPE_LENS_STREAM/$$"
+        printf '%s\\n' "$@" > "$stream.args"
+        "$tool" "$@" > "$stream.log" 2>&1 &
+        compiler=$!
+        echo "$compiler" > "$stream.pid"
+        wait "$compiler"
+        status=$?
+        echo "$status" > "$stream.exit"
+        cat "$stream.log"
+        exit "$status";;
+      esac
+    fi;;
 esac
 exec "$tool" "$@"
 `;
@@ -34,7 +56,7 @@ export function ensureSkipLinkTool(): string | null {
   const version = createHash('sha256').update(SCRIPT).digest('hex').slice(0, 12);
   const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
   const directory = path.join(os.tmpdir(), `go-escape-lens-${uid}`);
-  const file = path.join(directory, `skip-link-${version}.sh`);
+  const file = path.join(directory, `toolexec-${version}.sh`);
   if (fs.existsSync(file)) return file;
   fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
   const temporary = `${file}.${process.pid}.tmp`;
