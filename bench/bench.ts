@@ -23,6 +23,8 @@ import { GOPLS_WAIT_MS, startGopls } from './gopls';
 import { formatMilliseconds, type Summary, summarise } from './stats';
 
 const CYCLES = Number(process.env.GEL_BENCH_CYCLES ?? 5);
+/** GEL_BENCH_QUICK=1: only the save latencies against the bare compiler; no gopls, no memory, no RESULTS.md. */
+const QUICK = process.env.GEL_BENCH_QUICK === '1';
 const MEMORY_CYCLES = 100;
 
 interface PackageFigures {
@@ -158,14 +160,14 @@ async function measurePackage(corpus: Corpus, pkg: Corpus['packages'][number]): 
     // The server gives memory back once it is quiet (server/src/memoryRelease.ts): resident size is read
     // when the last diagnostics arrive and after 3 and 20 quiet seconds.
     const atLastSave = residentMegabytes(server.process.pid!);
-    await delay(3000);
+    if (!QUICK) await delay(3000);
     const quiet3s = residentMegabytes(server.process.pid!);
-    await delay(17000);
+    if (!QUICK) await delay(17000);
     const rss = { atLastSave, quiet3s, quiet20s: residentMegabytes(server.process.pid!) };
     await server.stop();
 
     // gopls alone, after our server has stopped, so the two never compete for the cores.
-    const goplsClient = corpus.gopls ? await startGopls(corpus.gopls, pkg.moduleRoot, file, env, log) : undefined;
+    const goplsClient = corpus.gopls && !QUICK ? await startGopls(corpus.gopls, pkg.moduleRoot, file, env, log) : undefined;
     for (let round = 0; goplsClient && round < CYCLES; round++) {
       fs.writeFileSync(file, edited(original, ++cycle));
       const elapsed = await goplsClient.editAndWait(edited(original, cycle), edited(original, cycle).split('\n').length - 4);
@@ -308,6 +310,14 @@ async function main() {
   const figures: PackageFigures[] = [];
   for (const pkg of corpus.packages) figures.push(await measurePackage(corpus, pkg));
   const netHttp = figures[0];
+  if (QUICK) {
+    for (const item of figures) {
+      log(
+        `${item.name}: bare ${formatMilliseconds(item.bare)}, save → diagnostics ${formatMilliseconds(item.ours)} (${ratio(item.ours, item.bare)}), whole package ${formatMilliseconds(item.oursWholePackage)} (${ratio(item.oursWholePackage, item.bare)})`,
+      );
+    }
+    return;
+  }
   const parsing = await measureParsing(netHttp.largestOutput, corpus.packages[0].directory);
   const memory = await measureMemoryGrowth();
 

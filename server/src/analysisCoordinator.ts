@@ -283,6 +283,7 @@ export class AnalysisCoordinator {
       const result = await this.service.analyseDirectory(directory, go, {
         includeTests: isTestFile(file),
         overlays,
+        stopBackend: !(await this.compiledPackageNeeded(directory)),
         onFileReady: {
           file,
           ready: (analysed) => {
@@ -357,15 +358,38 @@ export class AnalysisCoordinator {
   private async refreshDependents(saved: PackageResult): Promise<void> {
     const importPath = savedImportPath(saved.analysis.facts.importPaths);
     if (!importPath) return;
+    for (const file of await this.openImporters(saved.directory, importPath)) void this.analyse(this.uriOf(file));
+  }
+
+  /** One open file of each open package of the workspace that imports `importPath` (the package in `directory`). */
+  private async openImporters(directory: string, importPath: string): Promise<string[]> {
     const openFiles = this.dependencies.documents
       .all()
       .filter((document) => document.uri.startsWith('file:'))
       .map((document) => fileURLToPath(document.uri));
-    for (const file of dependentRefreshTargets(saved.directory, openFiles, this.context.workspaceFolders)) {
+    const importers: string[] = [];
+    for (const file of dependentRefreshTargets(directory, openFiles, this.context.workspaceFolders)) {
       const analysed = this.service.packageResults().find((result) => result.directory === path.dirname(file));
       if (await importsPackage(importPath, analysed && [...analysed.files.values()], this.openDocument(file)?.getText() ?? ''))
-        void this.analyse(this.uriOf(file));
+        importers.push(file);
     }
+    return importers;
+  }
+
+  /**
+   * Whether something will build on the package in `directory` once it is analysed, so its compile should
+   * run to the end and leave the package in the go command's build cache: an open importer (analysed again
+   * after a save), or an open test file (its `go test -c` reuses the package when the tests are external).
+   * Otherwise the compiler is stopped once its escape analysis is complete, which saves most of its CPU; the
+   * price is that an identical compile later is not served from the build cache. Unknown (no earlier
+   * analysis of the package, so no import path yet) counts as needed.
+   */
+  private async compiledPackageNeeded(directory: string): Promise<boolean> {
+    if (this.hasOpenTestFile(directory)) return true;
+    const previous = this.service.packageResults().find((result) => result.directory === directory);
+    const importPath = previous && savedImportPath(previous.analysis.facts.importPaths);
+    if (!importPath) return true;
+    return (await this.openImporters(directory, importPath)).length > 0;
   }
 
   private openDocument(file: string): TextDocument | undefined {

@@ -73,6 +73,8 @@ export class AnalysisService {
        * for the whole of a large package.
        */
       onFileReady?: { file: string; ready: (file: FileAnalysis) => void };
+      /** Nothing needs the compiled package: stop the compiler after escape analysis (see AnalysisRun). */
+      stopBackend?: boolean;
     } = {},
   ): Promise<PackageResult | undefined> {
     const includeTests = options.includeTests ?? true;
@@ -109,7 +111,12 @@ export class AnalysisService {
           snapshot,
           settings,
           { runGo: this.options.runGo, skipLinkTool: this.options.skipLinkTool },
-          { signal, overlayFile, first: firstFacts && first ? { file: first.file, facts: firstFacts } : undefined },
+          {
+            signal,
+            overlayFile,
+            first: firstFacts && first ? { file: first.file, facts: firstFacts } : undefined,
+            stopBackend: options.stopBackend,
+          },
         );
       const analysis = overlays.size > 0 ? await withOverlay(overlays, run) : await run();
       if (analysis.status === 'cancelled') return undefined;

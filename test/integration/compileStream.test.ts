@@ -125,4 +125,29 @@ describe('the compile stream', () => {
       analysis.facts.facts.filter((fact) => fact.position.file === file).map((fact) => JSON.stringify(fact)),
     );
   });
+
+  test('stopping the compiler after escape analysis keeps every fact of the package', async () => {
+    const directory = freshCopy(path.join(FIXTURES, 'stream', 'lookup'));
+    const file = path.join(directory, 'lookup.go');
+    const snapshot = await readPackageSnapshot(directory, { includeTests: false });
+    const exitCodes: (number | null)[] = [];
+    const recordingRunGo: typeof runGo = async (invocation, signal) => {
+      const result = await runGo(invocation, signal);
+      exitCodes.push(result.exitCode);
+      return result;
+    };
+    const dependencies = { runGo: recordingRunGo, skipLinkTool: ensureSkipLinkTool() };
+    const first = { file, facts: async () => {} };
+    const stopped = await analysePackage(snapshot, SETTINGS, dependencies, { first, stopBackend: true });
+    assert.equal(stopped.status, 'ok', stopped.message);
+    assert.notEqual(exitCodes[0], 0, 'the compiler was stopped, so the go command failed');
+    assert.deepEqual(stopped.facts.importPaths, ['example.com/stream/lookup']);
+    // Nothing was cached for the stopped compile: this one compiles the same content to its end.
+    const finished = await analysePackage(snapshot, SETTINGS, dependencies, { first });
+    assert.equal(exitCodes[1], 0);
+    assert.deepEqual(
+      stopped.facts.facts.map((fact) => JSON.stringify(fact)),
+      finished.facts.facts.map((fact) => JSON.stringify(fact)),
+    );
+  });
 });
