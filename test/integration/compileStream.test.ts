@@ -12,6 +12,7 @@ import { analysePackage } from '../../server/src/engine/analysePackage';
 import { asPrintedByGoCommand, type CompleteEscapeAnalysis, CompileStream } from '../../server/src/engine/compileStream';
 import type { PackageFacts } from '../../server/src/model/facts';
 import { packageAnalysisInvocation } from '../../server/src/engine/goCommand';
+import { withOverlay } from '../../server/src/engine/overlay';
 import { readPackageSnapshot } from '../../server/src/engine/packageSnapshot';
 import { parseCompilerOutput } from '../../server/src/engine/parseCompilerOutput';
 import { runGo } from '../../server/src/engine/runGo';
@@ -148,6 +149,34 @@ describe('the compile stream', () => {
     assert.deepEqual(
       stopped.facts.facts.map((fact) => JSON.stringify(fact)),
       finished.facts.facts.map((fact) => JSON.stringify(fact)),
+    );
+  });
+
+  test('while typing, the overlay compile is streamed too: the unsaved text’s facts come from the stream', async () => {
+    const directory = freshCopy(path.join(FIXTURES, 'stream', 'lookup'));
+    const file = path.join(directory, 'lookup.go');
+    const unsaved = `${fs.readFileSync(file, 'utf8')}\nfunc Typed() *int {\n\tv := 1\n\treturn &v\n}\n`;
+    const overlays = new Map([[file, unsaved]]);
+    const snapshot = await readPackageSnapshot(directory, { includeTests: false, overlays });
+    const handed: PackageFacts[] = [];
+    const analysis = await withOverlay(overlays, (overlayFile) =>
+      analysePackage(
+        snapshot,
+        SETTINGS,
+        { runGo, skipLinkTool: ensureSkipLinkTool() },
+        { overlayFile, first: { file, facts: async (facts) => void handed.push(facts) } },
+      ),
+    );
+    assert.equal(analysis.status, 'ok', analysis.message);
+    assert.equal(handed.length, 1);
+    const typedLine = unsaved.split('\n').indexOf('\tv := 1') + 1;
+    assert.ok(
+      handed[0].facts.some((fact) => fact.kind === 'moved' && fact.position.file === file && fact.position.line === typedLine),
+      'the unsaved function’s allocation is among the facts',
+    );
+    assert.deepEqual(
+      handed[0].facts.map((fact) => JSON.stringify(fact)),
+      analysis.facts.facts.filter((fact) => fact.position.file === file).map((fact) => JSON.stringify(fact)),
     );
   });
 });
