@@ -76,7 +76,7 @@ async function main() {
               settings,
               { runGo, skipLinkTool },
               {
-                stopBackend: mode === 'stop',
+                stopBackend: () => mode === 'stop',
                 first: {
                   file,
                   facts: async () => {

@@ -277,13 +277,21 @@ export class AnalysisCoordinator {
       // A save of a non-test file takes the fast path (`go build`, no test files); the tests follow only
       // when the user has one of the package's test files open, so a plain save pays for no test compile.
       const overlays = options.unsaved ? this.unsavedBuffers(directory) : undefined;
+      // Decided while the compiler runs, so the save does not wait for it; until then the compile finishes.
+      let compiledPackageNeeded = true;
+      void this.compiledPackageNeeded(directory).then(
+        (needed) => {
+          compiledPackageNeeded = needed;
+        },
+        () => undefined,
+      );
       const request = (this.analyseRequests.get(directory) ?? 0) + 1;
       this.analyseRequests.set(directory, request);
       this.rememberVersions(directory);
       const result = await this.service.analyseDirectory(directory, go, {
         includeTests: isTestFile(file),
         overlays,
-        stopBackend: !(await this.compiledPackageNeeded(directory)),
+        stopBackend: () => !compiledPackageNeeded,
         onFileReady: {
           file,
           ready: (analysed) => {

@@ -74,7 +74,7 @@ export class AnalysisService {
        */
       onFileReady?: { file: string; ready: (file: FileAnalysis) => void };
       /** Nothing needs the compiled package: stop the compiler after escape analysis (see AnalysisRun). */
-      stopBackend?: boolean;
+      stopBackend?: () => boolean;
     } = {},
   ): Promise<PackageResult | undefined> {
     const includeTests = options.includeTests ?? true;

@@ -129,6 +129,12 @@ describe('the compile stream', () => {
 
   test('stopping the compiler after escape analysis keeps every fact of the package', async () => {
     const directory = freshCopy(path.join(FIXTURES, 'stream', 'lookup'));
+    // A long function keeps the backend busy long after escape analysis, so the stop lands while it runs.
+    const statements = Array.from({ length: 4000 }, (_, index) => `\tx = x*${(index % 9) + 3} ^ (x >> ${(index % 7) + 1})\n`);
+    fs.writeFileSync(
+      path.join(directory, 'long.go'),
+      `package lookup\n\nfunc Long(x uint64) uint64 {\n${statements.join('')}\treturn x\n}\n`,
+    );
     const file = path.join(directory, 'lookup.go');
     const snapshot = await readPackageSnapshot(directory, { includeTests: false });
     const exitCodes: (number | null)[] = [];
@@ -139,7 +145,7 @@ describe('the compile stream', () => {
     };
     const dependencies = { runGo: recordingRunGo, skipLinkTool: ensureSkipLinkTool() };
     const first = { file, facts: async () => {} };
-    const stopped = await analysePackage(snapshot, SETTINGS, dependencies, { first, stopBackend: true });
+    const stopped = await analysePackage(snapshot, SETTINGS, dependencies, { first, stopBackend: () => true });
     assert.equal(stopped.status, 'ok', stopped.message);
     assert.notEqual(exitCodes[0], 0, 'the compiler was stopped, so the go command failed');
     assert.deepEqual(stopped.facts.importPaths, ['example.com/stream/lookup']);

@@ -131,6 +131,17 @@ test('50 saves in 10 packages: no go process left, final diagnostics match the f
           : client.nextDiagnostics(uri, (params) => matchesCompiler(params.diagnostics, index)),
       ),
     );
+    // A saved file's diagnostics come from the compile's stream, before its go command has ended: wait
+    // until no package is being analysed any more.
+    await Promise.all(
+      uris.map((_, index) => {
+        const directory = path.dirname(packageFile(index));
+        const last = client.statuses.filter((status) => status.packageDirectory === directory).at(-1);
+        return last?.state === 'analysing'
+          ? client.nextStatus((status) => status.packageDirectory === directory && status.state !== 'analysing')
+          : undefined;
+      }),
+    );
     for (let index = 0; index < PACKAGES; index++) {
       assert.equal(expected.get(index)!.length, 1 + (versions[index] % 3), `package ${index} ends at version ${versions[index]}`);
     }

@@ -35,8 +35,9 @@ export interface AnalysisRun {
    * compileStream.ts): the facts then come from the stream, and the backend, about two thirds of the
    * compile's CPU, is not run. For when nothing needs the compiled package: the go command's build cache
    * then keeps no entry for it, so an importer's build or an identical compile would compile it again.
+   * Asked when escape analysis is complete, so the caller can decide while the compiler runs.
    */
-  readonly stopBackend?: boolean;
+  readonly stopBackend?: () => boolean;
 }
 
 export async function analysePackage(
@@ -61,7 +62,7 @@ export async function analysePackage(
       ? new CompileStream((analysis: CompleteEscapeAnalysis) => {
           if (delivered || signal?.aborted || !compiledHere(analysis, snapshot.directory, overlayFile)) return;
           const output = asPrintedByGoCommand(analysis.output, snapshot.directory);
-          if (run.stopBackend && analysis.signal === 'backend' && analysis.pid && stopCompiler(analysis.pid)) {
+          if (analysis.signal === 'backend' && run.stopBackend?.() && analysis.pid && stopCompiler(analysis.pid)) {
             stoppedOutput = Buffer.concat([Buffer.from(`# ${packagePath(analysis.args)}\n`), output]);
           }
           const facts = parseCompilerOutput(output, { ...parseOptions, buildSucceeded: true, onlyFile: first.file });
