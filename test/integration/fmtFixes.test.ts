@@ -50,6 +50,8 @@ describe('fmt and errors rewrites', () => {
       /return errors\.New\("server " \+ name \+ " did not answer after " \+ strconv\.Itoa\(attempts\) \+ " attempts"\)/,
     );
     assert.match(edited(53), /import \(\n\t"errors"\n\t"fmt"\n\t"io"\n\t"strconv"\n\t"strings"\n\)/);
+    // Inside a call of two arguments gofmt writes the + chain without spaces.
+    assert.match(edited(91), /return append\(problems, errors\.New\("unit "\+unit\+" of "\+kind\+" unknown"\)\)/);
   });
 
   test('the traps are never offered: named types the compiler rejects, a Stringer operand, widths, %w', () => {

@@ -61,7 +61,12 @@ export function formatCallRewrites(
     const callee = fmtCallee(call, fmtName);
     if (!callee || !REWRITTEN.has(callee)) continue;
     const written = writtenThroughWrite(call);
-    const outcome = written ? rewriteWrite(written, call, callee, fmtName) : rewriteCall(call, callee, imports);
+    const layout = written ? { separator: ' + ', parenthesize: false } : gofmtLayout(call);
+    const outcome = written
+      ? rewriteWrite(written, call, callee, fmtName)
+      : typeof layout === 'string'
+        ? layout
+        : rewriteCall(call, callee, imports, layout.separator);
     const at = nodeRange(written ?? call).start;
     const subject = `fmt.${callee} at line ${at.line + 1}`;
     if (typeof outcome === 'string') {
@@ -77,7 +82,8 @@ export function formatCallRewrites(
     }
     const fmtStillUsed = outcome.imports.includes('fmt') || usesOutside(root, fmtName, outer);
     const importChange: ImportChange = { add: needs, remove: fmtStillUsed ? [] : ['fmt'] };
-    const expressionEdits = [replaceNode(outer, outcome.text)];
+    const parenthesize = typeof layout !== 'string' && layout.parenthesize && outcome.text.includes('+');
+    const expressionEdits = [replaceNode(outer, parenthesize ? `(${outcome.text})` : outcome.text)];
     const importEditsAlone = importEdits(root, source, importChange);
     if (typeof importEditsAlone === 'string') {
       refused.push({ fix: outcome.fix, subject, reason: importEditsAlone });
@@ -107,7 +113,7 @@ interface Replacement {
   readonly worthWithoutGain?: boolean;
 }
 
-function rewriteCall(call: Node, callee: string, imports: ReadonlyMap<string, string>): Replacement | string {
+function rewriteCall(call: Node, callee: string, imports: ReadonlyMap<string, string>, separator: string): Replacement | string {
   const args = argumentsOf(call);
   if (typeof args === 'string') return args;
   if (callee === 'Sprint') return rewriteSprint(args, imports);
@@ -125,7 +131,7 @@ function rewriteCall(call: Node, callee: string, imports: ReadonlyMap<string, st
         worthWithoutGain: true,
       };
     }
-    const built = concatenation(format.text, values, imports);
+    const built = concatenation(format.text, values, imports, separator);
     if (typeof built === 'string') return built;
     return {
       fix: 'errorsNew',
@@ -134,7 +140,7 @@ function rewriteCall(call: Node, callee: string, imports: ReadonlyMap<string, st
       imports: ['errors', ...built.imports],
     };
   }
-  const built = concatenation(format.text, values, imports);
+  const built = concatenation(format.text, values, imports, separator);
   if (typeof built === 'string') return built;
   if (!built.typedString) {
     return 'no term is known to be a plain string, so a %s operand could be a named string type with its own String method';
@@ -175,7 +181,12 @@ interface Built {
   readonly typedString: boolean;
 }
 
-function concatenation(formatText: string, values: readonly Node[], imports: ReadonlyMap<string, string>): Built | string {
+function concatenation(
+  formatText: string,
+  values: readonly Node[],
+  imports: ReadonlyMap<string, string>,
+  separator: string,
+): Built | string {
   const parts = splitFormatLiteral(formatText);
   if (typeof parts === 'string') return parts;
   const verbs = parts.filter((part): part is Extract<FormatPart, { kind: 'verb' }> => part.kind === 'verb');
@@ -225,7 +236,7 @@ function concatenation(formatText: string, values: readonly Node[], imports: Rea
         break;
     }
   }
-  return { text: terms.length === 0 ? '""' : terms.join(' + '), terms, imports: [...used], typedString };
+  return { text: terms.length === 0 ? '""' : terms.join(separator), terms, imports: [...used], typedString };
 }
 
 /**
@@ -256,6 +267,32 @@ function integerTerm(value: Node, type: string | undefined): string | undefined 
     default:
       return undefined;
   }
+}
+
+/**
+ * How gofmt lays out a `+` chain where `call` stands: with spaces at the top of an expression, without
+ * them inside a call of several arguments, an index, or a multi-value assignment (go/printer's "depth").
+ * Parenthesized when the call is the operand of an index, slice or selector; refused inside another
+ * operator, whose spacing gofmt decides from both.
+ */
+function gofmtLayout(call: Node): { separator: string; parenthesize: boolean } | string {
+  const parent = call.parent;
+  if (parent?.type === 'binary_expression' || parent?.type === 'unary_expression') return 'the call is an operand of another operator';
+  const parenthesize =
+    (parent?.type === 'index_expression' || parent?.type === 'slice_expression' || parent?.type === 'selector_expression') &&
+    parent.childForFieldName('operand')?.id === call.id;
+  let depth = 1;
+  for (let node: Node = call, up = call.parent; up; node = up, up = up.parent) {
+    if (up.type === 'argument_list' && up.namedChildren.length > 1) depth++;
+    else if (up.type === 'index_expression' && up.childForFieldName('index')?.id === node.id) depth++;
+    else if (up.type === 'expression_list' && up.namedChildren.length > 1) {
+      const statement = up.parent;
+      const left = statement?.childForFieldName('left');
+      if (left && left.id !== up.id && left.namedChildren.length > 1) depth++;
+    } else if (up.type === 'literal_value' || up.type === 'block' || up.type.endsWith('_statement') || up.type === 'short_var_declaration')
+      break;
+  }
+  return { separator: depth > 1 ? '+' : ' + ', parenthesize };
 }
 
 /** `w.Write([]byte(fmt.Sprintf(…)))`: the Write call, when `call` is the Sprintf/Sprint inside it. */
