@@ -171,6 +171,11 @@ export class AnalysisCoordinator {
   }
 
   /** Restricted Mode entered or left: running analyses stop, and every open document is analysed again. */
+  /** False in Restricted Mode: nothing may run the go command, not even to find it. */
+  isTrusted(): boolean {
+    return this.context.trusted;
+  }
+
   trustChanged(trusted: boolean): void {
     if (trusted === this.context.trusted) return;
     this.context = { ...this.context, trusted };

@@ -44,7 +44,7 @@ program
   .option('--tags <list>', 'build tags, as go build -tags (also accepted as -tags)')
   .option('--build-flags <flags>', 'extra go build flags, split like a shell, e.g. "-race -mod=vendor" (repeatable)', collect, [])
   .option('--env <KEY=VALUE>', 'extra environment for the go command (repeatable)', collect, [])
-  .option('--go <path>', 'the go command to run', 'go')
+  .option('--go <path>', 'the go command to run (default: found as the Go extension finds it: GOROOT/bin, PATH, the usual install folders)')
   .option('--tests', 'also check _test.go files (compiled with go test -c)', false)
   .option('-j, --jobs <n>', 'packages analysed at once (default: the number of CPUs)', positiveInteger)
   .option('--violations-only', 'show only the findings that fail the check', false)

@@ -18,6 +18,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCoordinator, type CoordinatorClient } from './analysisCoordinator';
 import { ClientSettings } from './clientSettings';
+import { GoLocator, machineGoProbe } from './engine/findGo';
+import { refuseWhenRestricted } from './engine/restrictedRunner';
+import { withFoundGo } from './goCommandResolution';
 import { runGo as realRunGo, type GoRunner } from './engine/runGo';
 import { OnceLog } from './onceLog';
 import {
@@ -66,8 +69,16 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
   const log = (message: string) => connection.console.log(message);
   /** A repeated failure or settings problem is said once. */
   const onceLog = new OnceLog(log);
-  const settings = new ClientSettings((scopeUri, section) => connection.workspace.getConfiguration({ scopeUri, section }), onceLog);
-  const coordinator = new AnalysisCoordinator({
+  /** The go command, searched for as the Go extension does, once per settings; never in restricted mode. */
+  const goLocator: GoLocator = new GoLocator(
+    machineGoProbe(refuseWhenRestricted(options.runGo ?? realRunGo, (): boolean => coordinator.isTrusted())),
+  );
+  const settings: ClientSettings = new ClientSettings(
+    (scopeUri, section) => connection.workspace.getConfiguration({ scopeUri, section }),
+    onceLog,
+    (go, location) => withFoundGo(go, location, goLocator, onceLog),
+  );
+  const coordinator: AnalysisCoordinator = new AnalysisCoordinator({
     client: coordinatorClient(connection),
     documents,
     settings,

@@ -26,7 +26,8 @@ export type SeveritySetting = z.infer<typeof severity>;
 
 /** Settings, nested as VS Code hands them over: `severity.escapesToHeap` is `{ severity: { escapesToHeap } }`. */
 export const SETTINGS_SCHEMA = {
-  goPath: setting(z.string().min(1), 'go'),
+  /** Empty: the go command is searched for as the Go extension does (engine/findGo.ts). */
+  goPath: setting(z.string().trim(), ''),
   buildFlags: setting(z.array(z.string()), []),
   env: setting(z.record(z.string(), z.string()), {}),
   severity: {
@@ -133,5 +134,5 @@ export function goSettings(settings: Settings): GoSettings {
   // Only the kinds that change the compile or its parsing are passed: toggling escapes is a matter of display.
   const { inline, bounds, nil } = settings.annotations;
   const annotations = inline || bounds || nil ? { ...settings.annotations } : undefined;
-  return { goBinary: settings.goPath, buildFlags: settings.buildFlags, env: settings.env, ...(annotations ? { annotations } : {}) };
+  return { goBinary: settings.goPath || 'go', buildFlags: settings.buildFlags, env: settings.env, ...(annotations ? { annotations } : {}) };
 }

@@ -72,6 +72,18 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
       await ui.statusBarItem(new RegExp(`Escape\\b.*\\b${before.length}\\b`)).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
     });
 
+    await step('the log names the go it found, though the login shell’s PATH has no Go', async (ui) => {
+      await ui.runCommand('Go Escape Lens: Show Log');
+      const output = ui.page.locator('.part.panel .monaco-editor');
+      await output.click();
+      await ui.page.keyboard.press('Control+Home');
+      const line = output.locator('.view-line', { hasText: `Using ${run.desktop.goBinary} (go` });
+      await line.waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      assert.match((await line.textContent()) ?? '', run.desktop.foundWhere);
+      await ui.screenshot('01b-log-go-found');
+      await ui.closePanel();
+    });
+
     await step('the Problems panel lists each heap allocation at its line and column', async (ui) => {
       await ui.page.keyboard.press('Control+Shift+M');
       for (const fact of before) {

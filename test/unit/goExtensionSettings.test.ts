@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { withGoExtensionSettings } from '../../server/src/goExtensionSettings';
+import { goExtensionGoLocation, withGoExtensionSettings } from '../../server/src/goExtensionSettings';
 
 const OURS = { goBinary: 'go', buildFlags: [], env: {} };
 
@@ -24,4 +24,13 @@ test("a -gcflags in go.buildFlags is dropped, since it would replace the analysi
 test('missing or malformed Go settings change nothing', () => {
   assert.deepEqual(withGoExtensionSettings(OURS, undefined), OURS);
   assert.deepEqual(withGoExtensionSettings(OURS, { buildTags: 3, buildFlags: 'x', toolsEnvVars: [] }), OURS);
+});
+
+test("go.alternateTools.go and go.goroot say where the Go extension's go is", () => {
+  assert.deepEqual(goExtensionGoLocation({ alternateTools: { go: ' /opt/go/bin/go ' }, goroot: '/opt/go' }), {
+    alternateTool: '/opt/go/bin/go',
+    goroot: '/opt/go',
+  });
+  assert.deepEqual(goExtensionGoLocation({ alternateTools: { gopls: 'x' }, goroot: 3 }), {});
+  assert.deepEqual(goExtensionGoLocation(undefined), {});
 });

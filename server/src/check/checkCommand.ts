@@ -7,6 +7,7 @@
  */
 import * as os from 'node:os';
 import { parse as parseShellWords } from 'shell-quote';
+import { describeGoNotFound, GoLocator, machineGoProbe } from '../engine/findGo';
 import type { GoSettings } from '../engine/goCommand';
 import { ANNOTATION_KINDS, type Annotations } from '../model/annotations';
 import type { GoRunner } from '../engine/runGo';
@@ -38,7 +39,8 @@ export interface CheckCommandOptions {
   readonly buildFlags: readonly string[];
   /** `KEY=VALUE` entries. */
   readonly env: readonly string[];
-  readonly go: string;
+  /** The go command; without it, go is searched for as the editor does (GOROOT, PATH, the install folders). */
+  readonly go?: string;
   readonly jobs?: number;
   readonly violationsOnly: boolean;
   /** Also check `_test.go` files. */
@@ -58,8 +60,22 @@ export interface CheckIo {
 }
 
 export async function runCheckCommand(patterns: readonly string[], options: CheckCommandOptions, io: CheckIo): Promise<number> {
-  const settings = goSettingsFrom(options);
-  if (typeof settings === 'string') return fail(io, settings);
+  const parsed = goSettingsFrom(options);
+  if (typeof parsed === 'string') return fail(io, parsed);
+  const search = await new GoLocator(machineGoProbe(io.runGo, io.environment)).locate({
+    goPath: options.go,
+    environment: io.environment,
+    platform: process.platform,
+  });
+  if (!search.found) return fail(io, describeGoNotFound(search, '--go'));
+  // On the command line an explicit --go means that go, not a fallback.
+  if (options.go && options.go !== 'go' && search.found.source !== 'goEscapeLens.goPath') {
+    return fail(
+      io,
+      `the go command was not found ("${options.go}"): it ${search.tried[0]?.problem === 'does not run' ? 'does not run' : 'does not exist'}`,
+    );
+  }
+  const settings = { ...parsed, goBinary: search.found.binary };
   const interrupted = stopGoOnInterrupt(io.runGo);
   try {
     return await check(patterns, options, io, settings, interrupted.runGo);
@@ -247,7 +263,7 @@ export function goSettingsFrom(options: CheckCommandOptions): GoSettings | strin
   if (options.tags !== undefined) buildFlags.unshift(`-tags=${options.tags}`);
   const annotations = options.annotations === undefined ? undefined : parseAnnotationList(options.annotations);
   if (typeof annotations === 'string') return annotations;
-  return { goBinary: options.go, buildFlags, env, ...(annotations ? { annotations } : {}) };
+  return { goBinary: options.go ?? 'go', buildFlags, env, ...(annotations ? { annotations } : {}) };
 }
 
 /** `bounds,nil,inline`: the kinds shown besides the allocations (which `check` always reports). */

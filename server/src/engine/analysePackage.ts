@@ -93,7 +93,9 @@ export async function analysePackage(
   if (result.spawnError) {
     const message =
       result.spawnError.code === 'ENOENT'
-        ? `The go command was not found ("${settings.goBinary}"). Install Go or set goEscapeLens.goPath.`
+        ? settings.goBinary === 'go'
+          ? 'The go command was not found on PATH, in GOROOT or in the usual install folders (the log lists them). Install Go or set goEscapeLens.goPath.'
+          : `The go command was not found ("${settings.goBinary}"). Install Go or set goEscapeLens.goPath.`
         : `The go command could not be started: ${result.spawnError.message}`;
     return { ...base, status: 'goMissing', facts: NO_FACTS, message };
   }

@@ -72,7 +72,8 @@ export async function startCodeServer(
       '--disable-workspace-trust',
       '--disable-getting-started-override',
     ],
-    { env: run.env, cwd: run.home, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    // Started as a desktop starts an editor: no Go on PATH, no GOROOT, no goPath setting.
+    { env: run.desktop.env, cwd: run.home, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const log = fs.createWriteStream(logFile);
   child.stdout!.pipe(log);

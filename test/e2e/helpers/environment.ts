@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { type DesktopLaunch, desktopLaunch } from '../../helpers/desktopLaunch';
 import { RUN_MARKER } from './processes';
 
 export const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -59,6 +60,11 @@ export interface RunFolder {
   readonly home: string;
   /** The environment for every process the run starts: HOME, TMPDIR and XDG_* inside the run folder. */
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * The same as a desktop launch has it, for the editor: Go's folder not on PATH, no GOROOT (unless Go is
+   * outside the default install folders), and the go that must be found anyway.
+   */
+  readonly desktop: DesktopLaunch;
   /** Copies test/fixtures/<name> into the run folder and returns the copy's path. */
   copyFixture(name: string): string;
   remove(): void;
@@ -77,9 +83,9 @@ export function makeRunFolder(label: string): RunFolder {
     XDG_RUNTIME_DIR: path.join(root, 'runtime'),
   };
   for (const folder of Object.values(folders)) fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
-  // VS Code takes the extension host's environment from a login shell (`$SHELL -ilc env`), which in a fresh
-  // HOME would drop the PATH that finds `go`. A user's profile sets it; this one sets the test's own PATH.
-  fs.writeFileSync(path.join(home, '.profile'), `export PATH=${shellQuote(process.env.PATH ?? '/usr/bin:/bin')}\n`);
+  // VS Code takes the extension host's environment from a login shell (`$SHELL -ilc env`). Launched from a
+  // desktop, that shell's profile often never puts Go's folder on PATH: this one does exactly that, so the
+  // extension must find go as the Go extension does.
   const id = path.basename(root);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -90,11 +96,16 @@ export function makeRunFolder(label: string): RunFolder {
     GOCACHE: goEnv('GOCACHE'),
     [RUN_MARKER]: id,
   };
+  const desktop = desktopLaunch(env);
+  const profile = [`export PATH=${shellQuote(desktop.env.PATH ?? '/usr/bin:/bin')}`, 'unset GOROOT'];
+  if (desktop.env.GOROOT) profile.push(`export GOROOT=${shellQuote(desktop.env.GOROOT)}`);
+  fs.writeFileSync(path.join(home, '.profile'), `${profile.join('\n')}\n`);
   return {
     id,
     root,
     home,
     env,
+    desktop,
     copyFixture(name) {
       const copy = path.join(root, 'workspace', name);
       fs.cpSync(path.join(REPOSITORY_ROOT, 'test', 'fixtures', name), copy, { recursive: true });
