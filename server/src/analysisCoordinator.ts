@@ -20,6 +20,7 @@ import type { GoSettings } from './engine/goCommand';
 import { isTestFile } from './engine/packageSnapshot';
 import { refuseWhenRestricted } from './engine/restrictedRunner';
 import type { GoRunner } from './engine/runGo';
+import { DependencyDownloads, type DownloadClient } from './dependencyDownloads';
 import { ensureSkipLinkTool } from './engine/skipLinkTool';
 import { AnalysisProgress } from './features/analysisProgress';
 import { codeLenses } from './features/codeLens';
@@ -44,7 +45,7 @@ export interface OpenDocuments {
 }
 
 /** What the coordinator needs of the client besides diagnostics. */
-export interface CoordinatorClient extends DiagnosticsClient {
+export interface CoordinatorClient extends DiagnosticsClient, DownloadClient {
   showInformation(message: string): void;
   createWorkDoneProgress(): Promise<WorkDoneProgressServerReporter>;
 }
@@ -95,6 +96,7 @@ export class AnalysisCoordinator {
   private readonly publisher: DiagnosticsPublisher;
   private readonly quickFixes: QuickFixService;
   private readonly service: AnalysisService;
+  private readonly dependencyDownloads: DependencyDownloads;
 
   constructor(private readonly dependencies: CoordinatorDependencies) {
     const { client, log, onceLog, readmeUri } = dependencies;
@@ -134,6 +136,18 @@ export class AnalysisCoordinator {
         client.sendStatus({ state: 'analysing', packageDirectory: directory, message: `Analysing ${path.basename(directory)}` });
       },
     });
+    this.dependencyDownloads = new DependencyDownloads({
+      client,
+      runGo: this.runGo,
+      isTrusted: () => this.context.trusted,
+      log,
+      analyseOpenPackages: () => this.analyseOpenDocuments(),
+    });
+  }
+
+  /** "Download dependencies": `go mod download` of what the given packages (default: all) miss, on request only. */
+  downloadDependencies(directories?: readonly string[]): Promise<string> {
+    return this.dependencyDownloads.download(directories);
   }
 
   initialize(context: WorkspaceContext): void {
@@ -427,6 +441,7 @@ export class AnalysisCoordinator {
     void this.progress.finished(result.directory);
     if (!result.fromCache) this.memoryRelease.analysisFinished();
     await this.publisher.publish(result, settings, go);
+    this.dependencyDownloads.afterAnalysis(result, go);
   }
 
   /** Restricted Mode: the open document's predicted allocations, and no go command at all. */

@@ -79,6 +79,11 @@ export const EscapeTreeRequest = new RequestType0<readonly EscapeTreePackage[], 
  */
 export const COMMANDS = {
   analyseWorkspace: 'goEscapeLens.analyseWorkspace',
+  /**
+   * `go mod download` of the modules the analysed packages miss (arguments: package directories, optional),
+   * with the user's own GOPROXY and GOFLAGS; refused in an untrusted workspace.
+   */
+  downloadDependencies: 'goEscapeLens.downloadDependencies',
   /** Arguments: the document URI, the lens position, and the sites as LSP `Location`s. */
   showSites: 'goEscapeLens.showSites',
   showLog: 'goEscapeLens.showLog',

@@ -46,7 +46,7 @@ export function capabilities(): InitializeResult['capabilities'] {
     inlayHintProvider: true,
     codeLensProvider: { resolveProvider: false },
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
-    executeCommandProvider: { commands: [COMMANDS.analyseWorkspace] },
+    executeCommandProvider: { commands: [COMMANDS.analyseWorkspace, COMMANDS.downloadDependencies] },
   };
 }
 
@@ -61,6 +61,8 @@ function coordinatorClient(connection: Connection): CoordinatorClient {
         .catch(() => undefined),
     showInformation: (message) => void connection.window.showInformationMessage(message),
     createWorkDoneProgress: () => connection.window.createWorkDoneProgress(),
+    askToAct: async (message, action) => (await connection.window.showWarningMessage(message, { title: action }))?.title === action,
+    showError: (message) => void connection.window.showErrorMessage(message),
   };
 }
 
@@ -114,9 +116,15 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     coordinator.codeActions(textDocument.uri, range, context.only, context.diagnostics),
   );
   connection.onRequest(EscapeTreeRequest, () => coordinator.escapeTree());
-  connection.onExecuteCommand((params, token) =>
-    params.command === COMMANDS.analyseWorkspace ? coordinator.analyseWorkspace(() => token.isCancellationRequested) : undefined,
-  );
+  connection.onExecuteCommand((params, token) => {
+    if (params.command === COMMANDS.analyseWorkspace) return coordinator.analyseWorkspace(() => token.isCancellationRequested);
+    if (params.command === COMMANDS.downloadDependencies) {
+      // Arguments (optional): package directories; without them, every package that misses modules.
+      const directories = (params.arguments ?? []).filter((argument): argument is string => typeof argument === 'string');
+      return coordinator.downloadDependencies(directories.length > 0 ? directories : undefined);
+    }
+    return undefined;
+  });
   connection.onNotification(ActiveEditorNotification, ({ uri }) => coordinator.activeEditorChanged(uri));
   connection.onNotification(WorkspaceTrustNotification, ({ trusted }) => coordinator.trustChanged(trusted));
 

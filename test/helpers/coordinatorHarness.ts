@@ -70,6 +70,14 @@ export class CoordinatorHarness implements CoordinatorClient, OpenDocuments {
   showInformation(message: string): void {
     this.logs.push(message);
   }
+  /** Offers (Download dependencies) are logged and left unanswered, as a user who does not click. */
+  askToAct(message: string): Promise<boolean> {
+    this.logs.push(message);
+    return Promise.resolve(false);
+  }
+  showError(message: string): void {
+    this.logs.push(message);
+  }
   createWorkDoneProgress(): Promise<WorkDoneProgressServerReporter> {
     return Promise.reject(new Error('no progress in this harness'));
   }

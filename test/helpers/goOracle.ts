@@ -27,12 +27,12 @@ export function requireGo(): string {
   return result.stdout.trim();
 }
 
-export function heapFactsFromCompiler(packageDirectory: string): OracleFact[] {
+export function heapFactsFromCompiler(packageDirectory: string, environment: NodeJS.ProcessEnv = process.env): OracleFact[] {
   const hasTests = fs.readdirSync(packageDirectory).some((name) => name.endsWith('_test.go'));
   const args = hasTests
     ? ['test', '-c', '-vet=off', '-o', os.devNull, '-gcflags=-m', '.']
     : ['build', '-o', os.devNull, '-gcflags=-m', '.'];
-  const result = spawnSync('go', args, { cwd: packageDirectory, encoding: 'utf8', env: { ...process.env, GOPROXY: 'off' } });
+  const result = spawnSync('go', args, { cwd: packageDirectory, encoding: 'utf8', env: { ...environment, GOPROXY: 'off' } });
   if (result.status !== 0) throw new Error(`go ${args.join(' ')} failed in ${packageDirectory}:\n${result.stderr}`);
   const facts: OracleFact[] = [];
   const seen = new Set<string>();

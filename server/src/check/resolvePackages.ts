@@ -49,6 +49,7 @@ export async function resolvePackages(
   const warnings = result.stderr
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line.length > 0);
+    // "go: downloading …" means the opposite under GOPROXY=off; the analysis names the missing modules.
+    .filter((line) => line.length > 0 && !line.startsWith('go: downloading '));
   return { ok: true, packages, warnings };
 }

@@ -98,7 +98,10 @@ export async function analysePackages(
       const pkg = packages[index];
       const result = await service.analyseDirectory(pkg.directory, options.settings, { includeTests: options.includeTests });
       if (result?.analysis.status !== 'ok') {
-        failures.push(`${pkg.importPath}: ${result?.analysis.message ?? 'the analysis was cancelled'}`);
+        const download = result?.analysis.missingModules
+          ? ` Run \`go mod download\` in ${pkg.directory} to download them (go-escape-lens runs go with GOPROXY=off and never downloads).`
+          : '';
+        failures.push(`${pkg.importPath}: ${result?.analysis.message ?? 'the analysis was cancelled'}${download}`);
         options.onReport(index, undefined);
       } else {
         const findings = await packageFindings(result, {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { PackageFacts } from '../model/facts';
 import { type GoSettings, packageAnalysisInvocation } from './goCommand';
 import type { PackageSnapshot } from './packageSnapshot';
+import { missingModules, missingModulesMessage } from './missingModules';
 import { parseCompilerOutput } from './parseCompilerOutput';
 import type { GoRunner } from './runGo';
 import type { PackageAnalysis } from '../model/analysis';
@@ -116,6 +117,18 @@ export async function analysePackage(
   if (buildSucceeded) return { ...base, status: 'ok', facts, parse };
   if (result.exitCode === null) {
     return { ...base, status: 'failed', facts: NO_FACTS, message: 'The go command was killed before it finished.' };
+  }
+  // "go: downloading …" is the first line, yet nothing downloads: the modules are simply not in the cache.
+  const missing = missingModules(result.stderr);
+  if (missing) {
+    const errors = facts.errors;
+    return {
+      ...base,
+      status: 'buildFailed',
+      facts: { ...NO_FACTS, errors },
+      message: missingModulesMessage(missing),
+      missingModules: missing,
+    };
   }
   const firstError = facts.errors[0];
   const message = firstError

@@ -3,6 +3,7 @@
  * on its expression, and the per-file and per-package results the features render.
  */
 import type { EscapeFact, PackageFacts } from './facts';
+import type { ModuleVersion } from './moduleVersion';
 import type { LspRange, SourceText } from './positions';
 
 export type AnalysisStatus =
@@ -23,6 +24,11 @@ export interface PackageAnalysis {
   /** How long parsing its output took, and how much output there was: the server logs both. */
   readonly parse?: { readonly milliseconds: number; readonly bytes: number };
   readonly commandLine: string;
+  /**
+   * Set when the build failed only because these modules are not in the module cache (a fresh clone): the
+   * analysis never downloads, the user may (`go mod download`).
+   */
+  readonly missingModules?: readonly ModuleVersion[];
 }
 
 export interface LocatedFact {
