@@ -31,7 +31,7 @@ function run(program: string, args: string[], options: { cwd?: string; env?: Nod
   return execFileSync(program, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30, ...options });
 }
 
-export function prepareCorpus(log: (line: string) => void): Corpus {
+export function prepareCorpus(log: (line: string) => void, options: { gopls?: boolean } = {}): Corpus {
   const cache = process.env.GEL_BENCH_CACHE ?? path.join(os.homedir(), '.cache', 'go-escape-lens-bench');
   fs.mkdirSync(cache, { recursive: true });
   const goroot = run('go', ['env', 'GOROOT']).trim();
@@ -58,7 +58,8 @@ export function prepareCorpus(log: (line: string) => void): Corpus {
   }
 
   let gopls: string | undefined = path.join(cache, 'bin', 'gopls');
-  if (!fs.existsSync(gopls)) {
+  if (options.gopls === false) gopls = undefined;
+  else if (!fs.existsSync(gopls)) {
     log(`installing gopls@${GOPLS_VERSION} through the Go module proxy (once)`);
     const result = spawnSync('go', ['install', `golang.org/x/tools/gopls@${GOPLS_VERSION}`], {
       env: { ...process.env, GOBIN: path.join(cache, 'bin'), GOFLAGS: '-mod=mod' },

@@ -70,7 +70,7 @@ async function measure(pkg: ReturnType<typeof prepareCorpus>['packages'][number]
 }
 
 async function main() {
-  const corpus = prepareCorpus(log);
+  const corpus = prepareCorpus(log, { gopls: false });
   const rows = [];
   for (const pkg of corpus.packages) rows.push(await measure(pkg, corpus.goBinary));
   console.log(

@@ -9,6 +9,8 @@ export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('goEscapeLens.status', vscode.StatusBarAlignment.Left, 0);
   private readonly counts = new Map<string, number>();
   private readonly checks = new Map<string, NonNullable<StatusParams['checksByUri']>[string]>();
+  /** Files their package's build leaves out, with why: they have no count, and saying 0 would mislead. */
+  private readonly notInBuild = new Map<string, string>();
   private last: StatusParams = { state: 'idle' };
 
   constructor(command: string) {
@@ -18,6 +20,8 @@ export class StatusBar implements vscode.Disposable {
 
   update(status: StatusParams): void {
     this.last = status;
+    for (const uri of Object.keys(status.heapAllocationsByUri ?? {})) this.notInBuild.delete(normalise(uri));
+    for (const [uri, note] of Object.entries(status.notInBuildByUri ?? {})) this.notInBuild.set(normalise(uri), note);
     if (status.heapAllocationsByUri === undefined) return;
     // A status with counts says everything about its package's files: a kind that is now off is dropped.
     const uris = new Set([...Object.keys(status.heapAllocationsByUri), ...Object.keys(status.checksByUri ?? {})].map(normalise));
@@ -46,7 +50,13 @@ export class StatusBar implements vscode.Disposable {
         this.item.text = '$(warning) Escape: paused';
         this.item.tooltip = `${this.last.message ?? 'Analysis paused'} (click for the log)`;
         break;
-      default:
+      default: {
+        const note = activeUri ? this.notInBuild.get(normalise(activeUri)) : undefined;
+        if (note) {
+          this.item.text = '$(circle-slash) Escape: not in build';
+          this.item.tooltip = `${note} (click for the log)`;
+          break;
+        }
         this.item.text = counted.length === 0 ? '$(pulse) Escape' : `$(pulse) Escape: ${counted.join(' · ')}`;
         this.item.tooltip =
           counted.length === 0
@@ -56,6 +66,7 @@ export class StatusBar implements vscode.Disposable {
                 ...(checks?.bounds !== undefined ? [`${checks.bounds} bounds checks`] : []),
                 ...(checks?.nil !== undefined ? [`${checks.nil} nil checks`] : []),
               ].join(', ')} in this file (click for the log)`;
+      }
     }
     this.item.show();
   }

@@ -9,7 +9,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type CodeAction, CodeActionKind, type Diagnostic, type Range, type WorkDoneProgressServerReporter } from 'vscode-languageserver';
+import {
+  type CodeAction,
+  CodeActionKind,
+  type Diagnostic,
+  type Hover,
+  type Range,
+  type WorkDoneProgressServerReporter,
+} from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisService } from './analysisService';
 import { EditorBaseline, type NewSince } from './check/editorBaseline';
@@ -18,6 +25,9 @@ import { dependentRefreshTargets, importsPackage, savedImportPath } from './depe
 import { type DiagnosticsClient, DiagnosticsPublisher } from './diagnosticsPublisher';
 import type { GoSettings } from './engine/goCommand';
 import { isTestFile } from './engine/packageSnapshot';
+import { buildContext, buildExclusion } from './engine/buildConstraints';
+import { isOutsideModule } from './engine/moduleRoot';
+import { notInBuildHover, packageClauseLine } from './features/notInBuildHover';
 import { refuseWhenRestricted } from './engine/restrictedRunner';
 import type { GoRunner } from './engine/runGo';
 import { DependencyDownloads, type DownloadClient } from './dependencyDownloads';
@@ -209,7 +219,9 @@ export class AnalysisCoordinator {
     disposeGoQueries();
   }
 
-  hover(uri: string, position: { line: number; character: number }) {
+  async hover(uri: string, position: { line: number; character: number }): Promise<Hover | null> {
+    const clause = await this.packageClauseHover(uri, position);
+    if (clause) return clause;
     return this.withFacts(uri, null, async (file, result) =>
       hoverAt(position, {
         file,
@@ -220,6 +232,17 @@ export class AnalysisCoordinator {
           (await this.quickFixActions(result, file, range, [CodeActionKind.QuickFix], [])).map((action) => action.title),
       }),
     );
+  }
+
+  /** The package clause of a file the build leaves out says so, and what would include it. */
+  private async packageClauseHover(uri: string, position: { line: number; character: number }): Promise<Hover | null> {
+    const document = this.dependencies.documents.get(uri);
+    if (!document || !uri.startsWith('file:') || packageClauseLine(document.getText()) !== position.line) return null;
+    const { settings: clientSettings } = this.dependencies;
+    // Only the settings matter here, not the go command: nothing runs, also in Restricted Mode.
+    const go = await clientSettings.buildSettingsFor(uri);
+    const exclusion = buildExclusion(path.basename(fileURLToPath(uri)), document.getText(), buildContext(go));
+    return notInBuildHover(document.getText(), position, exclusion);
   }
 
   inlayHints(uri: string, range: Range) {
@@ -304,6 +327,15 @@ export class AnalysisCoordinator {
         },
         () => undefined,
       );
+      // A file outside any module (a `go run main.go` script) is built by name, alone, as `go run` does.
+      const outside = await isOutsideModule(directory, { ...process.env, ...go.env });
+      if (outside) {
+        const name = path.basename(file);
+        this.dependencies.onceLog.say(
+          `outside-module:${file}`,
+          `${name} is outside any module: analysed on its own, as \`go run ${name}\` builds it.`,
+        );
+      }
       const request = (this.analyseRequests.get(directory) ?? 0) + 1;
       this.analyseRequests.set(directory, request);
       this.rememberVersions(directory);
@@ -311,6 +343,7 @@ export class AnalysisCoordinator {
         includeTests: isTestFile(file),
         overlays,
         stopBackend: () => !compiledPackageNeeded,
+        namedFiles: outside ? [file] : undefined,
         onFileReady: {
           file,
           ready: (analysed) => {
@@ -323,6 +356,7 @@ export class AnalysisCoordinator {
       });
       if (!result) return;
       await this.publish(result, settings, go);
+      if (outside) return;
       if (options.refreshDependents && !result.fromCache && result.analysis.status === 'ok') {
         void this.refreshDependents(result).catch((error: unknown) =>
           log(`refreshing the importers of ${path.basename(directory)} failed: ${String(error)}`),

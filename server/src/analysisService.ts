@@ -75,16 +75,22 @@ export class AnalysisService {
       onFileReady?: { file: string; ready: (file: FileAnalysis) => void };
       /** Nothing needs the compiled package: stop the compiler after escape analysis (see AnalysisRun). */
       stopBackend?: () => boolean;
+      /**
+       * Build these files by name instead of the directory's package: a file outside any module (a script
+       * run with `go run main.go`), which the go command builds as `command-line-arguments`.
+       */
+      namedFiles?: readonly string[];
     } = {},
   ): Promise<PackageResult | undefined> {
     const includeTests = options.includeTests ?? true;
     const overlays = new Map(
       [...(options.overlays ?? [])].filter(([file]) => path.dirname(file) === directory && (includeTests || !isTestFile(file))),
     );
-    const key = variantKey(directory, includeTests);
-    this.scheduler.cancel(variantKey(directory, !includeTests));
+    const namedFiles = options.namedFiles;
+    const key = namedFiles ? `${directory}#files:${namedFiles.join(',')}` : variantKey(directory, includeTests);
+    if (!namedFiles) this.scheduler.cancel(variantKey(directory, !includeTests));
     const outcome = await this.scheduler.schedule(key, async (signal) => {
-      const snapshot = await readPackageSnapshot(directory, { includeTests, overlays });
+      const snapshot = await readPackageSnapshot(directory, { includeTests, overlays, namedFiles });
       const goVersion = await this.goVersion(settings);
       const cacheKey = analysisKey(snapshot.contentHash, goVersion, JSON.stringify(settings));
       // The located result is cached, not just the compiler's facts: a re-save then costs a read and a hash.

@@ -12,6 +12,7 @@ import type { FileAnalysis, PackageResult } from './model/analysis';
 import { markNewSince, type NewSince } from './check/editorBaseline';
 import type { GoSettings } from './engine/goCommand';
 import { isHeapFact } from './model/facts';
+import { buildContext, buildExclusion, describeExclusion } from './engine/buildConstraints';
 import { isTestFile } from './engine/packageSnapshot';
 import { packageBudgetDiagnostics } from './features/budgets';
 import { fileDiagnostics } from './features/diagnostics';
@@ -76,6 +77,7 @@ export class DiagnosticsPublisher {
         state: 'idle',
         packageDirectory: result.directory,
         ...this.statusCounts(result, settings),
+        notInBuildByUri: this.notInBuild(result, go),
         fromCache: true,
       });
       return;
@@ -130,6 +132,7 @@ export class DiagnosticsPublisher {
         state: 'idle',
         packageDirectory: result.directory,
         ...counts,
+        notInBuildByUri: this.notInBuild(result, go),
         fromCache: result.fromCache,
       });
     } else {
@@ -182,6 +185,24 @@ export class DiagnosticsPublisher {
       };
     }
     return { heapAllocationsByUri, checksByUri };
+  }
+
+  /**
+   * The files of the package that its build leaves out under the current settings (`//go:build ignore`,
+   * another GOOS), each with why and what would include it; each is said once in the log too.
+   */
+  private notInBuild(result: PackageResult, go: GoSettings): Record<string, string> | undefined {
+    const context = buildContext(go);
+    const notes: Record<string, string> = {};
+    for (const file of result.files.values()) {
+      if (file.located.length > 0) continue;
+      const exclusion = buildExclusion(path.basename(file.file), file.source.text, context);
+      if (!exclusion) continue;
+      const note = describeExclusion(path.basename(file.file), exclusion);
+      notes[this.dependencies.uriOf(file.file)] = note;
+      this.dependencies.onceLog.say(`not-in-build:${file.file}`, note);
+    }
+    return Object.keys(notes).length > 0 ? notes : undefined;
   }
 }
 

@@ -20,6 +20,11 @@ export interface StatusParams {
    * `heapAllocationsByUri` when escape annotations are off.
    */
   readonly checksByUri?: Readonly<Record<string, { readonly bounds?: number; readonly nil?: number }>>;
+  /**
+   * Files of the package that its build leaves out under the current settings (`//go:build ignore`, another
+   * GOOS), by URI: why, and which settings would include them. The status bar says so for such a file.
+   */
+  readonly notInBuildByUri?: Readonly<Record<string, string>>;
   /** True when an idle state's results came from the cache without running the compiler. */
   readonly fromCache?: boolean;
 }

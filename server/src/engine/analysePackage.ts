@@ -74,6 +74,7 @@ export async function analysePackage(
     {
       directory: snapshot.directory,
       hasTestFiles: snapshot.hasTestFiles,
+      namedFiles: snapshot.namedFiles,
       skipLinkTool: dependencies.skipLinkTool,
       overlayFile,
       streamEnvironment: stream?.environment,

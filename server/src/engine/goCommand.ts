@@ -28,6 +28,8 @@ export interface PackageCommandInput {
    * A plain build then also goes through the wrapper, whose tool queries keep the build cache's keys.
    */
   readonly streamEnvironment?: Readonly<Record<string, string>>;
+  /** File names to build instead of the directory's package (`go build main.go`, as `go run` does). */
+  readonly namedFiles?: readonly string[];
 }
 
 export const ESCAPE_GCFLAGS = '-gcflags=-m=2';
@@ -48,9 +50,11 @@ export function packageAnalysisInvocation(input: PackageCommandInput, settings: 
   // external tests (`p_test`), so one run is enough either way.
   const stream = input.streamEnvironment && input.skipLinkTool ? input.streamEnvironment : undefined;
   const toolexec = input.skipLinkTool && (input.hasTestFiles || stream) ? [`-toolexec=${input.skipLinkTool}`] : [];
-  const args = input.hasTestFiles
-    ? ['test', '-c', '-vet=off', '-o', os.devNull, ...toolexec, ...common, '.']
-    : ['build', '-o', os.devNull, ...toolexec, ...common, '.'];
+  // Files named on the command line (outside any module) are built as `go run` builds them, tests aside.
+  const args =
+    input.hasTestFiles && !input.namedFiles
+      ? ['test', '-c', '-vet=off', '-o', os.devNull, ...toolexec, ...common, '.']
+      : ['build', '-o', os.devNull, ...toolexec, ...common, ...(input.namedFiles ?? ['.'])];
   const env = analysisEnvironment(settings);
   return { goBinary: settings.goBinary, args, cwd: input.directory, env: stream ? { ...env, ...stream } : env };
 }

@@ -16,6 +16,8 @@ export interface PackageSnapshot {
   readonly directoryHasTestFiles: boolean;
   /** A hash of every included Go file's name and content: equal hashes mean the compiler sees the same package. */
   readonly contentHash: string;
+  /** Set when the go command is given these files by name instead of the directory (a file outside any module). */
+  readonly namedFiles?: readonly string[];
 }
 
 export interface SnapshotOptions {
@@ -26,6 +28,8 @@ export interface SnapshotOptions {
   readonly includeTests?: boolean;
   /** Unsaved editor text that replaces a file's content on disk. */
   readonly overlays?: ReadonlyMap<string, string>;
+  /** Only these files (absolute paths), built by name: a file outside any module. */
+  readonly namedFiles?: readonly string[];
 }
 
 export function isTestFile(file: string): boolean {
@@ -41,7 +45,12 @@ export async function readPackageSnapshot(directory: string, options: SnapshotOp
     .map((entry) => entry.name)
     .sort();
   const directoryHasTestFiles = allNames.some(isTestFile);
-  const names = includeTests ? allNames : allNames.filter((name) => !isTestFile(name));
+  const named = options.namedFiles?.map((file) => path.basename(file));
+  const names = named
+    ? allNames.filter((name) => named.includes(name))
+    : includeTests
+      ? allNames
+      : allNames.filter((name) => !isTestFile(name));
   const files = new Map<string, string>();
   const hash = createHash('sha256');
   for (const name of names) {
@@ -57,5 +66,6 @@ export async function readPackageSnapshot(directory: string, options: SnapshotOp
     hasTestFiles: names.some(isTestFile),
     directoryHasTestFiles,
     contentHash: hash.digest('hex'),
+    ...(named ? { namedFiles: names } : {}),
   };
 }
