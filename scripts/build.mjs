@@ -36,11 +36,17 @@ await Promise.all([
 ]);
 fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
 
-for (const wasm of ['node_modules/web-tree-sitter/web-tree-sitter.wasm', 'node_modules/tree-sitter-go/tree-sitter-go.wasm']) {
-  fs.copyFileSync(path.join(root, wasm), path.join(dist, path.basename(wasm)));
+// web-tree-sitter's CommonJS file is loaded at run time, not bundled, so the server can load a fresh copy
+// and drop an old WebAssembly memory (server/src/syntax/goParser.ts).
+for (const file of [
+  'node_modules/web-tree-sitter/web-tree-sitter.wasm',
+  'node_modules/web-tree-sitter/web-tree-sitter.cjs',
+  'node_modules/tree-sitter-go/tree-sitter-go.wasm',
+]) {
+  fs.copyFileSync(path.join(root, file), path.join(dist, path.basename(file)));
 }
 // The tree-sitter queries are read at run time from grammars/ beside dist/ (server/src/syntax/goQueries.ts);
 // package.json's `files` ships that folder. A build without them would fail on the first Go file.
 const queries = fs.readdirSync(path.join(root, 'grammars', 'go')).filter((file) => file.endsWith('.scm'));
 if (queries.length === 0) throw new Error('grammars/go/ holds no .scm query: the server cannot run without them');
-console.log(`built dist/client.js, dist/server.js, dist/cli.js and the tree-sitter wasm files; queries: ${queries.join(', ')}`);
+console.log(`built dist/client.js, dist/server.js, dist/cli.js and the tree-sitter runtime files; queries: ${queries.join(', ')}`);

@@ -132,7 +132,11 @@ export class AnalysisCoordinator {
       runGo: this.runGo,
       skipLinkTool,
       log,
-      onVerified: (directory, offered) => log(`quick-fixes verified for ${path.basename(directory)}: ${offered} offered`),
+      onVerified: (directory, offered) => {
+        log(`quick-fixes verified for ${path.basename(directory)}: ${offered} offered`);
+        // Verification parses and compiles too: memory is given back once it is over as well.
+        this.memoryRelease.analysisFinished();
+      },
     });
     this.service = new AnalysisService({
       runGo: this.runGo,

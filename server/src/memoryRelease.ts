@@ -11,6 +11,8 @@
  */
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
+import { releaseParserMemory } from './syntax/goParser';
+import { disposeGoQueries } from './syntax/goQueries';
 
 /** How long the server must have had no new analysis before it collects. */
 export const QUIET_MILLISECONDS = 2000;
@@ -31,7 +33,18 @@ export function fullCollection(): void {
 export class MemoryRelease {
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly collect: () => void = fullCollection) {}
+  constructor(
+    private readonly collect: () => void = () => {
+      fullCollection();
+      // A dropped tree-sitter runtime is only collectable after a turn of the event loop (measured: its
+      // WebAssembly memory stays when the collection runs in the same turn), so it gets one of its own.
+      if (releaseParserMemory()) {
+        // The compiled queries belong to the old runtime and would keep it alive.
+        disposeGoQueries();
+        setTimeout(fullCollection, 100).unref();
+      }
+    },
+  ) {}
 
   /** Once per process, at start. A V8 without this flag says so on stderr (the log) and carries on. */
   static startMemoryReducerSooner(): void {

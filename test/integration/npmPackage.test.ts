@@ -62,6 +62,7 @@ test('the package is publishable, small, and holds only what runs: bundles, wasm
     'dist/cli.js',
     'dist/server.js',
     'dist/web-tree-sitter.wasm',
+    'dist/web-tree-sitter.cjs',
     'dist/tree-sitter-go.wasm',
     'README.md',
     'LICENSE',
@@ -71,7 +72,9 @@ test('the package is publishable, small, and holds only what runs: bundles, wasm
   }
   const unexpected = files.filter(
     (file) =>
-      !/^(dist\/[^/]+\.(js|wasm)|grammars\/.+|syntaxes\/.+|images\/icon\.png|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(file),
+      !/^(dist\/[^/]+\.(js|wasm)|dist\/web-tree-sitter\.cjs|grammars\/.+|syntaxes\/.+|images\/icon\.png|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(
+        file,
+      ),
   );
   assert.deepEqual(unexpected, [], 'no sources, tests, fixtures, maps or scripts');
 });

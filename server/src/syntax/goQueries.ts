@@ -1,17 +1,20 @@
 /**
- * The tree-sitter queries of grammars/go/*.scm: each compiled once per process, on first use, and freed by
- * `disposeGoQueries` when the server shuts down. A match is handed out as its captures by name; the nodes
+ * The tree-sitter queries of grammars/go/*.scm: each compiled once per tree-sitter runtime, on first use, and
+ * freed by `disposeGoQueries` when the server shuts down, or when the runtime is renewed (goParser.ts). A match is handed out as its captures by name; the nodes
  * belong to the caller's tree and live as long as it (inside `withGoTree`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type Language, type Node, Query } from 'web-tree-sitter';
+import type { Language, Node, Query } from 'web-tree-sitter';
+import { queryClassOf } from './goParser';
 
 /** The query files, by name: grammars/go/<name>.scm. */
 export const GO_QUERY_NAMES = ['functions', 'imports', 'structTypes'] as const;
 export type GoQueryName = (typeof GO_QUERY_NAMES)[number];
 
 const compiled = new Map<GoQueryName, Query>();
+/** The language (and so the runtime) the compiled queries belong to. */
+let compiledFor: Language | undefined;
 
 /** The bundles find grammars/ beside dist/; tests running from source find it at the repository root. */
 export function goQueryFile(name: GoQueryName): string {
@@ -24,9 +27,13 @@ export function goQueryFile(name: GoQueryName): string {
 }
 
 function query(language: Language, name: GoQueryName): Query {
+  // A renewed runtime: the old queries live in the old WebAssembly memory, which is being let go.
+  if (compiledFor !== language) disposeGoQueries();
+  compiledFor = language;
   let compiledQuery = compiled.get(name);
   if (!compiledQuery) {
-    compiledQuery = new Query(language, fs.readFileSync(goQueryFile(name), 'utf8'));
+    const QueryClass = queryClassOf(language);
+    compiledQuery = new QueryClass(language, fs.readFileSync(goQueryFile(name), 'utf8'));
     compiled.set(name, compiledQuery);
   }
   return compiledQuery;
@@ -50,4 +57,5 @@ export function goMatches(name: GoQueryName, node: Node): Captures[] {
 export function disposeGoQueries(): void {
   for (const compiledQuery of compiled.values()) compiledQuery.delete();
   compiled.clear();
+  compiledFor = undefined;
 }
