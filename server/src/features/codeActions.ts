@@ -55,7 +55,8 @@ export function codeAction(
   if (verdict.outcome === 'breaks' || verdict.outcome === 'adds') return undefined;
   if (removed === 0 && !candidate.worthWithoutGain) return undefined;
   const quickFix = removed > 0 && !candidate.externalCallersUnseen;
-  const measured = removed > 0 ? `removes ${removed} heap allocation${removed === 1 ? '' : 's'}` : 'no heap allocation removed';
+  const unit = candidate.boundsChecks ? 'bounds check' : 'heap allocation';
+  const measured = removed > 0 ? `removes ${removed} ${unit}${removed === 1 ? '' : 's'}` : `no ${unit} removed`;
   const details = ['verified', ...(candidate.externalCallersUnseen ? ['external callers are not seen'] : []), ...candidate.notes];
   const action: CodeAction = {
     title: `${candidate.title} — ${measured} (${details.join('; ')})`,

@@ -22,7 +22,9 @@ import { analyseCaptures, type CaptureContext } from './captureByValue';
 import { formatCallRewrites } from './formatCalls';
 import { descendants, importsOf, packageNameOf, structFieldsByType, type UseContext } from './goTree';
 import { type ReturnDeclaration, returnByValueCallSites, returnDeclarations, type ReturnTarget } from './returnByValue';
+import { boundsHoists } from './hoistBoundsCheck';
 import { addEdits, editsOverlap } from './textEdits';
+import { countBoundsChecks } from './verifyFix';
 import type { TextEdit } from '../model/fixes';
 import {
   analyseReceiverBodies,
@@ -107,6 +109,22 @@ export async function collectFixCandidates(input: FixInput): Promise<FixProposal
           externalCallersUnseen: false,
           worthWithoutGain: rewrite.worthWithoutGain,
           imports: { file: file.file, change: rewrite.importChange, expressionEdits: rewrite.expressionEdits },
+        });
+      }
+      for (const hoist of boundsHoists(tree, file.source, factsHere)) {
+        const { from, to } = hoist.functionLines;
+        const before = countBoundsChecks(factsHere, { file: file.file, fromLine: from, toLine: to });
+        candidates.push({
+          fix: 'hoistBoundsCheck',
+          id: `hoistBoundsCheck:${path.basename(file.file)}:${hoist.insertAt.line + 1}:${hoist.slice}`,
+          title: `Check ${hoist.slice}'s bounds once`,
+          notes: [],
+          file: file.file,
+          triggerRanges: hoist.triggerRanges,
+          edits: new Map([[file.file, [{ range: { start: hoist.insertAt, end: hoist.insertAt }, newText: hoist.newText }]]]),
+          externalCallersUnseen: false,
+          worthWithoutGain: false,
+          boundsChecks: { file: file.file, fromLine: from, toLine: to + hoist.insertedLines, before },
         });
       }
       for (const capture of analyseCaptures(tree.rootNode, file.source, factsHere, captureContext(context, input))) {

@@ -231,6 +231,7 @@ export class QuickFixService {
           replacements,
           heapFactsBefore: result.analysis.facts.facts.filter(isHeapFact).length,
           ...(candidate.mustNotEscape ? { mustNotEscape: mustNotEscapeAfter(candidate, (file) => replacements.get(file)) ?? null } : {}),
+          ...(candidate.boundsChecks ? { boundsChecks: candidate.boundsChecks } : {}),
         };
       },
     };

@@ -19,7 +19,8 @@ import { analysisEnvironment, type GoSettings } from '../engine/goCommand';
 import { withOverlay } from '../engine/overlay';
 import type { PackageSnapshot } from '../engine/packageSnapshot';
 import type { GoRunner } from '../engine/runGo';
-import type { Verification } from '../model/fixes';
+import type { BoundsCheckMeasure, Verification } from '../model/fixes';
+import { isBoundsCheckKind } from '../model/checks';
 
 export interface VerificationRequest {
   readonly directory: string;
@@ -35,6 +36,8 @@ export interface VerificationRequest {
   readonly mustNotEscape?: readonly CompilerPosition[] | null;
   /** What `go vet` says about the package as it is: a fix may not add to it. */
   readonly vetBefore: readonly string[];
+  /** For a fix aimed at bounds checks: their count in one function is compared instead of the heap facts. */
+  readonly boundsChecks?: BoundsCheckMeasure;
 }
 
 /** Thrown when a verification could not run at all (no go binary, cancelled): nothing is learned or cached. */
@@ -68,8 +71,9 @@ export async function verifyFix(
     const kept = stillOnHeap(analysis.facts.facts, request.mustNotEscape ?? []);
     if (kept)
       return { outcome: 'breaks', reason: `${kept} is still on the heap: something else keeps it, so a copy would not be the same object` };
-    const before = request.heapFactsBefore;
-    const after = analysis.facts.facts.filter(isHeapFact).length;
+    const measure = request.boundsChecks;
+    const before = measure ? measure.before : request.heapFactsBefore;
+    const after = measure ? countBoundsChecks(analysis.facts.facts, measure) : analysis.facts.facts.filter(isHeapFact).length;
     return { outcome: after < before ? 'removes' : after === before ? 'noGain' : 'adds', before, after };
   });
 }
@@ -103,6 +107,17 @@ export function mustNotEscapeAfter(candidate: FixCandidate, edited: (file: strin
     positions.push({ file: candidate.file, line: moved.line + 1, byteColumn: utf16ToByteColumn(lineText, moved.character) });
   }
   return positions;
+}
+
+/** The bounds checks the compiler kept in a file's lines (each position once). */
+export function countBoundsChecks(facts: readonly EscapeFact[], where: Omit<BoundsCheckMeasure, 'before'>): number {
+  return facts.filter(
+    (fact) =>
+      isBoundsCheckKind(fact.kind) &&
+      fact.position.file === where.file &&
+      fact.position.line >= where.fromLine &&
+      fact.position.line <= where.toLine,
+  ).length;
 }
 
 /**

@@ -15,7 +15,18 @@ export type FileEdits = ReadonlyMap<string, readonly TextEdit[]>;
 /** The rewrites of fmt calls (fixes/formatCalls.ts). */
 export type FormatFixName = 'strconvFormat' | 'concatenation' | 'errorsNew' | 'writeFormatted';
 
-export type FixName = 'returnByValue' | 'valueReceiver' | 'captureByValue' | FormatFixName;
+export type FixName = 'returnByValue' | 'valueReceiver' | 'captureByValue' | 'hoistBoundsCheck' | FormatFixName;
+
+/**
+ * For a fix aimed at bounds checks, not allocations: what the compiler's count is taken over. The lines are
+ * the function's after the edit (1-based, as the compiler prints them); `before` is the count as it is.
+ */
+export interface BoundsCheckMeasure {
+  readonly file: string;
+  readonly fromLine: number;
+  readonly toLine: number;
+  readonly before: number;
+}
 
 /** Imports a fix adds, and those it leaves unused (deleted when nothing else in the file uses them). */
 export interface ImportChange {
@@ -53,6 +64,8 @@ export interface FixCandidate {
    * otherwise something else keeps it and the fix would change what the program does, so it breaks.
    */
   readonly mustNotEscape?: readonly LspPosition[];
+  /** Set on a fix that removes bounds checks: verified by their count in one function, not by heap facts. */
+  readonly boundsChecks?: BoundsCheckMeasure;
 }
 
 export type Verification =
