@@ -83,7 +83,7 @@ export class DiagnosticsPublisher {
       return;
     }
     const [budgets, newSince, standIns] = await Promise.all([
-      packageBudgetDiagnostics(result).catch((error: unknown) => {
+      packageBudgetDiagnostics(result, settings.annotations.bounds).catch((error: unknown) => {
         log(`budgets of ${result.directory}: ${String(error)}`);
         return new Map();
       }),

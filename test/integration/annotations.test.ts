@@ -15,9 +15,11 @@ import { type Finding, packageFindings } from '../../server/src/check/findings';
 import { packageAnalysisInvocation } from '../../server/src/engine/goCommand';
 import type { GoInvocation } from '../../server/src/engine/runGo';
 import { runGo } from '../../server/src/engine/runGo';
+import { budgetDiagnostics } from '../../server/src/features/budgets';
 import { fileDiagnostics } from '../../server/src/features/diagnostics';
 import { DEFAULT_ANNOTATIONS } from '../../server/src/model/annotations';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
+import { readDirectives } from '../../server/src/syntax/directives';
 import type { LspRange } from '../../server/src/model/positions';
 import { compilerLinesMatching, type OracleFact, requireGo } from '../helpers/goOracle';
 import { CLI } from '../helpers/lspClient';
@@ -278,5 +280,54 @@ describe('go-escape-lens check --annotations', () => {
     const wrong = cli(['--annotations', 'bounds,bogus', '.']);
     assert.equal(wrong.status, 2);
     assert.match(wrong.stderr, /--annotations: unknown kind bogus/);
+  });
+});
+
+describe('bounds check budgets', () => {
+  const cli = (args: readonly string[]) =>
+    spawnSync(process.execPath, [CLI, 'check', ...args], { cwd: FIXTURE, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+
+  test('check: a broken //escape:bounds budget fails with the checks that break it; //escape:ok accepts a line', () => {
+    const run = cli(['--annotations', 'bounds', './budgets']);
+    assert.equal(run.status, 1, run.stderr);
+    const lines = run.stdout.trimEnd().split('\n');
+    const expected = compilerLinesMatching(path.join(FIXTURE, 'budgets'), '-d=ssa/check_bce/debug=1', BOUNDS);
+    const pair = expected.filter((fact) => fact.line === 19).map((fact) => `${fact.line}:${fact.byteColumn}`);
+    assert.deepEqual(
+      lines.filter((line) => line.includes(' breaks ')),
+      [`budgets/budgets.go:18:6: Pair breaks //escape:bounds max 1: 2 bounds checks kept, at ${pair.join(', ')}`],
+    );
+    assert.ok(
+      lines.some(
+        (line) => line.startsWith('budgets/budgets.go:26:10: ') && line.endsWith('[accepted: every caller checks i against len(s)]'),
+      ),
+    );
+    assert.equal(lines.filter((line) => / bounds check: /.test(line)).length, expected.length, 'every check is listed');
+  });
+
+  test('without bounds checks being read, a bounds budget is reported as unchecked, not silently passed', async () => {
+    const run = cli(['./budgets']);
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal(
+      run.stdout
+        .trimEnd()
+        .split('\n')
+        .filter((line) => line.includes('is not checked: bounds checks are not being read')).length,
+      4,
+    );
+
+    const result = await analyse(path.join(FIXTURE, 'budgets'), { ...DEFAULT_ANNOTATIONS, bounds: true });
+    const file = result.files.get(path.join(FIXTURE, 'budgets', 'budgets.go'))!;
+    const directives = await readDirectives(file.source);
+    const on = budgetDiagnostics(file, directives, true);
+    assert.deepEqual(
+      on.map((diagnostic) => [diagnostic.code, diagnostic.range.start.line, diagnostic.relatedInformation?.length ?? 0]),
+      [['broken-budget', 17, 2]],
+    );
+    const off = budgetDiagnostics(file, directives, false);
+    assert.deepEqual(
+      off.map((diagnostic) => diagnostic.code),
+      ['invalid-directive', 'invalid-directive', 'invalid-directive', 'invalid-directive'],
+    );
   });
 });

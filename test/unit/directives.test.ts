@@ -225,6 +225,13 @@ test('the TextMate injection grammar marks valid exactly what the parser accepts
     '//escape:ok   ',
     '//escape:nothing',
     '//escape:',
+    '//escape:bounds none',
+    '//escape:bounds max 3',
+    '//escape:bounds',
+    '//escape:bounds max',
+    '//escape:bounds max x',
+    '//escape:bounds none 1',
+    '//escape:bounds some',
   ];
   for (const comment of comments) {
     // Budgets above a function, `ok` at the end of a line of code: where each one is valid.

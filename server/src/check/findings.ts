@@ -9,7 +9,14 @@
 import * as path from 'node:path';
 import type { FileAnalysis, PackageResult } from '../model/analysis';
 import { type CompilerPosition, isHeapFact } from '../model/facts';
-import { acceptanceOf, type BrokenBudget, brokenBudgetMessage, brokenBudgets } from '../features/budgets';
+import {
+  acceptanceOf,
+  type BrokenBudget,
+  brokenBudgetMessage,
+  brokenBudgets,
+  UNCHECKED_BOUNDS_BUDGET,
+  uncheckedBoundsBudgets,
+} from '../features/budgets';
 import { diagnosticMessage, rangeText } from '../features/diagnostics';
 import { annotationKindOf, isShownOptimisation, OPTIMISATION_CODES, optimisationMessage } from '../features/optimisationDiagnostics';
 import type { Annotations } from '../model/annotations';
@@ -127,7 +134,8 @@ export interface FileFindingContext extends PackageFindingContext {
 
 /** Pure: the findings of one file, given its facts and directives. */
 export function fileFindings(file: FileAnalysis, directives: FileDirectives, context: FileFindingContext): Finding[] {
-  const broken = brokenBudgets(directives, file.located);
+  const boundsChecked = context.annotations?.bounds === true;
+  const broken = brokenBudgets(directives, file.located, boundsChecked);
   const breaking = new Map<LocatedFact, BrokenBudget>();
   for (const item of broken) for (const allocation of item.allocations) breaking.set(allocation, item);
 
@@ -143,10 +151,24 @@ export function fileFindings(file: FileAnalysis, directives: FileDirectives, con
     for (const located of file.located) {
       if (!isShownOptimisation(located.fact, context.annotations)) continue;
       const owner = functionAtLine(directives, located.fact.position.line - 1)?.name ?? PACKAGE_SCOPE;
-      findings.push(optimisationFinding(located, file, owner, context));
+      const budget = breaking.get(located);
+      const accepted = acceptanceOf(directives, located)?.reason;
+      findings.push({
+        ...optimisationFinding(located, file, owner, context),
+        ...(budget ? { countsAgainst: `${budget.budget.text} of ${budget.function.name}` } : {}),
+        ...(accepted !== undefined ? { accepted } : {}),
+      });
     }
   }
   for (const item of broken) findings.push(budgetFinding(item, file, context));
+  for (const unchecked of uncheckedBoundsBudgets(directives, boundsChecked)) {
+    const problem = {
+      range: unchecked.budget.range,
+      text: unchecked.budget.text,
+      message: `${unchecked.budget.text} of ${unchecked.function.name} ${UNCHECKED_BOUNDS_BUDGET}`,
+    };
+    findings.push(directiveFinding(problem, file, unchecked.function.name, context));
+  }
   for (const problem of directives.problems) {
     const owner = functionAtLine(directives, problem.range.start.line)?.name ?? PACKAGE_SCOPE;
     findings.push(directiveFinding(problem, file, owner, context));
@@ -225,7 +247,7 @@ function budgetFinding(broken: BrokenBudget, file: FileAnalysis, context: FileFi
     })),
     violation: true,
     why: [
-      `${broken.allocations.length} heap allocation${broken.allocations.length === 1 ? '' : 's'} where ${broken.budget.text} allows ${broken.budget.max}`,
+      `${broken.allocations.length} ${broken.budget.counts === 'boundsChecks' ? 'bounds check' : 'heap allocation'}${broken.allocations.length === 1 ? '' : 's'} where ${broken.budget.text} allows ${broken.budget.max}`,
     ],
   };
 }

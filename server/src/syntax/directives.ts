@@ -4,6 +4,8 @@
  * - `//escape:none` in the comment block directly above a func declaration: the function has no heap
  *   allocations;
  * - `//escape:max N` there: at most N;
+ * - `//escape:bounds none` / `//escape:bounds max N` there: the same for the bounds checks the compiler
+ *   keeps (checked when bounds annotations are on);
  * - `//escape:ok <reason>`: accepts the allocations the compiler reports on one line — the line the comment
  *   ends, or, when the comment stands alone on its line, the next line of code.
  *
@@ -23,6 +25,8 @@ export type BudgetKind = 'none' | 'max';
 
 export interface Budget {
   readonly kind: BudgetKind;
+  /** What is counted: heap allocations (`//escape:none`) or kept bounds checks (`//escape:bounds none`). */
+  readonly counts: 'allocations' | 'boundsChecks';
   /** The number of heap allocations allowed: 0 for `none`. */
   readonly max: number;
   /** The directive as written, e.g. `//escape:max 2`. */
@@ -38,6 +42,7 @@ export interface GoFunction {
   readonly startLine: number;
   readonly endLine: number;
   readonly budget?: Budget;
+  readonly boundsBudget?: Budget;
 }
 
 export interface AcceptedLine {
@@ -68,7 +73,7 @@ export const EMPTY_DIRECTIVES: FileDirectives = { functions: [], accepted: new M
 const DIRECTIVE = /^\/\/escape:(\S*)(.*)$/;
 /** `// escape:none`: almost certainly meant as a directive, but a Go directive has no space after `//`. */
 const SPACED_DIRECTIVE = /^\/\/\s+escape:(none|max|ok)\b/;
-const USAGE = 'known directives: //escape:none, //escape:max N, //escape:ok <reason>';
+const USAGE = 'known directives: //escape:none, //escape:max N, //escape:bounds none, //escape:bounds max N, //escape:ok <reason>';
 
 /** A cheap test that lets callers skip parsing files that cannot hold a directive. */
 export function mayHaveDirectives(text: string): boolean {
@@ -85,6 +90,7 @@ export function parseDirectives(tree: Tree, source: SourceText): FileDirectives 
     (node): node is Node => node !== null && (node.type === 'function_declaration' || node.type === 'method_declaration'),
   );
   const budgets = new Map<number, Budget>();
+  const boundsBudgets = new Map<number, Budget>();
   const accepted = new Map<number, AcceptedLine>();
   const problems: DirectiveProblem[] = [];
 
@@ -122,46 +128,62 @@ export function parseDirectives(tree: Tree, source: SourceText): FileDirectives 
       continue;
     }
 
-    if (name !== 'none' && name !== 'max') {
-      problem(`unknown directive //escape:${name}; ${USAGE}`);
+    // `//escape:bounds none` and `//escape:bounds max N` read like the allocation budgets after a word.
+    const bounds = name === 'bounds';
+    const [kind, countText] = bounds ? (argument.split(/\s+/, 2) as [string, string | undefined]) : [name, argument];
+    const count = bounds ? argument.slice(kind.length).trim() : (countText ?? '');
+    const prefix = bounds ? '//escape:bounds ' : '//escape:';
+    if (kind !== 'none' && kind !== 'max') {
+      problem(
+        bounds ? `//escape:bounds takes none or max N (found "${argument}"); ${USAGE}` : `unknown directive //escape:${name}; ${USAGE}`,
+      );
       continue;
     }
     let max = 0;
-    if (name === 'none') {
-      if (argument.length > 0) {
-        problem(`//escape:none takes no argument (found "${argument}")`);
+    if (kind === 'none') {
+      if (count.length > 0) {
+        problem(`${prefix}none takes no argument (found "${count}")`);
         continue;
       }
     } else {
-      if (!/^\d+$/.test(argument)) {
-        problem(`//escape:max needs a number of allocations, as in //escape:max 2 (found "${argument}")`);
+      if (!/^\d+$/.test(count)) {
+        problem(`${prefix}max needs a number of ${bounds ? 'bounds checks' : 'allocations'}, as in ${prefix}max 2 (found "${count}")`);
         continue;
       }
-      max = Number(argument);
+      max = Number(count);
     }
     const declaration = documentedDeclaration(comment, source);
     if (!declaration) {
-      problem(`//escape:${name} must be in the comment block directly above a func declaration`);
+      problem(`${prefix}${kind} must be in the comment block directly above a func declaration`);
       continue;
     }
     const key = declaration.startIndex;
-    const existing = budgets.get(key);
+    const table = bounds ? boundsBudgets : budgets;
+    const existing = table.get(key);
     if (existing) {
-      problem(`this function already has a budget (${existing.text}); keep one`);
+      problem(`this function already has a ${bounds ? 'bounds check ' : ''}budget (${existing.text}); keep one`);
       continue;
     }
-    budgets.set(key, { kind: name, max, text: `//escape:${name}${name === 'max' ? ` ${max}` : ''}`, range });
+    table.set(key, {
+      kind,
+      counts: bounds ? 'boundsChecks' : 'allocations',
+      max,
+      text: `${prefix}${kind}${kind === 'max' ? ` ${max}` : ''}`,
+      range,
+    });
   }
 
   const functions = declarations.map((declaration): GoFunction => {
     const nameNode = declaration.childForFieldName('name');
     const budget = budgets.get(declaration.startIndex);
+    const boundsBudget = boundsBudgets.get(declaration.startIndex);
     return {
       name: qualifiedName(declaration),
       nameRange: nodeRange(nameNode ?? declaration),
       startLine: declaration.startPosition.row,
       endLine: declaration.endPosition.row,
       ...(budget ? { budget } : {}),
+      ...(boundsBudget ? { boundsBudget } : {}),
     };
   });
   return { functions, accepted, problems };
