@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  type CancellationToken,
   type CodeAction,
   CodeActionKind,
   type Diagnostic,
@@ -66,6 +67,10 @@ export interface CoordinatorDependencies {
   readonly settings: ClientSettings;
   readonly runGo: GoRunner;
   readonly log: (message: string) => void;
+  /** Lines only a `verbose` log level shows: each allocation, each fix not proposed and why, each verdict. */
+  readonly verbose: (message: string) => void;
+  /** Failures: shown at every log level. */
+  readonly error: (message: string) => void;
   readonly onceLog: OnceLog;
   /** Where diagnostics' code descriptions point. */
   readonly readmeUri: string;
@@ -92,6 +97,8 @@ const isGoFileUri = (uri: string) => uri.startsWith('file:') && uri.endsWith('.g
 
 export class AnalysisCoordinator {
   private context: WorkspaceContext = { workspaceFolders: [], refreshable: { inlayHints: false, codeLenses: false }, trusted: true };
+  /** Per package, the analysis and publish under way: a code-action request waits for it. */
+  private readonly analysesRunning = new Map<string, Promise<void>>();
   /** Per package, the number of the latest analysis request, so an early publish of an older one is dropped. */
   private readonly analyseRequests = new Map<string, number>();
   /** The package of the active editor, when the client says which it is (VS Code does). */
@@ -109,7 +116,7 @@ export class AnalysisCoordinator {
   private readonly dependencyDownloads: DependencyDownloads;
 
   constructor(private readonly dependencies: CoordinatorDependencies) {
-    const { client, log, onceLog, readmeUri } = dependencies;
+    const { client, log, verbose, onceLog, readmeUri } = dependencies;
     this.runGo = refuseWhenRestricted(dependencies.runGo, () => this.context.trusted);
     this.progress = new AnalysisProgress(
       () => client.createWorkDoneProgress(),
@@ -121,8 +128,10 @@ export class AnalysisCoordinator {
     this.publisher = new DiagnosticsPublisher({
       client,
       log,
+      verbose,
       onceLog,
       uriOf: (file) => this.uriOf(file),
+      isOpen: (file) => this.openDocument(file) !== undefined,
       versionOf: (file, text) => this.versionOf(file, text),
       readmeUri,
       refreshable: () => this.context.refreshable,
@@ -132,6 +141,7 @@ export class AnalysisCoordinator {
       runGo: this.runGo,
       skipLinkTool,
       log,
+      verbose,
       onVerified: (directory, offered) => {
         log(`quick-fixes verified for ${path.basename(directory)}: ${offered} offered`);
         // Verification parses and compiles too: memory is given back once it is over as well.
@@ -144,6 +154,7 @@ export class AnalysisCoordinator {
       preferredDirectory: () => this.activeDirectory,
       parallelism: Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
       log,
+      verbose,
       onStarted: (directory) => {
         this.quickFixes.packageChanging(directory);
         this.progress.started(directory);
@@ -176,8 +187,11 @@ export class AnalysisCoordinator {
     void this.analyse(uri, { refreshDependents: true });
   }
 
-  documentClosed(uri: string): void {
+  /** The closed document's settings are asked again when it opens; in the `openFiles` scope its diagnostics go. */
+  async documentClosed(uri: string): Promise<void> {
+    const settings = uri.startsWith('file:') ? await this.dependencies.settings.settingsFor(uri) : undefined;
     this.dependencies.settings.forget(uri);
+    if (settings) this.publisher.fileClosed(uri, fileURLToPath(uri), settings);
   }
 
   /** With `analyzeOn: type`, a pause in typing analyses the unsaved buffers. */
@@ -259,8 +273,23 @@ export class AnalysisCoordinator {
     );
   }
 
-  codeActions(uri: string, range: Range, only: readonly string[] | undefined, diagnostics: readonly Diagnostic[]): Promise<CodeAction[]> {
-    return this.withFacts(uri, [], (file, result) => this.quickFixActions(result, file, range, only, diagnostics));
+  /**
+   * The fixes at `range`. A request that comes while the package is being analysed (a Ctrl+. right after
+   * opening the file) waits for that analysis, and then for the verification of the candidates at `range`,
+   * so the first request shows them; the request's cancellation ends both waits.
+   */
+  async codeActions(
+    uri: string,
+    range: Range,
+    only: readonly string[] | undefined,
+    diagnostics: readonly Diagnostic[],
+    token?: CancellationToken,
+  ): Promise<CodeAction[]> {
+    const running = uri.startsWith('file:') && this.analysesRunning.get(path.dirname(fileURLToPath(uri)));
+    if (running) await Promise.race([running, new Promise<void>((resolve) => token?.onCancellationRequested(() => resolve()))]);
+    if (token?.isCancellationRequested) return [];
+    const wait = { cancelled: () => token?.isCancellationRequested === true };
+    return this.withFacts(uri, [], (file, result) => this.quickFixActions(result, file, range, only, diagnostics, wait));
   }
 
   escapeTree() {
@@ -313,7 +342,18 @@ export class AnalysisCoordinator {
    */
   async analyse(uri: string, options: { unsaved?: boolean; refreshDependents?: boolean } = {}): Promise<void> {
     if (!isGoFileUri(uri)) return;
-    const { client, log, settings: clientSettings } = this.dependencies;
+    const directory = path.dirname(fileURLToPath(uri));
+    const running = this.analyseAndPublish(uri, options);
+    this.analysesRunning.set(directory, running);
+    try {
+      await running;
+    } finally {
+      if (this.analysesRunning.get(directory) === running) this.analysesRunning.delete(directory);
+    }
+  }
+
+  private async analyseAndPublish(uri: string, options: { unsaved?: boolean; refreshDependents?: boolean }): Promise<void> {
+    const { client, error: logError, settings: clientSettings } = this.dependencies;
     const file = fileURLToPath(uri);
     try {
       const settings = await clientSettings.settingsFor(uri);
@@ -363,7 +403,7 @@ export class AnalysisCoordinator {
       if (outside) return;
       if (options.refreshDependents && !result.fromCache && result.analysis.status === 'ok') {
         void this.refreshDependents(result).catch((error: unknown) =>
-          log(`refreshing the importers of ${path.basename(directory)} failed: ${String(error)}`),
+          logError(`refreshing the importers of ${path.basename(directory)} failed: ${String(error)}`),
         );
       }
       const isOpen = (other: string) => this.openDocument(other) !== undefined;
@@ -376,7 +416,7 @@ export class AnalysisCoordinator {
     } catch (error) {
       // Read-only features are best-effort: say what failed and keep serving.
       const message = `analysis of ${path.basename(file)} failed: ${error instanceof Error ? error.message : String(error)}`;
-      log(`Go Escape Lens: ${message}\n${error instanceof Error ? error.stack : ''}`);
+      logError(`Go Escape Lens: ${message}\n${error instanceof Error ? error.stack : ''}`);
       client.sendStatus({ state: 'paused', packageDirectory: path.dirname(file), message });
       void this.progress.finished(path.dirname(file));
     }
@@ -498,14 +538,14 @@ export class AnalysisCoordinator {
 
   /** Which allocations are new since the `baseline` setting's revision; undefined when it is not set. */
   private async newSinceBaseline(result: PackageResult, settings: Settings, go: GoSettings): Promise<NewSince | undefined> {
-    const { log, onceLog } = this.dependencies;
+    const { error: logError, onceLog } = this.dependencies;
     if (!settings.baseline || result.analysis.status !== 'ok') return undefined;
     try {
       const marked = await this.editorBaseline.newSince(result, settings.baseline, go);
       if (marked.ok) return marked.value;
       onceLog.say(`baseline:${result.directory}`, marked.message);
     } catch (error) {
-      log(`baseline ${settings.baseline}: ${error instanceof Error ? error.message : String(error)}`);
+      logError(`baseline ${settings.baseline}: ${error instanceof Error ? error.message : String(error)}`);
     }
     return undefined;
   }
@@ -516,15 +556,20 @@ export class AnalysisCoordinator {
     range: Range,
     only: readonly string[] | undefined,
     diagnostics: readonly Diagnostic[],
+    wait?: { readonly cancelled: () => boolean },
   ): Promise<CodeAction[]> {
-    return this.quickFixes.codeActions(result, {
-      file: file.file,
-      range,
-      only,
-      diagnostics,
-      uriOf: (other) => this.uriOf(other),
-      openText: (other) => this.openDocument(other)?.getText(),
-    });
+    return this.quickFixes.codeActions(
+      result,
+      {
+        file: file.file,
+        range,
+        only,
+        diagnostics,
+        uriOf: (other) => this.uriOf(other),
+        openText: (other) => this.openDocument(other)?.getText(),
+      },
+      wait,
+    );
   }
 
   /**
@@ -538,7 +583,7 @@ export class AnalysisCoordinator {
     try {
       return await use(file, result);
     } catch (error) {
-      this.dependencies.log(
+      this.dependencies.error(
         `Go Escape Lens: a request on ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       );
       return fallback;

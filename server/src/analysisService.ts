@@ -23,6 +23,8 @@ export interface AnalysisServiceOptions {
   readonly skipLinkTool: string | null;
   readonly parallelism: number;
   readonly log?: (message: string) => void;
+  /** Lines only a `verbose` log level shows. */
+  readonly verbose?: (message: string) => void;
   readonly onStarted?: (directory: string) => void;
   /** The package directory to serve first among analyses waiting for a core: the active editor's. */
   readonly preferredDirectory?: () => string | undefined;
@@ -126,7 +128,12 @@ export class AnalysisService {
         );
       const analysis = overlays.size > 0 ? await withOverlay(overlays, run) : await run();
       if (analysis.status === 'cancelled') return undefined;
-      for (const line of analysis.facts.unrecognised) this.options.log?.(`unrecognised compiler line: ${line}`);
+      const { unrecognised } = analysis.facts;
+      if (unrecognised.length > 0) {
+        // Counted in one line; listed only at the verbose level (a new Go release can add hundreds).
+        this.options.log?.(`${path.basename(directory)}: ${countUnrecognised(unrecognised)} compiler lines not recognised`);
+        for (const line of unrecognised) this.options.verbose?.(`unrecognised compiler line: ${line}`);
+      }
       if (analysis.status !== 'ok') {
         this.cache.invalidateAll();
         return this.staleResult(key, snapshot, analysis);
@@ -233,6 +240,12 @@ async function locateFile(file: string, text: string, facts: readonly EscapeFact
 
 function sameFacts(early: readonly EscapeFact[], final: readonly EscapeFact[]): boolean {
   return early.length === final.length && early.every((fact, index) => JSON.stringify(fact) === JSON.stringify(final[index]));
+}
+
+/** The parser keeps a sample of unrecognised lines and ends it with "… and N more lines not recognised". */
+function countUnrecognised(lines: readonly string[]): number {
+  const more = /^… and (\d+) more lines not recognised$/.exec(lines[lines.length - 1] ?? '');
+  return more ? lines.length - 1 + Number(more[1]) : lines.length;
 }
 
 function yieldToEventLoop(): Promise<void> {

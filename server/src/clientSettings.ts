@@ -36,6 +36,8 @@ export class ClientSettings {
     private readonly requestConfiguration: ConfigurationRequester,
     private readonly onceLog: OnceLog,
     private readonly findGo?: GoFinder,
+    /** Told each settings answer, e.g. to follow the log level. */
+    private readonly onRead?: (settings: Settings) => void,
   ) {}
 
   /** From `initialize`: whether the client answers `workspace/configuration`, and the settings it pushed. */
@@ -89,6 +91,7 @@ export class ClientSettings {
     const { settings, problems } = normaliseSettings(raw);
     // Keyed by the setting, so each wrong value is said once, and again only after it changed.
     for (const problem of problems) this.onceLog.say(`settings:${problem.split(':')[0]}`, problem);
+    this.onRead?.(settings);
     const section = await this.goExtensionSectionFor(uri);
     return {
       settings,

@@ -5,6 +5,10 @@
  *
  * It remembers what it sent per package, so an unchanged result from the cache sends only the status, and
  * a publish that finishes after a newer one of the same package is dropped.
+ *
+ * With `goEscapeLens.diagnostics.scope: openFiles` (the default) only the files open in the editor get
+ * diagnostics, as ESLint does: a large package would otherwise put a thousand entries in the Problems panel
+ * for files the user is not looking at. Closing a file clears its diagnostics; opening it publishes them.
  */
 import * as path from 'node:path';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver';
@@ -34,6 +38,8 @@ export interface DiagnosticsClient {
 export interface PublisherDependencies {
   readonly client: DiagnosticsClient;
   readonly log: (message: string) => void;
+  /** Lines only a `verbose` log level shows: one per heap allocation. */
+  readonly verbose: (message: string) => void;
   readonly onceLog: OnceLog;
   /** The URI the client knows a file by (an open document's, else a file URI). */
   readonly uriOf: (file: string) => string;
@@ -43,6 +49,8 @@ export interface PublisherDependencies {
    */
   readonly versionOf: (file: string, text: string) => number | undefined;
   readonly readmeUri: string;
+  /** Whether a file is open in the editor: in the `openFiles` scope only those get diagnostics. */
+  readonly isOpen: (file: string) => boolean;
   /** What the client can be asked to refresh after new facts. */
   readonly refreshable: () => { readonly inlayHints: boolean; readonly codeLenses: boolean };
   /** Which allocations are new since the `baseline` setting's revision; undefined without one. */
@@ -69,7 +77,9 @@ export class DiagnosticsPublisher {
     // Unchanged content from the cache, published last time with the same settings: the client already has
     // exactly these diagnostics, so only the status is sent. (A baseline can move, e.g. HEAD after a
     // commit, so with one the marks are always recomputed.)
-    const settingsKey = JSON.stringify(settings);
+    const shown = (file: string) => settings.diagnostics.scope === 'package' || this.dependencies.isOpen(file);
+    // Which files are shown is part of what was published: opening one of the package's files must publish it.
+    const settingsKey = JSON.stringify([settings, [...result.files.keys()].filter(shown)]);
     const previous = this.lastPublished.get(result.directory);
     this.lastPublished.set(result.directory, { files: result.files, settingsKey });
     if (result.fromCache && !settings.baseline && previous?.files === result.files && previous.settingsKey === settingsKey) {
@@ -101,11 +111,13 @@ export class DiagnosticsPublisher {
 
     for (const file of result.files.values()) {
       const uri = uriOf(file.file);
-      const diagnostics = [
-        ...markNewSince(fileDiagnostics(file, { settings, readmeUri, sourceOf, staleReason }), newSince, settings.baselineOnlyNew),
-        ...(budgets.get(file.file) ?? []),
-        ...(standIns.get(file.file) ?? []),
-      ];
+      const diagnostics = shown(file.file)
+        ? [
+            ...markNewSince(fileDiagnostics(file, { settings, readmeUri, sourceOf, staleReason }), newSince, settings.baselineOnlyNew),
+            ...(budgets.get(file.file) ?? []),
+            ...(standIns.get(file.file) ?? []),
+          ]
+        : [];
       if (diagnostics.length > 0 || previouslyPublished.has(file.file)) {
         this.send(file.file, uri, diagnostics, file.source.text);
       }
@@ -127,7 +139,7 @@ export class DiagnosticsPublisher {
       onceLog.forget(result.directory);
       const count = [...result.files.values()].reduce((sum, file) => sum + heapAllocationCount(file), 0);
       log(`${path.basename(result.directory)}: ${count} heap allocations (${result.fromCache ? 'from cache' : analysisTimes(analysis)})`);
-      if (!result.fromCache) for (const line of heapFactLogLines(result)) log(line);
+      if (!result.fromCache) for (const line of heapFactLogLines(result)) this.dependencies.verbose(line);
       client.sendStatus({
         state: 'idle',
         packageDirectory: result.directory,
@@ -152,8 +164,20 @@ export class DiagnosticsPublisher {
    */
   publishFileFirst(file: FileAnalysis, settings: Settings): void {
     const { readmeUri, uriOf } = this.dependencies;
+    if (settings.diagnostics.scope === 'openFiles' && !this.dependencies.isOpen(file.file)) return;
     const sourceOf = (other: string) => (other === file.file ? file.source : undefined);
     this.send(file.file, uriOf(file.file), fileDiagnostics(file, { settings, readmeUri, sourceOf }), file.source.text);
+  }
+
+  /**
+   * A document was closed. In the `openFiles` scope its diagnostics go (the package's next publish would not
+   * send them again); in the `package` scope they stay, as the file is still part of the package.
+   */
+  fileClosed(uri: string, file: string, settings: Settings): void {
+    if (settings.diagnostics.scope === 'package') return;
+    const published = this.published.get(path.dirname(file));
+    if (!published?.delete(file)) return;
+    this.dependencies.client.sendDiagnostics({ uri, diagnostics: [] });
   }
 
   /** Predictions shown instead of the compiler's facts (restricted mode): the next result must be sent in full. */

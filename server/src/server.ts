@@ -23,6 +23,7 @@ import { refuseWhenRestricted } from './engine/restrictedRunner';
 import { withFoundGo } from './goCommandResolution';
 import { runGo as realRunGo, type GoRunner } from './engine/runGo';
 import { OnceLog } from './onceLog';
+import { ServerLog } from './serverLog';
 import {
   ActiveEditorNotification,
   COMMANDS,
@@ -68,7 +69,9 @@ function coordinatorClient(connection: Connection): CoordinatorClient {
 
 export function startLanguageServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
-  const log = (message: string) => connection.console.log(message);
+  /** The server's own lines, at the level of `goEscapeLens.logLevel`. */
+  const serverLog = new ServerLog(connection.console);
+  const log = serverLog.info;
   /** A repeated failure or settings problem is said once. */
   const onceLog = new OnceLog(log);
   /** The go command, searched for as the Go extension does, once per settings; never in restricted mode. */
@@ -79,6 +82,8 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     (scopeUri, section) => connection.workspace.getConfiguration({ scopeUri, section }),
     onceLog,
     (go, location) => withFoundGo(go, location, goLocator, onceLog),
+    // The log level is the window's, the same for every resource: the latest read wins.
+    (read) => serverLog.setLevel(read.logLevel),
   );
   const coordinator: AnalysisCoordinator = new AnalysisCoordinator({
     client: coordinatorClient(connection),
@@ -86,6 +91,8 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     settings,
     runGo: options.runGo ?? realRunGo,
     log,
+    verbose: serverLog.verbose,
+    error: serverLog.error,
     onceLog,
     readmeUri: pathToFileURL(path.join(__dirname, '..', 'README.md')).href,
   });
@@ -112,8 +119,8 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
   connection.onHover(({ textDocument, position }) => coordinator.hover(textDocument.uri, position));
   connection.languages.inlayHint.on(({ textDocument, range }) => coordinator.inlayHints(textDocument.uri, range));
   connection.onCodeLens(({ textDocument }) => coordinator.codeLenses(textDocument.uri));
-  connection.onCodeAction(({ textDocument, range, context }) =>
-    coordinator.codeActions(textDocument.uri, range, context.only, context.diagnostics),
+  connection.onCodeAction(({ textDocument, range, context }, token) =>
+    coordinator.codeActions(textDocument.uri, range, context.only, context.diagnostics, token),
   );
   connection.onRequest(EscapeTreeRequest, () => coordinator.escapeTree());
   connection.onExecuteCommand((params, token) => {

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import type { GoSettings } from './engine/goCommand';
 import { DEFAULT_ANNOTATIONS } from './model/annotations';
+import { LOG_LEVELS } from './serverLog';
 
 /** One setting: what a valid value is, and what stands in for a missing or invalid one. */
 export interface SettingRule<T> {
@@ -66,6 +67,15 @@ export const SETTINGS_SCHEMA = {
   quickFixes: setting(z.boolean(), true),
   /** The largest receiver type (estimated bytes) the value-receiver fix proposes to copy on every call. */
   valueReceiverMaxBytes: setting(z.number().int().min(0).max(4096), 64),
+  /**
+   * Which files get diagnostics: the open ones (as ESLint does), so a package's other files do not flood the
+   * Problems panel; `package` publishes every file of each analysed package.
+   */
+  diagnostics: { scope: setting(z.enum(['openFiles', 'package']), 'openFiles') },
+  /** The server's own log lines: `info` writes a few per analysis; `verbose` adds each allocation, refused fix and verdict. */
+  logLevel: setting(z.enum(LOG_LEVELS), 'info'),
+  /** Read by the language client, not the server: vscode-languageclient's `<id>.trace.server` convention. */
+  trace: { server: setting(z.enum(['off', 'messages', 'verbose']), 'off') },
 };
 
 /** A group of settings: settings and further groups, by name. */

@@ -47,6 +47,8 @@ export class CoordinatorHarness implements CoordinatorClient, OpenDocuments {
       settings,
       runGo: options.runGo,
       log,
+      verbose: log,
+      error: log,
       onceLog,
       readmeUri: 'file:///README.md',
     });

@@ -11,6 +11,7 @@ import {
   createProtocolConnection,
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   DidSaveTextDocumentNotification,
   ExitNotification,
@@ -41,6 +42,7 @@ export class LspTestClient {
   readonly configurationRequests: { scopeUri?: string; section?: string }[] = [];
   private readonly diagnosticWaiters: Waiter<PublishDiagnosticsParams>[] = [];
   private readonly statusWaiters: Waiter<StatusParams>[] = [];
+  private readonly logWaiters: Waiter<string>[] = [];
   private versions = new Map<string, number>();
 
   private constructor(
@@ -61,6 +63,7 @@ export class LspTestClient {
     });
     this.connection.onNotification('window/logMessage', (params: { message: string }) => {
       this.logs.push(params.message);
+      settle(this.logWaiters, params.message);
     });
     this.connection.onRequest(ConfigurationRequest.type, (params) => {
       this.configurationRequests.push(...params.items);
@@ -130,6 +133,13 @@ export class LspTestClient {
     return uri;
   }
 
+  /** Closes a document, as closing its editor tab does. */
+  async close(file: string): Promise<void> {
+    const uri = pathToFileURL(file).href;
+    this.versions.delete(uri);
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
   /** Replaces an open document's text, as typing does, without saving it. */
   async change(file: string, text: string): Promise<void> {
     const uri = pathToFileURL(file).href;
@@ -150,6 +160,13 @@ export class LspTestClient {
   /** Resolves with the first diagnostics for `uri` (from now on) that satisfy `predicate`. */
   nextDiagnostics(uri: string, predicate: (params: PublishDiagnosticsParams) => boolean = () => true): Promise<PublishDiagnosticsParams> {
     return new Promise((resolve) => this.diagnosticWaiters.push({ predicate: (p) => p.uri === uri && predicate(p), resolve }));
+  }
+
+  /** Resolves with the first `window/logMessage` line (from now on, or already received) that satisfies `predicate`. */
+  logLine(predicate: (line: string) => boolean): Promise<string> {
+    const received = this.logs.find(predicate);
+    if (received !== undefined) return Promise.resolve(received);
+    return new Promise((resolve) => this.logWaiters.push({ predicate, resolve }));
   }
 
   /** Resolves with the first status notification (from now on) that satisfies `predicate`. */

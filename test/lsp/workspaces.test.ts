@@ -45,7 +45,11 @@ before(async () => {
   write(path.join(tagged, 'go.mod'), 'module example.com/tagged\n\ngo 1.22\n');
   write(path.join(tagged, 'plain.go'), 'package tagged\n\nfunc Plain() int { return 1 }\n');
   write(path.join(tagged, 'special.go'), '//go:build special\n\npackage tagged\n\nfunc Special() *int {\n\tv := 2\n\treturn &v\n}\n');
-  client = await LspTestClient.start(root, { workspaceFolders: { [work]: {}, [tagged]: { buildFlags: ['-tags=special'] } } });
+  // The package scope: the workspace command's results of files that are not open are published too.
+  const scope = { diagnostics: { scope: 'package' } };
+  client = await LspTestClient.start(root, {
+    workspaceFolders: { [work]: scope, [tagged]: { ...scope, buildFlags: ['-tags=special'] } },
+  });
 });
 
 after(async () => {

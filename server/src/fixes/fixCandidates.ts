@@ -398,7 +398,8 @@ function combineValueReceiver(
     title: `Use a value receiver for ${subject} (${layout.size} bytes)`,
     notes,
     file: header.file,
-    triggerRanges: [header.receiverRange, header.nameRange],
+    // The whole signature: the `func`, the receiver, the name (the receiver and name lie within it).
+    triggerRanges: [header.signatureRange],
     edits: new Map([[header.file, [analysis.edit]]]),
     externalCallersUnseen: /^\p{Lu}/u.test(header.name) && context.packageName !== 'main',
     worthWithoutGain: true,

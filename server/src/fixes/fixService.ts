@@ -107,15 +107,30 @@ export class QuickFixService {
     this.verifier.packageChanged(directory, '(being analysed again)');
   }
 
-  /** The verified actions at a position; unverified candidates there are queued first, for the next request. */
-  async codeActions(result: PackageResult | undefined, query: CodeActionQuery): Promise<CodeAction[]> {
+  /**
+   * The verified actions at a position. Unverified candidates there go to the front of the queue; with
+   * `wait`, the answer waits for their verdicts (at most about as long as one verification takes, and never
+   * past the request's cancellation), so the first Ctrl+. shows them. Without it (a hover listing the fixes)
+   * it answers with what is verified now.
+   */
+  async codeActions(
+    result: PackageResult | undefined,
+    query: CodeActionQuery,
+    wait?: { readonly cancelled: () => boolean },
+  ): Promise<CodeAction[]> {
     const entry = result && this.packages.get(result.directory);
-    if (!result || !entry || entry.result !== result) return [];
+    if (!result || !entry || entry.result !== result) {
+      if (result && wait) this.options.verbose?.(`code actions: no quick-fixes proposed yet for ${path.basename(result.directory)}`);
+      return [];
+    }
     const state = await entry.state;
     const proposals = await state.proposals;
     const current = proposals.candidates.filter((candidate) =>
       [...candidate.edits.keys()].every((file) => matchesAnalysedText(state, file, query.openText)),
     );
+    const changedHere = candidatesAt(proposals.candidates, query.file, query.range).filter((candidate) => !current.includes(candidate));
+    for (const candidate of changedHere)
+      this.options.verbose?.(`quick-fix ${candidate.id} not offered: a file it edits has changed since the analysis; save it`);
     const verdictOf = (candidate: FixCandidate) => this.verifier.verdict(this.jobKey(state, candidate));
     const unverified = candidatesAt(current, query.file, query.range).filter(
       (candidate) => !verdictOf(candidate) && !this.verifier.isPending(this.jobKey(state, candidate)),
@@ -126,6 +141,20 @@ export class QuickFixService {
         true,
       );
       void this.reportWhenIdle(state, proposals);
+    }
+    const pending = candidatesAt(current, query.file, query.range)
+      .map((candidate) => this.jobKey(state, candidate))
+      .filter((key) => this.verifier.isPending(key));
+    if (wait && pending.length > 0) {
+      const bound = waitBound(this.verifier.typicalDurationMs());
+      const started = performance.now();
+      await this.verifier.whenSettled(pending, bound, wait.cancelled);
+      const still = pending.filter((key) => this.verifier.isPending(key)).length;
+      if (still > 0 && !wait.cancelled()) {
+        this.options.verbose?.(
+          `code actions: ${still} quick-fix${still === 1 ? '' : 'es'} still being verified after ${Math.round(performance.now() - started)} ms; ask again for ${still === 1 ? 'it' : 'them'}`,
+        );
+      }
     }
     return fixCodeActions(current, verdictOf, query);
   }
@@ -201,7 +230,7 @@ export class QuickFixService {
     proposals.then(
       (resolved) => {
         for (const refused of resolved.refused)
-          this.options.log?.(`quick-fix not proposed: ${refused.fix} ${refused.subject}: ${refused.reason}`);
+          this.options.verbose?.(`quick-fix not proposed: ${refused.fix} ${refused.subject}: ${refused.reason}`);
       },
       () => undefined,
     );
@@ -216,6 +245,7 @@ export class QuickFixService {
     const { result } = state;
     return {
       key: this.jobKey(state, candidate),
+      subject: candidate.id,
       directory: result.directory,
       packageKey: state.key,
       settings: state.go,
@@ -236,6 +266,14 @@ export class QuickFixService {
       },
     };
   }
+}
+
+/**
+ * How long a code-action request waits for verdicts: about one verification and a half as measured here
+ * (the candidate may queue behind one already running), 20 s before anything was measured.
+ */
+function waitBound(typicalMs: number | undefined): number {
+  return Math.min(120_000, Math.max(2_000, 1.5 * (typicalMs ?? 20_000)));
 }
 
 /** Aims at a heap allocation the editor shows, and all its callers are in view. */

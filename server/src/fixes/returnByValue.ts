@@ -26,6 +26,7 @@ import {
   identifiersNamed,
   isDeclaringName,
   isWithin,
+  signatureRange,
   type UseContext,
   walk,
 } from './goTree';
@@ -118,9 +119,10 @@ function analyseDeclaration(
     typeName,
     nameRange: nodeRange(nameNode),
   };
+  const signature = signatureRange(node);
   const refuse = (refusal: string): ReturnDeclaration => ({
     ...base,
-    triggerRanges: [base.nameRange],
+    triggerRanges: [signature],
     edits: [],
     methodsCalledOnLocal: [],
     mustNotEscape: [],
@@ -130,7 +132,7 @@ function analyseDeclaration(
   const returns = ownReturns(body);
   if (returns.length === 0) return refuse(`${name} has no return statement`);
   const edits: TextEdit[] = [deleteBetween(result, pointee)];
-  const triggerRanges: LspRange[] = [base.nameRange];
+  const triggerRanges: LspRange[] = [signature];
   const locals = new Map<string, Node[]>();
   const pointerLocals = new Map<string, Node>();
   for (const statement of returns) {

@@ -15,7 +15,7 @@ import type { Node } from 'web-tree-sitter';
 import { type FunctionMatch, functionMatches } from '../syntax/declarations';
 import { nodeRange } from '../syntax/locateFact';
 import type { LspPosition, LspRange } from '../model/positions';
-import { blockStatements, chainTop, classifyUse, identifiersNamed, isDeclaringName, type UseContext, walk } from './goTree';
+import { blockStatements, chainTop, classifyUse, identifiersNamed, isDeclaringName, signatureRange, type UseContext, walk } from './goTree';
 import { deleteBetween } from './textEdits';
 import type { TextEdit } from '../model/fixes';
 
@@ -31,6 +31,8 @@ export interface MethodHeader {
   readonly receiverPosition?: LspPosition;
   readonly nameRange: LspRange;
   readonly receiverRange: LspRange;
+  /** From `func` to the body: where the lightbulb shows for the method as a whole. */
+  readonly signatureRange: LspRange;
 }
 
 /** What the body of a pointer-receiver method allows. */
@@ -116,7 +118,10 @@ export function methodHeaders(root: Node, file: string): MethodHeader[] {
   });
 }
 
-function methodHeader({ name: nameNode, receiver, receiverType: type }: FunctionMatch, file: string): MethodHeader | undefined {
+function methodHeader(
+  { function: declaration, name: nameNode, receiver, receiverType: type }: FunctionMatch,
+  file: string,
+): MethodHeader | undefined {
   if (!receiver || !type) return undefined;
   const pointerReceiver = type.type === 'pointer_type';
   const named = pointerReceiver ? type.namedChildren[0] : type;
@@ -132,6 +137,7 @@ function methodHeader({ name: nameNode, receiver, receiverType: type }: Function
       : {}),
     nameRange: nodeRange(nameNode),
     receiverRange: nodeRange(receiver),
+    signatureRange: signatureRange(declaration),
   };
 }
 

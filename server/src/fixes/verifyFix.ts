@@ -153,6 +153,13 @@ export function newFindings(before: readonly string[], after: readonly string[])
   });
 }
 
+/** A verdict for the log: "builds; heap allocations 4 → 3", "breaks the build: …". */
+export function verdictWords(verdict: Verification): string {
+  if (verdict.outcome === 'breaks') return `not offered, it breaks the build or vet: ${verdict.reason}`;
+  const counts = `heap allocations ${verdict.before} → ${verdict.after}`;
+  return verdict.outcome === 'adds' ? `not offered, it adds heap allocations (${counts})` : `builds and passes vet; ${counts}`;
+}
+
 /** The cache key of one verification: everything its verdict depends on. */
 export function verificationKey(packageKey: string, candidateEdits: unknown): string {
   return createHash('sha256').update(packageKey).update('\0').update(JSON.stringify(candidateEdits)).digest('hex');
@@ -160,6 +167,8 @@ export function verificationKey(packageKey: string, candidateEdits: unknown): st
 
 export interface VerificationJob {
   readonly key: string;
+  /** What is verified, for the log: the candidate's id, e.g. `valueReceiver:Vector.Length`. */
+  readonly subject?: string;
   readonly directory: string;
   /** The package content the job was made for; a job for older content is dropped. */
   readonly packageKey: string;
@@ -171,6 +180,8 @@ export interface VerificationJob {
 
 export interface FixVerifierOptions extends AnalysisDependencies {
   readonly log?: (message: string) => void;
+  /** Lines only a `verbose` log level shows. */
+  readonly verbose?: (message: string) => void;
   /** Cached verdicts kept; the oldest go first. */
   readonly capacity?: number;
 }
@@ -184,6 +195,10 @@ export class FixVerifier {
   private readonly current = new Map<string, string>();
   private running: { job: VerificationJob; controller: AbortController } | undefined;
   private idleWaiters: (() => void)[] = [];
+  /** Called after each job, run or dropped: requests waiting for particular verdicts look again. */
+  private readonly progressListeners = new Set<() => void>();
+  /** How long the latest verifications took (ms), newest last: how long a lightbulb may wait for one. */
+  private readonly durations: number[] = [];
 
   constructor(private readonly options: FixVerifierOptions) {}
 
@@ -209,6 +224,7 @@ export class FixVerifier {
     }
     if (this.running && this.running.job.directory === directory && this.running.job.packageKey !== packageKey)
       this.running.controller.abort();
+    this.notifyProgress();
   }
 
   /** Queues the jobs not already known; `first` puts them ahead of the queue (a lightbulb is waiting). */
@@ -218,6 +234,36 @@ export class FixVerifier {
     if (first) this.queue.unshift(...fresh);
     else this.queue.push(...fresh);
     void this.drain();
+  }
+
+  /**
+   * Resolves when none of `keys` is queued or running any more, or after `timeoutMs`, or when `cancelled`
+   * says so, whichever comes first. A code-action request waits here for the verdicts at its range.
+   */
+  whenSettled(keys: readonly string[], timeoutMs: number, cancelled: () => boolean = () => false): Promise<void> {
+    const settled = () => cancelled() || keys.every((key) => !this.isPending(key));
+    if (settled()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        clearInterval(poll);
+        this.progressListeners.delete(check);
+        resolve();
+      };
+      const check = () => settled() && finish();
+      const timer = setTimeout(finish, timeoutMs);
+      // A cancellation token has no event here, so it is looked at a few times a second.
+      const poll = setInterval(check, 100);
+      this.progressListeners.add(check);
+    });
+  }
+
+  /**
+   * About how long one verification takes here (the slowest of the last few), or undefined before the
+   * first: the machine and the package decide, so it is measured, not guessed.
+   */
+  typicalDurationMs(): number | undefined {
+    return this.durations.length === 0 ? undefined : Math.max(...this.durations);
   }
 
   /** Resolves when nothing is queued or running (for the CLI and tests). */
@@ -230,6 +276,7 @@ export class FixVerifier {
     this.queue.length = 0;
     this.queued.clear();
     this.running?.controller.abort();
+    this.notifyProgress();
   }
 
   private async drain(): Promise<void> {
@@ -240,19 +287,29 @@ export class FixVerifier {
       if (current !== undefined && current !== job.packageKey) continue;
       const controller = new AbortController();
       this.running = { job, controller };
+      const started = performance.now();
       try {
         const verdict = await this.run(job, controller.signal);
         this.remember(job.key, verdict);
+        this.options.verbose?.(`quick-fix ${job.subject ?? job.key} verified: ${verdictWords(verdict)}`);
+        this.durations.push(performance.now() - started);
+        if (this.durations.length > 5) this.durations.shift();
       } catch (error) {
-        if (!(error instanceof VerificationNotRun))
-          this.options.log?.(`quick-fix verification failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (error instanceof VerificationNotRun) this.options.verbose?.(`quick-fix verification did not run: ${error.message}`);
+        else this.options.log?.(`quick-fix verification failed: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
         this.running = undefined;
+        this.notifyProgress();
       }
     }
+    this.notifyProgress();
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
+  }
+
+  private notifyProgress(): void {
+    for (const listener of [...this.progressListeners]) listener();
   }
 
   private async run(job: VerificationJob, signal: AbortSignal): Promise<Verification> {
