@@ -1,8 +1,8 @@
 /**
  * The quick-fixes of the language server, between the LSP handlers and the pure parts: after each analysis
  * it proposes candidates for the package and has the compiler verify those in open files in the background;
- * a code-action request only reads what is already verified (the lightbulb never waits on a compile) and
- * moves the candidates under the cursor to the front of the queue.
+ * a code-action request moves the candidates under the cursor to the front of the queue and waits, a bounded
+ * time, for their verdicts, so the first Ctrl+. shows them.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
