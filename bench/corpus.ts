@@ -32,8 +32,7 @@ function run(program: string, args: string[], options: { cwd?: string; env?: Nod
 }
 
 export function prepareCorpus(log: (line: string) => void, options: { gopls?: boolean } = {}): Corpus {
-  const cache = process.env.GEL_BENCH_CACHE ?? path.join(os.homedir(), '.cache', 'go-escape-lens-bench');
-  fs.mkdirSync(cache, { recursive: true });
+  const cache = benchCache();
   const goroot = run('go', ['env', 'GOROOT']).trim();
   const version = run('go', ['env', 'GOVERSION']).trim();
 
@@ -45,17 +44,7 @@ export function prepareCorpus(log: (line: string) => void, options: { gopls?: bo
   }
   const goBinary = path.join(copy, 'bin', 'go');
 
-  const fasthttp = path.join(cache, `fasthttp-${FASTHTTP_VERSION}`);
-  if (!fs.existsSync(path.join(fasthttp, 'go.mod'))) {
-    log(`fetching github.com/valyala/fasthttp@${FASTHTTP_VERSION} through the Go module proxy (once)`);
-    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'gel-bench-'));
-    run('go', ['mod', 'init', 'bench.invalid/fetch'], { cwd: scratch });
-    const info = JSON.parse(run('go', ['mod', 'download', '-json', `github.com/valyala/fasthttp@${FASTHTTP_VERSION}`], { cwd: scratch }));
-    fs.rmSync(scratch, { recursive: true, force: true });
-    run('cp', ['-r', info.Dir, fasthttp]);
-    run('chmod', ['-R', 'u+w', fasthttp]);
-    run('go', ['mod', 'download'], { cwd: fasthttp });
-  }
+  const fasthttp = prepareFasthttp(cache, log);
 
   let gopls: string | undefined = path.join(cache, 'bin', 'gopls');
   if (options.gopls === false) gopls = undefined;
@@ -71,9 +60,6 @@ export function prepareCorpus(log: (line: string) => void, options: { gopls?: bo
     }
   }
 
-  const fasthttpPristine = JSON.parse(
-    run('go', ['mod', 'download', '-json', `github.com/valyala/fasthttp@${FASTHTTP_VERSION}`], { cwd: fasthttp }),
-  ).Dir as string;
   return {
     cache,
     goBinary,
@@ -88,11 +74,40 @@ export function prepareCorpus(log: (line: string) => void, options: { gopls?: bo
       },
       {
         name: `fasthttp ${FASTHTTP_VERSION}`,
-        directory: fasthttp,
+        directory: fasthttp.directory,
         editFile: 'server.go',
-        moduleRoot: fasthttp,
-        pristine: path.join(fasthttpPristine, 'server.go'),
+        moduleRoot: fasthttp.directory,
+        pristine: path.join(fasthttp.pristine, 'server.go'),
       },
     ],
   };
+}
+
+/** The benchmark cache folder: GEL_BENCH_CACHE, else ~/.cache/go-escape-lens-bench. */
+export function benchCache(): string {
+  const cache = process.env.GEL_BENCH_CACHE ?? path.join(os.homedir(), '.cache', 'go-escape-lens-bench');
+  fs.mkdirSync(cache, { recursive: true });
+  return cache;
+}
+
+/**
+ * fasthttp at the pinned version, copied from the module cache into `cache` as a writable module of its
+ * own, with its dependencies downloaded once. `pristine` is the module cache's read-only copy.
+ */
+export function prepareFasthttp(cache: string, log: (line: string) => void): { directory: string; pristine: string } {
+  const fasthttp = path.join(cache, `fasthttp-${FASTHTTP_VERSION}`);
+  if (!fs.existsSync(path.join(fasthttp, 'go.mod'))) {
+    log(`fetching github.com/valyala/fasthttp@${FASTHTTP_VERSION} through the Go module proxy (once)`);
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'gel-bench-'));
+    run('go', ['mod', 'init', 'bench.invalid/fetch'], { cwd: scratch });
+    const info = JSON.parse(run('go', ['mod', 'download', '-json', `github.com/valyala/fasthttp@${FASTHTTP_VERSION}`], { cwd: scratch }));
+    fs.rmSync(scratch, { recursive: true, force: true });
+    run('cp', ['-r', info.Dir, fasthttp]);
+    run('chmod', ['-R', 'u+w', fasthttp]);
+    run('go', ['mod', 'download'], { cwd: fasthttp });
+  }
+
+  const pristine = JSON.parse(run('go', ['mod', 'download', '-json', `github.com/valyala/fasthttp@${FASTHTTP_VERSION}`], { cwd: fasthttp }))
+    .Dir as string;
+  return { directory: fasthttp, pristine };
 }

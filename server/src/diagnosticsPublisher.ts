@@ -175,7 +175,10 @@ export class DiagnosticsPublisher {
    */
   fileClosed(uri: string, file: string, settings: Settings): void {
     if (settings.diagnostics.scope === 'package') return;
-    const published = this.published.get(path.dirname(file));
+    const directory = path.dirname(file);
+    // The client no longer has what was last published for the package: opening the file again must send it.
+    this.lastPublished.delete(directory);
+    const published = this.published.get(directory);
     if (!published?.delete(file)) return;
     this.dependencies.client.sendDiagnostics({ uri, diagnostics: [] });
   }

@@ -68,6 +68,19 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
       await ui.screenshot('01-squiggles');
     });
 
+    await step('Ctrl+. as soon as the squiggles settle offers to return Point by value', async (ui) => {
+      // The first request: the server waits for the compiler's verification instead of answering "none".
+      await ui.clickOn(NEW_POINT_RETURN, '&Point');
+      await ui.page.keyboard.press('Control+Period');
+      const fix = ui.page.locator('.action-widget .monaco-list-row', { hasText: /Return Point by value/ });
+      const none = ui.page.getByText('No code actions available');
+      await fix.first().or(none).first().waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      assert.ok(!(await none.isVisible()), 'VS Code said "No code actions available" to the first Ctrl+.');
+      await fix.first().waitFor();
+      await ui.screenshot('02a-first-ctrl-dot');
+      await ui.page.keyboard.press('Escape');
+    });
+
     await step('the status bar shows the file’s heap allocation count', async (ui) => {
       await ui.statusBarItem(new RegExp(`Escape\\b.*\\b${before.length}\\b`)).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
     });

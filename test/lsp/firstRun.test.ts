@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { type CodeAction, CodeActionRequest } from 'vscode-languageserver-protocol/node';
+import { type CodeAction, CodeActionRequest, type Hover, HoverRequest, type MarkupContent } from 'vscode-languageserver-protocol/node';
 import { requireGo } from '../helpers/goOracle';
 import { LspTestClient, REPOSITORY_ROOT } from '../helpers/lspClient';
 
@@ -88,6 +88,50 @@ describe('with the default settings', () => {
     await client.close(REPORT);
     await cleared;
     assert.ok((client.diagnostics.get(READONLY_URI)?.diagnostics.length ?? 0) > 0, 'the open file keeps its diagnostics');
+  });
+
+  test('messages say what the compiler invented in the source’s terms; the hover keeps its exact words', async () => {
+    const reportPublished = client.nextDiagnostics(REPORT_URI, (params) => params.diagnostics.length > 0);
+    await client.open(REPORT);
+    const report = (await reportPublished).diagnostics;
+    const readonly = client.diagnostics.get(READONLY_URI)?.diagnostics ?? [];
+    const messages = [...readonly, ...report].map((diagnostic) => String(diagnostic.message));
+    // The compiler says `~r0 escapes to heap`, `name + "/" + ~r0 …` and gin's `"Basic realm=" + ~r0 …`; the
+    // messages say the source (as gofmt wrote it).
+    assert.ok(
+      messages.some((message) => message.startsWith('the result of c.remaining() escapes to the heap')),
+      messages.join('\n'),
+    );
+    assert.ok(messages.some((message) => message.startsWith('name + "/" + strconv.Itoa(limit) escapes to the heap')));
+    const realm = report.find((diagnostic) =>
+      String(diagnostic.message).startsWith('"Basic realm="+strconv.Quote(realm) escapes to the heap'),
+    );
+    assert.ok(realm, messages.join('\n'));
+    assert.deepEqual(
+      messages.filter((message) => /~r|\.autotmp/.test(message)),
+      [],
+    );
+    const related = [...readonly, ...report].flatMap((diagnostic) => diagnostic.relatedInformation ?? []);
+    assert.ok(related.length > 0);
+    assert.deepEqual(
+      related.map((item) => item.message).filter((message) => /←|~r|\{storage/.test(message)),
+      [],
+    );
+    assert.ok(
+      related.some((item) => /stored in `challenges`, which outlives this function/.test(item.message)),
+      JSON.stringify(related.map((item) => item.message)),
+    );
+
+    const hover = (await client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri: REPORT_URI },
+      position: realm.range.start,
+    })) as Hover;
+    const markdown = (hover.contents as MarkupContent).value;
+    assert.match(markdown, /\*\*`"Basic realm="\+strconv\.Quote\(realm\)` is allocated on the heap\*\*/);
+    assert.match(markdown, /<summary>The compiler's words<\/summary>[\s\S]*"Basic realm=" \+ ~r0 escapes to heap/);
+    const cleared = client.nextDiagnostics(REPORT_URI, (params) => params.diagnostics.length === 0);
+    await client.close(REPORT);
+    await cleared;
   });
 
   test('the log has a handful of lines: no line per allocation or per fix not proposed', async () => {

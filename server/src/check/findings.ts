@@ -21,6 +21,7 @@ import { diagnosticMessage, rangeText } from '../features/diagnostics';
 import { annotationKindOf, isShownOptimisation, OPTIMISATION_CODES, optimisationMessage } from '../features/optimisationDiagnostics';
 import type { Annotations } from '../model/annotations';
 import { reasonText } from '../features/reasonText';
+import { shownExpression } from '../features/userTerms';
 import {
   type DirectiveProblem,
   EMPTY_DIRECTIVES,
@@ -86,7 +87,10 @@ export interface Finding extends FindingLocation {
   readonly function: string;
   /** The compiler's text for the allocation (`&Point{...}`), the directive for the others. */
   readonly expression: string;
+  /** In the user's terms: the compiler's invented names (`~r0`, `.autotmp_6`) said as the source says them. */
   readonly message: string;
+  /** For an allocation: the compiler's own line, without its position (`"Basic realm=" + ~r0 escapes to heap`). */
+  readonly compilerMessage?: string;
   readonly steps: readonly FindingStep[];
   /** For a broken budget: the allocations that break it. */
   readonly related: readonly RelatedLocation[];
@@ -199,7 +203,8 @@ function allocationFinding(
     package: context.importPath,
     function: owner,
     expression: fact.expression,
-    message: diagnosticMessage(fact),
+    message: diagnosticMessage(fact, shownExpression(located)),
+    compilerMessage: compilerLine(fact),
     ...relativeLocation(fact.position, located.range, context.root),
     steps,
     related: [],
@@ -230,6 +235,12 @@ function optimisationFinding(located: LocatedFact, file: FileAnalysis, owner: st
   };
 }
 
+/** The compiler's line that states the fact (its last), without the position it starts with. */
+function compilerLine(fact: LocatedFact['fact']): string {
+  const last = fact.compilerText[fact.compilerText.length - 1] ?? fact.expression;
+  return last.replace(/^.*?\.go:\d+:\d+: /, '');
+}
+
 function budgetFinding(broken: BrokenBudget, file: FileAnalysis, context: FileFindingContext): Finding {
   const range = broken.function.nameRange;
   return {
@@ -243,7 +254,7 @@ function budgetFinding(broken: BrokenBudget, file: FileAnalysis, context: FileFi
     steps: [],
     related: broken.allocations.map((item) => ({
       location: relativeLocation(item.fact.position, item.range, context.root),
-      message: diagnosticMessage(item.fact),
+      message: diagnosticMessage(item.fact, shownExpression(item)),
     })),
     violation: true,
     why: [

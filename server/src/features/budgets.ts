@@ -19,6 +19,7 @@ import {
 } from '../syntax/directives';
 import type { LocatedFact } from '../model/analysis';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
+import { shownExpression } from './userTerms';
 
 export const BUDGET_CODES = {
   broken: 'broken-budget',
@@ -99,7 +100,7 @@ export function brokenBudgetMessage(broken: BrokenBudget): string {
     const list = broken.allocations.map((item) => `${item.fact.position.line}:${item.fact.position.byteColumn}`).join(', ');
     return `${broken.function.name} breaks ${broken.budget.text}: ${count} bounds check${count === 1 ? '' : 's'} kept, at ${list}`;
   }
-  const list = broken.allocations.map((item) => `${item.fact.expression} (line ${item.fact.position.line})`).join(', ');
+  const list = broken.allocations.map((item) => `${shownExpression(item)} (line ${item.fact.position.line})`).join(', ');
   return `${broken.function.name} breaks ${broken.budget.text}: ${count} heap allocation${count === 1 ? '' : 's'}: ${list}`;
 }
 
@@ -118,7 +119,7 @@ export function budgetDiagnostics(file: FileAnalysis, directives: FileDirectives
         message:
           broken.budget.counts === 'boundsChecks'
             ? 'bounds check kept'
-            : `${item.fact.kind === 'moved' ? 'moved to heap' : 'escapes to heap'}: ${item.fact.expression}`,
+            : `${item.fact.kind === 'moved' ? 'moved to heap' : 'escapes to heap'}: ${shownExpression(item)}`,
       })),
     });
   }

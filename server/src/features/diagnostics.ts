@@ -9,8 +9,10 @@ import type { SeveritySetting, Settings } from '../settings';
 import type { LocatedFact } from '../model/analysis';
 import { compilerToLspPosition } from '../syntax/positions';
 import type { LspRange, SourceText } from '../model/positions';
+import { explainFlows } from './explanation';
 import { isShownOptimisation, optimisationCode, optimisationMessage, optimisationSeverity } from './optimisationDiagnostics';
 import { headlineReason, reasonText } from './reasonText';
+import { inWords, resultWords, shownExpression } from './userTerms';
 
 export const DIAGNOSTIC_SOURCE = 'go-escape-lens';
 
@@ -54,7 +56,7 @@ function factDiagnostic(located: LocatedFact, context: DiagnosticContext, source
     source: DIAGNOSTIC_SOURCE,
     code,
     codeDescription: { href: `${context.readmeUri}#${code}` },
-    message: (context.staleReason ? `(stale: ${context.staleReason}) ` : '') + diagnosticMessage(fact),
+    message: (context.staleReason ? `(stale: ${context.staleReason}) ` : '') + diagnosticMessage(fact, shownExpression(located)),
     relatedInformation: relatedInformation(fact, context),
     ...(context.staleReason ? { tags: [DiagnosticTag.Unnecessary] } : {}),
     data: { kind, line: fact.position.line, byteColumn: fact.position.byteColumn },
@@ -85,18 +87,22 @@ export function rangeText(source: SourceText, range: LspRange): string {
   return `${line.slice(range.start.character)}…`;
 }
 
-export function diagnosticMessage(fact: EscapeFact): string {
+/**
+ * The message of a fact's diagnostic, in the user's terms: `expression` is the fact's expression as the
+ * source says it (see userTerms.ts); the compiler's own words are in the hover.
+ */
+export function diagnosticMessage(fact: EscapeFact, expression = inWords(fact.expression)): string {
   const reason = headlineReason(fact);
   const why = reason ? `: ${reasonText(reason).short}` : '';
   switch (fact.kind) {
     case 'escape':
-      return `${fact.expression} escapes to the heap${why}`;
+      return `${expression} escapes to the heap${why}`;
     case 'moved':
-      return `${fact.expression} is moved to the heap${why}`;
+      return `${expression} is moved to the heap${why}`;
     case 'leak':
       return fact.leak?.toResult
-        ? `parameter ${fact.expression} leaks to result ${fact.leak.toResult}`
-        : `parameter ${fact.expression}${fact.leak?.what === 'content' ? ' content' : ''} leaks${why}`;
+        ? `parameter ${expression} leaks to ${resultWords(fact.leak.toResult)}`
+        : `parameter ${expression}${fact.leak?.what === 'content' ? ' content' : ''} leaks${why}`;
     default:
       return fact.compilerText[fact.compilerText.length - 1] ?? fact.expression;
   }
@@ -124,17 +130,19 @@ export function toDiagnosticSeverity(setting: SeveritySetting): DiagnosticSeveri
   }
 }
 
-/** Every step of the compiler's explanation, as a link to the file and line it happened at. */
+/**
+ * Every step of the compiler's explanation, in the hover's plain words ("returned from `NewPoint`",
+ * "stored in `s.nextProtos`, which outlives this function"), each at the file and line it happened at.
+ * The compiler's flow notation stays in the hover's folded section.
+ */
 function relatedInformation(fact: EscapeFact, context: DiagnosticContext): DiagnosticRelatedInformation[] {
   const related: DiagnosticRelatedInformation[] = [];
-  for (const flow of fact.flows) {
-    for (const step of flow.steps) {
-      if (!step.position || step.reason === 'spill') continue;
-      related.push({
-        location: { uri: pathToFileURL(step.position.file).href, range: pointRange(step.position, context) },
-        message: `${reasonText(step.reason).short}: ${step.expression} (flow: ${flow.destination} ← ${flow.source})`,
-      });
-    }
+  for (const step of explainFlows(fact, { sourceOf: context.sourceOf }).steps) {
+    if (!step.position) continue;
+    related.push({
+      location: { uri: pathToFileURL(step.position.file).href, range: pointRange(step.position, context) },
+      message: step.text,
+    });
   }
   return related;
 }

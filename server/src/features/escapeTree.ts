@@ -9,6 +9,7 @@ import { fileSyntax } from './fileSyntax';
 import type { LocatedFact } from '../model/analysis';
 import { summariseFile } from './functionSummary';
 import { headlineReason, reasonText } from './reasonText';
+import { shownExpression } from './userTerms';
 
 export const PACKAGE_LEVEL = '(package level)';
 
@@ -81,7 +82,7 @@ function site(located: LocatedFact, uri: string): EscapeTreeSite {
   return {
     uri,
     range: located.range,
-    expression: located.fact.expression,
+    expression: shownExpression(located),
     kind: located.fact.kind === 'moved' ? 'moved' : 'escape',
     ...(reason ? { reason: reasonText(reason).short } : {}),
   };

@@ -17,6 +17,7 @@ import type { CompilerPosition, EscapeFact, FlowStep } from '../model/facts';
 import { compilerToLspPosition } from '../syntax/positions';
 import type { SourceText } from '../model/positions';
 import { reasonText } from './reasonText';
+import { expressionMarkdown } from './userTerms';
 
 export interface ExplanationContext {
   /** The text of a package file, to read what is at a step's position and to convert its column. */
@@ -90,7 +91,7 @@ interface StepContext {
 }
 
 function stepText(step: FlowStep, { fact, context, destination, source, isLastOfChain, boundAt }: StepContext): string {
-  const expression = code(step.expression);
+  const expression = expressionMarkdown(step.expression);
   const atCall = step.position ? inlinedCallAt(step.position, context) : undefined;
   const positionKey = step.position ? `${step.position.file}:${step.position.line}:${step.position.byteColumn}` : '';
   /** Set when an earlier step bound a parameter at this `(`: this step is inside that inlined callee. */
@@ -104,9 +105,9 @@ function stepText(step: FlowStep, { fact, context, destination, source, isLastOf
       const target = assignedTo(step.expression);
       if (target && isResult(target)) return `becomes the function's result: ${expression}`;
       if (destination === '{heap}' && isLastOfChain && target) {
-        return `stored in ${code(target)}, which outlives this function: ${expression}`;
+        return `stored in ${expressionMarkdown(target)}, which outlives this function: ${expression}`;
       }
-      return target ? `assigned to ${code(target)}` : `assigned: ${expression}`;
+      return target ? `assigned to ${expressionMarkdown(target)}` : `assigned: ${expression}`;
     }
     case 'assign-pair': {
       const target = assignedTo(step.expression);
@@ -128,7 +129,7 @@ function stepText(step: FlowStep, { fact, context, destination, source, isLastOf
           ? 'kept for the `go` statement, whose goroutine may run after this function returns'
           : 'kept for the deferred call, which runs when this function returns';
       }
-      return target ? `assigned to ${code(target)} (one of several values assigned at once)` : `assigned: ${expression}`;
+      return target ? `assigned to ${expressionMarkdown(target)} (one of several values assigned at once)` : `assigned: ${expression}`;
     }
     case 'return':
       return fact.functionName ? `returned from ${code(fact.functionName)}` : 'returned to the caller';
@@ -177,10 +178,11 @@ function destinationText(destination: string, fact: EscapeFact, context: Explana
   }
   const storage = /^\{storage for (.*)\}$/.exec(destination);
   if (storage) {
-    const owner = storage[1] === 'func literal' ? 'the closure' : `the storage allocated for ${code(storage[1])}`;
+    const owner = storage[1] === 'func literal' ? 'the closure' : `the storage allocated for ${expressionMarkdown(storage[1])}`;
     return context.isOnHeap?.(storage[1], fact.functionName) ? `${owner}, which is itself on the heap` : owner;
   }
-  return context.isOnHeap?.(destination, fact.functionName) ? `${code(destination)}, which is itself on the heap` : code(destination);
+  const shown = expressionMarkdown(destination);
+  return context.isOnHeap?.(destination, fact.functionName) ? `${shown}, which is itself on the heap` : shown;
 }
 
 /** `~r0`, `~R0`: the compiler's names for results. */

@@ -28,6 +28,7 @@ import {
 import { isHoverableOptimisation, optimisationHoverParts } from './optimisationHover';
 import { headlineReason, reasonText } from './reasonText';
 import type { Annotations } from '../model/annotations';
+import { expressionMarkdown, resultWords, shownExpression } from './userTerms';
 
 export interface HoverContext {
   readonly file: FileAnalysis;
@@ -129,7 +130,8 @@ function heapParts(
 ): string[] {
   const { fact } = located;
   const size = allocationSizeText(allocation);
-  const parts = [size ? `${heapTitle(fact, allocation)} — ${size}` : heapTitle(fact, allocation)];
+  const title = heapTitle(fact, allocation, shownMarkdown(located));
+  const parts = [size ? `${title} — ${size}` : title];
 
   const headline = headlineReason(fact);
   const storedIn = storedOutside(fact);
@@ -153,8 +155,13 @@ function heapParts(
   return parts;
 }
 
-function heapTitle(fact: EscapeFact, allocation: Allocation): string {
-  const subject = code(fact.expression);
+/** The fact's expression as the source says it, as Markdown. */
+function shownMarkdown(located: LocatedFact): string {
+  const shown = shownExpression(located);
+  return shown === located.fact.expression ? code(shown) : expressionMarkdown(shown);
+}
+
+function heapTitle(fact: EscapeFact, allocation: Allocation, subject: string): string {
   const inlined = allocation.inlinedFrom ? ` inside the inlined call to ${code(allocation.inlinedFrom)}` : '';
   switch (fact.kind === 'moved' ? 'variable' : allocation.kind) {
     case 'variable':
@@ -186,7 +193,7 @@ function leakParts(located: LocatedFact, explanationContext: ExplanationContext)
   const where = fact.functionName ? ` ${code(fact.functionName)}` : ' the function';
   let title: string;
   if (fact.leak?.toResult) {
-    title = `**Parameter ${parameter}${fact.leak.what === 'content' ? "'s content" : ''} leaks to the result ${code(fact.leak.toResult)}**: ${where.trim()} returns it (or what it points to), so a caller's value escapes only if the caller lets the result escape.`;
+    title = `**Parameter ${parameter}${fact.leak.what === 'content' ? "'s content" : ''} leaks to ${resultWords(fact.leak.toResult)}**: ${where.trim()} returns it (or what it points to), so a caller's value escapes only if the caller lets the result escape.`;
   } else if (fact.leak?.what === 'content') {
     title = `**The content of parameter ${parameter} leaks**: what it points to may be kept after${where} returns (the pointer itself is not), so what a caller's argument points to must live on the heap.`;
   } else {
@@ -197,11 +204,10 @@ function leakParts(located: LocatedFact, explanationContext: ExplanationContext)
 }
 
 function stackParts(located: LocatedFact, allocation: Allocation): string[] {
-  const { fact } = located;
   const size = allocationSizeText(allocation);
   const owner = located.enclosingFunction ? code(located.enclosingFunction) : 'the function';
   const inlined = allocation.inlinedFrom ? ` inside the inlined call to ${code(allocation.inlinedFrom)}` : '';
-  const title = `**${code(fact.expression)} stays on the stack**${inlined}${size && allocation.constantLength !== false ? ` — ${size}` : ''}`;
+  const title = `**${shownMarkdown(located)} stays on the stack**${inlined}${size && allocation.constantLength !== false ? ` — ${size}` : ''}`;
   if (allocation.kind === 'makeSlice' && allocation.constantLength === false) {
     return [
       title,
@@ -229,7 +235,7 @@ function functionSummaryMarkdown(summary: FunctionSummary, explanationContext: E
     for (const item of summary.heap) {
       const reason = headlineReason(item.fact);
       lines.push(
-        `- ${code(item.fact.expression)}${item.fact.kind === 'moved' ? ' (moved)' : ''}${reason ? `: ${reasonText(reason).short}` : ''} (${link(item)})`,
+        `- ${shownMarkdown(item)}${item.fact.kind === 'moved' ? ' (moved)' : ''}${reason ? `: ${reasonText(reason).short}` : ''} (${link(item)})`,
       );
     }
   }
@@ -237,7 +243,7 @@ function functionSummaryMarkdown(summary: FunctionSummary, explanationContext: E
     lines.push('', '**Leaking parameters**');
     for (const item of summary.leaks) {
       const leak = item.fact.leak;
-      const what = leak?.toResult ? `leaks to result ${code(leak.toResult)}` : leak?.what === 'content' ? 'content leaks' : 'leaks';
+      const what = leak?.toResult ? `leaks to ${resultWords(leak.toResult)}` : leak?.what === 'content' ? 'content leaks' : 'leaks';
       lines.push(`- ${code(leak?.parameter ?? item.fact.expression)}: ${what} (${link(item)})`);
     }
   }

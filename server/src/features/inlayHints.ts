@@ -16,6 +16,7 @@ import type { LspPosition, LspRange } from '../model/positions';
 import { code } from './explanation';
 import { inliningLabel, isStackAllocation, summariseFile } from './functionSummary';
 import { headlineReason, reasonText } from './reasonText';
+import { expressionMarkdown, resultWords, shownExpression } from './userTerms';
 
 export type InlayHintSettings = Settings['inlayHints'];
 
@@ -56,6 +57,8 @@ export async function inlayHints(file: FileAnalysis, range: LspRange, settings: 
 function factHint(located: LocatedFact, settings: InlayHintSettings): InlayHint | undefined {
   const { fact } = located;
   const position = located.range.end;
+  const shown = shownExpression(located);
+  const subject = shown === fact.expression ? code(shown) : expressionMarkdown(shown);
   if ((fact.kind === 'escape' || fact.kind === 'moved') && settings.heapAllocations) {
     const reason = headlineReason(fact);
     return {
@@ -63,7 +66,7 @@ function factHint(located: LocatedFact, settings: InlayHintSettings): InlayHint 
       label: 'heap',
       paddingLeft: true,
       tooltip: markdown(
-        `${code(fact.expression)} ${fact.kind === 'moved' ? 'is moved to the heap' : 'is allocated on the heap'}${reason ? `: ${reasonText(reason).sentence}` : ''}. Hover it for the compiler's reasoning, step by step.`,
+        `${subject} ${fact.kind === 'moved' ? 'is moved to the heap' : 'is allocated on the heap'}${reason ? `: ${reasonText(reason).sentence}` : ''}. Hover it for the compiler's reasoning, step by step.`,
       ),
     };
   }
@@ -78,8 +81,8 @@ function factHint(located: LocatedFact, settings: InlayHintSettings): InlayHint 
       paddingLeft: true,
       tooltip: markdown(
         variableSize
-          ? `${code(fact.expression)} stays on the stack when it fits in 32 bytes; its size is not a constant, so a larger one is allocated on the heap at run time.`
-          : `${code(fact.expression)} stays on the stack: the compiler proved it does not outlive the function.`,
+          ? `${subject} stays on the stack when it fits in 32 bytes; its size is not a constant, so a larger one is allocated on the heap at run time.`
+          : `${subject} stays on the stack: the compiler proved it does not outlive the function.`,
       ),
     };
   }
@@ -94,8 +97,7 @@ export function leakLabel(fact: EscapeFact): string {
 
 function leakTooltip(fact: EscapeFact): string {
   const name = code(fact.leak?.parameter ?? fact.expression);
-  if (fact.leak?.toResult)
-    return `${name} leaks to the result ${code(fact.leak.toResult)}: the function returns it (or what it points to).`;
+  if (fact.leak?.toResult) return `${name} leaks to ${resultWords(fact.leak.toResult)}: the function returns it (or what it points to).`;
   if (fact.leak?.what === 'content')
     return `What ${name} points to may be kept after the call, so a caller's argument must point to the heap.`;
   return `${name} may be kept after the call, so what a caller passes here must live on the heap.`;

@@ -38,6 +38,11 @@ export interface LocatedFact {
   readonly nodeType: string;
   /** The name of the enclosing function or method declaration, if any. */
   readonly enclosingFunction?: string;
+  /**
+   * The source text of the range, kept only when the compiler's expression names something it invented
+   * (`~r0`, `.autotmp_6`): the features say the expression in the source's terms.
+   */
+  readonly placedText?: string;
 }
 
 export interface FileAnalysis {

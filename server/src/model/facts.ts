@@ -29,6 +29,14 @@ export type FactKind =
 
 export const HEAP_KINDS: readonly FactKind[] = ['escape', 'moved'];
 
+/**
+ * True when the compiler's text names something only the compiler knows: an inlined call's result (`~r0`,
+ * `~R0`), a temporary (`.autotmp_6`), an allocation's storage or the heap as a location.
+ */
+export function namesCompilerInternals(text: string): boolean {
+  return /~[rR]\d+|\.autotmp_\d+|\{storage for |\{temp\}|\{heap\}/.test(text);
+}
+
 export function isHeapFact(fact: EscapeFact): boolean {
   return fact.kind === 'escape' || fact.kind === 'moved';
 }

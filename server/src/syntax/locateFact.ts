@@ -9,7 +9,7 @@
  * whole call.
  */
 import type { Node, Tree } from 'web-tree-sitter';
-import type { EscapeFact } from '../model/facts';
+import { type EscapeFact, namesCompilerInternals } from '../model/facts';
 import { compilerToLspPosition } from './positions';
 import type { LspRange, SourceText } from '../model/positions';
 import type { LocatedFact } from '../model/analysis';
@@ -55,6 +55,7 @@ export function locateFact(tree: Tree, source: SourceText, fact: EscapeFact): Lo
     range: nodeRange(shown),
     nodeType: node.type,
     enclosingFunction: functionIndex(tree).nameAt(node.startIndex),
+    ...(namesCompilerInternals(fact.expression) ? { placedText: textOf(node) } : {}),
   };
 }
 
