@@ -71,7 +71,7 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
     await step('Ctrl+. as soon as the squiggles settle offers to return Point by value', async (ui) => {
       // The first request: the server waits for the compiler's verification instead of answering "none".
       await ui.clickOn(NEW_POINT_RETURN, '&Point');
-      await ui.page.keyboard.press('Control+Period');
+      await ui.page.keyboard.press('Control+.');
       const fix = ui.page.locator('.action-widget .monaco-list-row', { hasText: /Return Point by value/ });
       const none = ui.page.getByText('No code actions available');
       await fix.first().or(none).first().waitFor({ timeout: ANALYSIS_TIMEOUT_MS });

@@ -88,7 +88,9 @@ export class QuickFixService {
       const jobs = proposals.candidates
         .filter((candidate) => isOpen(candidate.file) && mayBeQuickFix(candidate))
         .slice(0, packageSize(result) > BACKGROUND_PACKAGE_LIMIT_CHARACTERS ? 0 : BACKGROUND_LIMIT)
-        .map((candidate) => this.job(state, candidate));
+        .map((candidate) => this.job(state, candidate))
+        // Verdicts already known (the same content from the cache) are not verified, nor reported, again.
+        .filter((job) => !this.verifier.verdict(job.key) && !this.verifier.isPending(job.key));
       if (jobs.length === 0) return;
       this.verifier.enqueue(jobs);
       await this.reportWhenIdle(state, proposals);
