@@ -1,7 +1,9 @@
 /**
  * The "Heap Allocations" tree: packages → files → functions → sites, each with its count, hot spots first.
- * Rendering only: the server computes and sorts everything (`goEscapeLens/escapeTree`); this file turns it
- * into tree items and asks again when the server reports new results.
+ * Rendering only: the server computes and sorts everything; this file turns it into tree items and asks
+ * again when the server reports new results. The packages come first (`goEscapeLens/escapeTree`), a
+ * package's files, functions and sites when it is expanded (`goEscapeLens/escapeTreePackage`): a whole
+ * workspace has far too many sites to send at once.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -15,14 +17,22 @@ type Node =
 
 export const ESCAPE_TREE_VIEW = 'goEscapeLens.escapeTree';
 
+/** Up to this many packages are shown expanded. */
+const EXPANDED_PACKAGES = 10;
+
 export class EscapeTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly view: vscode.TreeView<Node>;
   /** A refresh asked for while the view is hidden waits until it is shown. */
   private stale = false;
+  /** A few packages open expanded; a whole workspace's start collapsed, each fetched when opened. */
+  private expandPackages = true;
 
-  constructor(private readonly fetch: () => Promise<readonly EscapeTreePackage[]>) {
+  constructor(
+    private readonly fetch: () => Promise<readonly EscapeTreePackage[]>,
+    private readonly fetchPackage: (directory: string) => Promise<readonly EscapeTreeFile[]>,
+  ) {
     this.view = vscode.window.createTreeView(ESCAPE_TREE_VIEW, { treeDataProvider: this, showCollapseAll: true });
     this.view.onDidChangeVisibility(({ visible }) => visible && this.stale && this.refresh());
   }
@@ -37,11 +47,12 @@ export class EscapeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
       const packages = await this.fetch();
       const total = packages.reduce((sum, item) => sum + item.heapAllocations, 0);
       this.view.description = packages.length > 0 ? `${total} heap allocation${total === 1 ? '' : 's'}` : undefined;
+      this.expandPackages = packages.length <= EXPANDED_PACKAGES;
       return packages.map((item) => ({ kind: 'package', item }));
     }
     switch (node.kind) {
       case 'package':
-        return node.item.files.map((item) => ({ kind: 'file', item }));
+        return (await this.fetchPackage(node.item.directory)).map((item) => ({ kind: 'file', item }));
       case 'file':
         return node.item.functions.map((item) => ({ kind: 'function', item }));
       case 'function':
@@ -55,7 +66,7 @@ export class EscapeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     const collapsed = vscode.TreeItemCollapsibleState.Collapsed;
     switch (node.kind) {
       case 'package': {
-        const item = new vscode.TreeItem(node.item.name, vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(node.item.name, this.expandPackages ? vscode.TreeItemCollapsibleState.Expanded : collapsed);
         item.description = count(node.item.heapAllocations) + (node.item.staleReason ? ' (stale)' : '');
         item.tooltip = node.item.staleReason ? `Last good facts: ${node.item.staleReason}` : node.item.directory;
         item.iconPath = new vscode.ThemeIcon('package');

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import {
   ActiveEditorNotification,
+  EscapeTreePackageRequest,
   EscapeTreeRequest,
   type InitializationOptions,
   SETTINGS_SECTION,
@@ -40,7 +41,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = new LanguageClient('goEscapeLens', 'Go Escape Lens', serverOptions, clientOptions);
 
   const statusBar = new StatusBar('goEscapeLens.showLog');
-  const tree = new EscapeTreeProvider(async () => (client?.isRunning() ? client.sendRequest(EscapeTreeRequest) : []));
+  const tree = new EscapeTreeProvider(
+    async () => (client?.isRunning() ? client.sendRequest(EscapeTreeRequest) : []),
+    async (directory) => (client?.isRunning() ? client.sendRequest(EscapeTreePackageRequest, { directory }) : []),
+  );
   void vscode.commands.executeCommand('setContext', 'goEscapeLens.active', true);
   context.subscriptions.push(
     statusBar,

@@ -35,7 +35,7 @@ import { DependencyDownloads, type DownloadClient } from './dependencyDownloads'
 import { ensureSkipLinkTool } from './engine/skipLinkTool';
 import { AnalysisProgress } from './features/analysisProgress';
 import { codeLenses } from './features/codeLens';
-import { escapeTree } from './features/escapeTree';
+import { escapeTree, packagesOnly, withKeptPackages } from './features/escapeTree';
 import { hoverAt } from './features/hover';
 import { inlayHints } from './features/inlayHints';
 import { predictedDiagnosticsForText } from './features/predictedDiagnostics';
@@ -46,7 +46,7 @@ import { MeasurementCoordinator } from './measurementCoordinator';
 import { MemoryRelease } from './memoryRelease';
 import type { FileAnalysis, PackageResult } from './model/analysis';
 import type { OnceLog } from './onceLog';
-import type { StatusParams } from './protocol';
+import type { EscapeTreeFile, EscapeTreePackage, EscapeTreePackageWithFiles, StatusParams } from './protocol';
 import type { Settings } from './settings';
 import { disposeGoQueries } from './syntax/goQueries';
 
@@ -118,6 +118,11 @@ export class AnalysisCoordinator {
   private readonly dependencyDownloads: DependencyDownloads;
   /** Benchmarks measured and profiles loaded, and what they add to the features. */
   readonly measurements: MeasurementCoordinator;
+  /**
+   * The escape tree of each package that only the workspace command analysed: counts and sites, not the
+   * located facts with their flows. A package's facts are analysed again when one of its files is opened.
+   */
+  private readonly workspaceTree = new Map<string, EscapeTreePackageWithFiles>();
 
   constructor(private readonly dependencies: CoordinatorDependencies) {
     const { client, log, verbose, onceLog, readmeUri } = dependencies;
@@ -342,9 +347,20 @@ export class AnalysisCoordinator {
     return this.withFacts(uri, [], (file, result) => this.quickFixActions(result, file, range, only, diagnostics, wait));
   }
 
-  escapeTree() {
+  /** The escape tree's packages with their counts; their files come with escapeTreePackage. */
+  async escapeTree(): Promise<EscapeTreePackage[]> {
+    return packagesOnly(withKeptPackages(await this.liveTree(this.service.packageResults()), this.workspaceTree.values()));
+  }
+
+  /** One package's part of the escape tree, when the client expands it. */
+  async escapeTreePackage(directory: string): Promise<readonly EscapeTreeFile[]> {
+    const [live] = await this.liveTree(this.service.packageResults().filter((result) => result.directory === directory));
+    return (live ?? this.workspaceTree.get(directory))?.files ?? [];
+  }
+
+  private liveTree(results: readonly PackageResult[]): Promise<EscapeTreePackageWithFiles[]> {
     return escapeTree(
-      this.service.packageResults(),
+      results,
       (file) => this.uriOf(file),
       (file) => this.service.fileResult(file),
     );
@@ -369,8 +385,10 @@ export class AnalysisCoordinator {
     const summary = await analyseWorkspace({
       folders,
       runGo: this.runGo,
-      analyseDirectory: (directory, plan) => this.service.analyseDirectory(directory, plan.settings),
-      onResult: (result, plan) => this.publish(result, plan.editorSettings, plan.settings),
+      // Facts are kept only for packages the user works in: those with open files or kept results.
+      analyseDirectory: (directory, plan) =>
+        this.service.analyseDirectory(directory, plan.settings, { retain: this.keepsFacts(directory) }),
+      onResult: (result, plan) => this.publishWorkspaceResult(result, plan.editorSettings, plan.settings),
       progress: reporter,
       isCancelled: () => isCancelled() || reporter.token.isCancellationRequested,
       parallelism: Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
@@ -380,6 +398,26 @@ export class AnalysisCoordinator {
     );
     for (const failure of summary.failed) log(`workspace: ${failure}`);
     return summary;
+  }
+
+  /** Publishes a workspace command's result; of a package whose facts are not kept, keeps its tree only. */
+  private async publishWorkspaceResult(result: PackageResult, settings: Settings, go: GoSettings): Promise<void> {
+    await this.publish(result, settings, go);
+    if (this.service.hasResult(result.directory)) {
+      this.workspaceTree.delete(result.directory);
+      return;
+    }
+    this.publisher.forgetFacts(result.directory);
+    const [node] = await escapeTree([result], (file) => this.uriOf(file));
+    if (node) this.workspaceTree.set(result.directory, node);
+    else this.workspaceTree.delete(result.directory);
+  }
+
+  private keepsFacts(directory: string): boolean {
+    if (this.service.hasResult(directory)) return true;
+    return this.dependencies.documents
+      .all()
+      .some((document) => isGoFileUri(document.uri) && path.dirname(fileURLToPath(document.uri)) === directory);
   }
 
   private analyseOpenDocuments(): void {

@@ -34,6 +34,8 @@ export interface AnalysisServiceOptions {
    * Default true: the editor answers hovers and re-saves from what it keeps.
    */
   readonly retainResults?: boolean;
+  /** False: leaking parameters come without their flow explanations (a run that reports heap allocations only). */
+  readonly leakExplanations?: boolean;
 }
 
 export class AnalysisService {
@@ -82,9 +84,15 @@ export class AnalysisService {
        * run with `go run main.go`), which the go command builds as `command-line-arguments`.
        */
       namedFiles?: readonly string[];
+      /**
+       * False: hand the result to the caller and keep nothing of it (the workspace command's packages
+       * without open files). Default: the service's `retainResults`.
+       */
+      retain?: boolean;
     } = {},
   ): Promise<PackageResult | undefined> {
     const includeTests = options.includeTests ?? true;
+    const retain = options.retain ?? this.retains;
     const overlays = new Map(
       [...(options.overlays ?? [])].filter(([file]) => path.dirname(file) === directory && (includeTests || !isTestFile(file))),
     );
@@ -124,6 +132,7 @@ export class AnalysisService {
             overlayFile,
             first: firstFacts && first ? { file: first.file, facts: firstFacts } : undefined,
             stopBackend: options.stopBackend,
+            leakExplanations: this.options.leakExplanations,
           },
         );
       const analysis = overlays.size > 0 ? await withOverlay(overlays, run) : await run();
@@ -139,11 +148,11 @@ export class AnalysisService {
         return this.staleResult(key, snapshot, analysis);
       }
       const located = await this.locate(snapshot, analysis, early);
-      if (this.retains) this.cache.store(key, cacheKey, located);
+      if (retain) this.cache.store(key, cacheKey, located);
       return located;
     });
     if (outcome === undefined || isSuperseded(outcome)) return undefined;
-    if (!this.retains) return outcome;
+    if (!retain) return outcome;
     if (!outcome.stale && outcome.analysis.status === 'ok') this.lastGood.set(key, outcome);
     // Re-inserted so that iteration order is completion order: packageResults() keeps the newest variant.
     this.current.delete(key);
@@ -155,6 +164,11 @@ export class AnalysisService {
   /** The current facts of one file, for hover, hints and the other features. */
   fileResult(file: string): FileAnalysis | undefined {
     return this.currentFiles.get(path.resolve(file));
+  }
+
+  /** Whether a result of the package in `directory` is kept (it has been analysed and retained). */
+  hasResult(directory: string): boolean {
+    return this.current.has(variantKey(directory, true)) || this.current.has(variantKey(directory, false));
   }
 
   /** One result per package: the newest, whether it was analysed with or without its tests. */

@@ -194,6 +194,14 @@ export class DiagnosticsPublisher {
     this.dependencies.client.sendDiagnostics({ uri, diagnostics: [] });
   }
 
+  /**
+   * Lets go of the package's facts once they are published (the workspace command's packages without open
+   * files): the next result of the package is then sent in full. Which files have diagnostics is kept.
+   */
+  forgetFacts(directory: string): void {
+    this.lastPublished.delete(directory);
+  }
+
   /** Predictions shown instead of the compiler's facts (restricted mode): the next result must be sent in full. */
   publishPredictions(uri: string, file: string, diagnostics: Diagnostic[], text: string): void {
     this.send(file, uri, diagnostics, text);

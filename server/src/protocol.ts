@@ -2,7 +2,7 @@
  * The custom messages between the VS Code client and the language server, declared once. Both sides import
  * this file; nothing else defines a method name.
  */
-import { NotificationType, type Range, RequestType0 } from 'vscode-languageserver-protocol';
+import { NotificationType, type Range, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 
 export type AnalysisState = 'analysing' | 'idle' | 'paused';
 
@@ -69,14 +69,29 @@ export interface EscapeTreePackage {
   readonly heapAllocations: number;
   /** Set when these are the last good facts of a package that no longer builds. */
   readonly staleReason?: string;
+}
+
+/** A package with its files, functions and sites, as the server builds it. */
+export interface EscapeTreePackageWithFiles extends EscapeTreePackage {
   readonly files: readonly EscapeTreeFile[];
 }
 
 /**
- * Every analysed package's heap allocations, grouped package → file → function → site, each level sorted by
- * count (hot spots first). The client only renders it; it asks again when a status notification arrives.
+ * Every analysed package with its heap allocation count, the most first. Only the packages: a whole
+ * workspace has tens of thousands of sites, so a package's files, functions and sites are asked for when
+ * it is expanded (`EscapeTreePackageRequest`). The client asks again when a status notification arrives.
  */
 export const EscapeTreeRequest = new RequestType0<readonly EscapeTreePackage[], void>('goEscapeLens/escapeTree');
+
+export interface EscapeTreePackageParams {
+  /** The package directory, as EscapeTreeRequest gave it. */
+  readonly directory: string;
+}
+
+/** One package's files → functions → sites, each level sorted by count; empty for a package not analysed. */
+export const EscapeTreePackageRequest = new RequestType<EscapeTreePackageParams, readonly EscapeTreeFile[], void>(
+  'goEscapeLens/escapeTreePackage',
+);
 
 /**
  * Commands whose ids both sides know. The server runs `analyseWorkspace` (`workspace/executeCommand`, so any

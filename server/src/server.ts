@@ -27,6 +27,7 @@ import { ServerLog } from './serverLog';
 import {
   ActiveEditorNotification,
   COMMANDS,
+  EscapeTreePackageRequest,
   EscapeTreeRequest,
   type InitializationOptions,
   SETTINGS_SECTION,
@@ -134,6 +135,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     coordinator.codeActions(textDocument.uri, range, context.only, context.diagnostics, token),
   );
   connection.onRequest(EscapeTreeRequest, () => coordinator.escapeTree());
+  connection.onRequest(EscapeTreePackageRequest, ({ directory }) => coordinator.escapeTreePackage(directory));
   connection.onExecuteCommand((params, token) => {
     const [first, second] = params.arguments ?? [];
     const isCancelled = () => token.isCancellationRequested;

@@ -18,7 +18,7 @@ import {
   InlayHintRequest,
   type MarkupContent,
 } from 'vscode-languageserver-protocol';
-import { COMMANDS, EscapeTreeRequest } from '../../server/src/protocol';
+import { COMMANDS, EscapeTreePackageRequest, EscapeTreeRequest } from '../../server/src/protocol';
 import { requireGo } from '../helpers/goOracle';
 import { LspTestClient, REPOSITORY_ROOT } from '../helpers/lspClient';
 
@@ -201,12 +201,16 @@ test('analysing the workspace fills the escape tree with every package that allo
     [...counts].sort((a, b) => b - a),
     'packages are sorted by count',
   );
+  // The packages come alone; each one's files, functions and sites when it is expanded.
+  assert.ok(tree.every((item) => !('files' in item)));
+  const filesOf = (directory: string) => client.connection.sendRequest(EscapeTreePackageRequest, { directory });
   for (const item of tree) {
+    const files = await filesOf(item.directory);
     assert.equal(
       item.heapAllocations,
-      item.files.reduce((sum, file) => sum + file.heapAllocations, 0),
+      files.reduce((sum, file) => sum + file.heapAllocations, 0),
     );
-    for (const file of item.files) {
+    for (const file of files) {
       const functionCounts = file.functions.map((entry) => entry.heapAllocations);
       assert.deepEqual(
         functionCounts,
@@ -217,8 +221,17 @@ test('analysing the workspace fills the escape tree with every package that allo
     }
   }
   const pointers = tree.find((item) => item.name === 'example.com/article/pointers')!;
-  const newPoint = pointers.files[0].functions.find((entry) => entry.name === 'NewPoint');
+  const newPoint = (await filesOf(pointers.directory))[0].functions.find((entry) => entry.name === 'NewPoint');
   assert.equal(newPoint?.sites[0].expression, '&Point{...}');
   assert.equal(newPoint?.sites[0].reason, 'returned');
   assert.equal(newPoint?.sites[0].uri, pathToFileURL(path.join(ARTICLE, 'pointers', 'pointers.go')).href);
+
+  // closures was analysed only by the workspace command: the server kept its tree, not its facts. Opening
+  // one of its files analyses it again, and the tree it then builds from the facts is the same.
+  const closures = path.join(ARTICLE, 'closures');
+  const kept = await filesOf(closures);
+  assert.ok(kept.length > 0);
+  await openAnalysed('closures/closures.go');
+  assert.deepEqual(await filesOf(closures), kept);
+  assert.deepEqual(await client.connection.sendRequest(EscapeTreeRequest), tree);
 });

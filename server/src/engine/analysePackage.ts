@@ -39,6 +39,8 @@ export interface AnalysisRun {
    * Asked when escape analysis is complete, so the caller can decide while the compiler runs.
    */
   readonly stopBackend?: () => boolean;
+  /** False: leaking parameters without their flow explanations (see ParseOptions). */
+  readonly leakExplanations?: boolean;
 }
 
 export async function analysePackage(
@@ -50,7 +52,12 @@ export async function analysePackage(
   const { signal, overlayFile } = run;
   const now = dependencies.now ?? (() => performance.now());
   const started = now();
-  const parseOptions = { workingDirectory: snapshot.directory, packageDirectory: snapshot.directory, annotations: settings.annotations };
+  const parseOptions = {
+    workingDirectory: snapshot.directory,
+    packageDirectory: snapshot.directory,
+    annotations: settings.annotations,
+    leakExplanations: run.leakExplanations,
+  };
   // Only a plain build is streamed: it has a single compile that prints escape analysis, the package's. Not
   // with the bounds or nil check annotations on: the backend prints those, after the stream is complete.
   const first = run.first;

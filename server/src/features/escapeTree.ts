@@ -4,7 +4,7 @@
  */
 import * as nodePath from 'node:path';
 import type { FileAnalysis, PackageResult } from '../model/analysis';
-import type { EscapeTreeFile, EscapeTreeFunction, EscapeTreePackage, EscapeTreeSite } from '../protocol';
+import type { EscapeTreeFile, EscapeTreeFunction, EscapeTreePackage, EscapeTreePackageWithFiles, EscapeTreeSite } from '../protocol';
 import { fileSyntax } from './fileSyntax';
 import type { LocatedFact } from '../model/analysis';
 import { summariseFile } from './functionSummary';
@@ -21,10 +21,10 @@ export async function escapeTree(
   results: readonly PackageResult[],
   uriOf: (file: string) => string,
   newestFacts: (file: string) => FileAnalysis | undefined = () => undefined,
-): Promise<EscapeTreePackage[]> {
+): Promise<EscapeTreePackageWithFiles[]> {
   const byDirectory = new Map<string, PackageResult[]>();
   for (const result of results) byDirectory.set(result.directory, [...(byDirectory.get(result.directory) ?? []), result]);
-  const packages: EscapeTreePackage[] = [];
+  const packages: EscapeTreePackageWithFiles[] = [];
   for (const [directory, variants] of byDirectory) {
     const paths = [...new Set(variants.flatMap((variant) => [...variant.files.keys()]))].sort();
     const files: EscapeTreeFile[] = [];
@@ -86,6 +86,23 @@ function site(located: LocatedFact, uri: string): EscapeTreeSite {
     kind: located.fact.kind === 'moved' ? 'moved' : 'escape',
     ...(reason ? { reason: reasonText(reason).short } : {}),
   };
+}
+
+/**
+ * The tree of the packages with results, and the kept tree nodes of packages analysed only by the
+ * workspace command (a package with a result is shown from its result: it is newer).
+ */
+export function withKeptPackages(
+  live: EscapeTreePackageWithFiles[],
+  kept: Iterable<EscapeTreePackageWithFiles>,
+): EscapeTreePackageWithFiles[] {
+  const shown = new Set(live.map((item) => item.directory));
+  return byCount([...live, ...[...kept].filter((item) => !shown.has(item.directory))]);
+}
+
+/** The tree's top level: the packages and their counts, without their files (asked for on expanding). */
+export function packagesOnly(packages: readonly EscapeTreePackageWithFiles[]): EscapeTreePackage[] {
+  return packages.map(({ files: _files, ...item }) => item);
 }
 
 /**
