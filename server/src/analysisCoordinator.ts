@@ -386,8 +386,11 @@ export class AnalysisCoordinator {
       folders,
       runGo: this.runGo,
       // Facts are kept only for packages the user works in: those with open files or kept results.
-      analyseDirectory: (directory, plan) =>
-        this.service.analyseDirectory(directory, plan.settings, { retain: this.keepsFacts(directory) }),
+      // Of the others only the diagnostics and the tree are made, which need no leak explanations.
+      analyseDirectory: (directory, plan) => {
+        const keep = this.keepsFacts(directory);
+        return this.service.analyseDirectory(directory, plan.settings, { retain: keep, leakExplanations: keep });
+      },
       onResult: (result, plan) => this.publishWorkspaceResult(result, plan.editorSettings, plan.settings),
       progress: reporter,
       isCancelled: () => isCancelled() || reporter.token.isCancellationRequested,

@@ -89,6 +89,8 @@ export class AnalysisService {
        * without open files). Default: the service's `retainResults`.
        */
       retain?: boolean;
+      /** False: leaking parameters without their flow explanations. Default: the service's `leakExplanations`. */
+      leakExplanations?: boolean;
     } = {},
   ): Promise<PackageResult | undefined> {
     const includeTests = options.includeTests ?? true;
@@ -132,7 +134,7 @@ export class AnalysisService {
             overlayFile,
             first: firstFacts && first ? { file: first.file, facts: firstFacts } : undefined,
             stopBackend: options.stopBackend,
-            leakExplanations: this.options.leakExplanations,
+            leakExplanations: options.leakExplanations ?? this.options.leakExplanations,
           },
         );
       const analysis = overlays.size > 0 ? await withOverlay(overlays, run) : await run();
