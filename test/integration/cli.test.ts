@@ -16,6 +16,9 @@ import { parseWorkflowCommand } from '../helpers/workflowCommands';
 
 const FIXTURE = path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'budgets');
 const temporary = fs.mkdtempSync(path.join(os.tmpdir(), 'gel-cli-'));
+/** The CLI's own temporary directory: the baseline checkouts it leaves (none) are counted here, apart from other processes'. */
+const cliTemporary = path.join(temporary, 'tmp');
+fs.mkdirSync(cliTemporary);
 after(() => fs.rmSync(temporary, { recursive: true, force: true }));
 before(() => requireGo());
 
@@ -29,7 +32,7 @@ function check(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}
   const result = spawnSync(process.execPath, [CLI, 'check', ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env },
+    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', TMPDIR: cliTemporary, ...env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -263,7 +266,7 @@ func NewPoint(x, y int) *Point {
 `,
   };
 
-  const tempBaselines = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('go-escape-lens-baseline-')).length;
+  const tempBaselines = () => fs.readdirSync(cliTemporary).filter((name) => name.startsWith('go-escape-lens-baseline-')).length;
 
   before(() => {
     fs.mkdirSync(path.dirname(hot), { recursive: true });
