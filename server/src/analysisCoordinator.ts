@@ -449,7 +449,7 @@ export class AnalysisCoordinator {
     try {
       const settings = await clientSettings.settingsFor(uri);
       // A profile named in the settings is loaded with the first analysis that reads them.
-      void this.measurements.loadConfiguredProfile(settings.measurement).catch((error: unknown) => log(`profile: ${String(error)}`));
+      void this.measurements.loadConfiguredProfile(settings.measurement).catch((error: unknown) => logError(`profile: ${String(error)}`));
       if (!this.context.trusted) return await this.publishRestricted(uri, settings);
       const go = await clientSettings.goSettingsFor(uri);
       const directory = path.dirname(file);

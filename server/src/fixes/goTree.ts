@@ -9,8 +9,6 @@ import type { Node } from 'web-tree-sitter';
 import type { LspRange } from '../model/positions';
 import { goMatches } from '../syntax/goQueries';
 
-/** Depth-first walk; return `false` from `visit` to skip a node's children. */
-// biome-ignore lint/suspicious/noConfusingVoidType: visitors that only collect return nothing
 /**
  * A function or method declaration's signature, from `func` to the body's `{`: the line a user puts the
  * cursor on to ask what can be done with the function (its `func`, receiver, name, parameters or result).
@@ -25,6 +23,8 @@ export function signatureRange(declaration: Node): LspRange {
   };
 }
 
+/** Depth-first walk; return `false` from `visit` to skip a node's children. */
+// biome-ignore lint/suspicious/noConfusingVoidType: visitors that only collect return nothing
 export function walk(node: Node, visit: (node: Node) => boolean | undefined | void): void {
   if (visit(node) === false) return;
   for (const child of node.namedChildren) walk(child, visit);
