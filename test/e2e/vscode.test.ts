@@ -92,8 +92,9 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
       await ui.page.keyboard.press('Control+Home');
       const line = output.locator('.view-line', { hasText: `Using ${run.desktop.goBinary} (go` });
       await line.waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
-      // The editor draws spaces as no-break spaces.
-      assert.match(((await line.textContent()) ?? '').replace(/\u00a0/g, ' '), run.desktop.foundWhere);
+      // The output view wraps long lines into several view lines, and draws spaces as no-break spaces.
+      const shown = (await output.locator('.view-line').allTextContents()).join('').replace(/\u00a0/g, ' ');
+      assert.match(shown, run.desktop.foundWhere);
       await ui.screenshot('01b-log-go-found');
       await ui.closePanel();
     });
