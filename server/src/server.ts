@@ -159,6 +159,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
         return undefined;
     }
   });
+  connection.onInitialized(() => coordinator.initialized());
   connection.onNotification(ActiveEditorNotification, ({ uri }) => coordinator.activeEditorChanged(uri));
   connection.onNotification(WorkspaceTrustNotification, ({ trusted }) => coordinator.trustChanged(trusted));
 
