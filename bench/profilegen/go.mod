@@ -1,3 +1,0 @@
-module example.com/profilegen
-
-go 1.22
