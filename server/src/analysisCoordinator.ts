@@ -114,6 +114,11 @@ export class AnalysisCoordinator {
   private readonly quickFixes: QuickFixService;
   private readonly service: AnalysisService;
   private readonly dependencyDownloads: DependencyDownloads;
+  /**
+   * The escape tree of each package that only the workspace command analysed: counts and sites, not the
+   * located facts with their flows. A package's facts are analysed again when one of its files is opened.
+   */
+  private readonly workspaceTree = new Map<string, EscapeTreePackageWithFiles>();
 
   constructor(private readonly dependencies: CoordinatorDependencies) {
     const { client, log, verbose, onceLog, readmeUri } = dependencies;
