@@ -71,10 +71,17 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
     await step('Ctrl+. as soon as the squiggles settle offers to return Point by value', async (ui) => {
       // The first request: the server waits for the compiler's verification instead of answering "none".
       await ui.clickOn(NEW_POINT_RETURN, '&Point');
-      await ui.page.keyboard.press('Control+.');
       const fix = ui.page.locator('.action-widget .monaco-list-row', { hasText: /Return Point by value/ });
       const none = ui.page.getByText('No code actions available');
-      await fix.first().or(none).first().waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      const answer = fix.first().or(none).first();
+      // Only an answer counts: "No code actions available" fails below. A key press the workbench drops while
+      // focus settles after the click shows nothing at all, so silence is met with the key again (at most 3
+      // times, each given longer than the server's bounded wait for a verification).
+      for (let press = 0; press < 3 && !(await answer.isVisible()); press++) {
+        await ui.page.keyboard.press('Control+.');
+        await answer.waitFor({ timeout: 30_000 }).catch(() => undefined);
+      }
+      await answer.waitFor({ timeout: 1_000 });
       assert.ok(!(await none.isVisible()), 'VS Code said "No code actions available" to the first Ctrl+.');
       await fix.first().waitFor();
       await ui.screenshot('02a-first-ctrl-dot');
