@@ -61,7 +61,7 @@ export function functionMatches(root: Node): FunctionMatch[] {
 }
 
 /** `(*T).M` for a pointer receiver, `T.M` for a value receiver, as `cmd/compile` prints method names. */
-function compilerFunctionName(name: string, receiverType: Node | undefined): string {
+export function compilerFunctionName(name: string, receiverType: Node | undefined): string {
   if (!receiverType) return name;
   if (receiverType.type === 'pointer_type') return `(*${stripTypeParameters(receiverType.namedChildren[0]?.text ?? '')}).${name}`;
   return `${stripTypeParameters(receiverType.text)}.${name}`;

@@ -1,0 +1,3 @@
+module example.com/profilegen
+
+go 1.22
