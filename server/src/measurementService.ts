@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { EscapeFact } from './engine/facts';
+import type { EscapeFact } from './model/facts';
 import { decodeAllocationProfile } from './engine/decodeAllocationProfile';
 import { analysisEnvironment, type GoSettings } from './engine/goCommand';
 import { type BenchmarkRequest, runBenchmark } from './engine/runBenchmark';

@@ -5,6 +5,7 @@
  *   model/     plain data types; imports nothing of the server
  *   syntax/    tree-sitter only; a leaf above the model
  *   engine/    runs go and parses its output; no LSP, no syntax
+ *   measurement/  joins profile samples to source lines, pure; above syntax, beside engine
  *   features/  one file per LSP feature, pure
  *   fixes/     one file per quick-fix; may use features (never the reverse)
  *   top level  the service, the publisher, the coordinator and server.ts: the wiring that drives the rest
@@ -23,6 +24,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   model: ['model'],
   syntax: ['model', 'syntax'],
   engine: ['model', 'engine'],
+  measurement: ['model', 'syntax', 'measurement'],
   // settings.ts is the settings' schema and type; protocol.ts the shapes of the custom LSP messages.
   features: ['model', 'syntax', 'engine', 'features', 'settings.ts', 'protocol.ts'],
   fixes: ['model', 'syntax', 'engine', 'features', 'fixes'],
