@@ -42,6 +42,7 @@ import { predictedDiagnosticsForText } from './features/predictedDiagnostics';
 import { analyseWorkspace, type WorkspaceAnalysisSummary } from './features/workspaceAnalysis';
 import { QuickFixService } from './fixes/fixService';
 import { KeyedDebouncer } from './keyedDebouncer';
+import { MeasurementCoordinator } from './measurementCoordinator';
 import { MemoryRelease } from './memoryRelease';
 import type { FileAnalysis, PackageResult } from './model/analysis';
 import type { OnceLog } from './onceLog';
@@ -58,6 +59,7 @@ export interface OpenDocuments {
 /** What the coordinator needs of the client besides diagnostics. */
 export interface CoordinatorClient extends DiagnosticsClient, DownloadClient {
   showInformation(message: string): void;
+  showWarning(message: string): void;
   createWorkDoneProgress(): Promise<WorkDoneProgressServerReporter>;
 }
 
@@ -114,6 +116,8 @@ export class AnalysisCoordinator {
   private readonly quickFixes: QuickFixService;
   private readonly service: AnalysisService;
   private readonly dependencyDownloads: DependencyDownloads;
+  /** Benchmarks measured and profiles loaded, and what they add to the features. */
+  readonly measurements: MeasurementCoordinator;
   /**
    * The escape tree of each package that only the workspace command analysed: counts and sites, not the
    * located facts with their flows. A package's facts are analysed again when one of its files is opened.
@@ -141,6 +145,8 @@ export class AnalysisCoordinator {
       readmeUri,
       refreshable: () => this.context.refreshable,
       newSinceBaseline: (result, settings, go) => this.newSinceBaseline(result, settings, go),
+      measuredDiagnostics: (result, settings) => this.measurements.diagnostics(result, settings),
+      measurementGeneration: () => this.measurements.generation,
     });
     this.quickFixes = new QuickFixService({
       runGo: this.runGo,
@@ -166,6 +172,20 @@ export class AnalysisCoordinator {
         client.sendStatus({ state: 'analysing', packageDirectory: directory, message: `Analysing ${path.basename(directory)}` });
       },
     });
+    this.measurements = new MeasurementCoordinator({
+      client,
+      documents: dependencies.documents,
+      settings: dependencies.settings,
+      runGo: this.runGo,
+      log,
+      readmeUri,
+      workspaceFolders: () => this.context.workspaceFolders,
+      trusted: () => this.context.trusted,
+      refreshable: () => this.context.refreshable,
+      fileResult: (file) => this.service.fileResult(file),
+      uriOf: (file) => this.uriOf(file),
+      republish: () => this.republishAll(),
+    });
     this.dependencyDownloads = new DependencyDownloads({
       client,
       runGo: this.runGo,
@@ -182,6 +202,11 @@ export class AnalysisCoordinator {
 
   initialize(context: WorkspaceContext): void {
     this.context = context;
+  }
+
+  /** After `initialized`: a profile named in the settings is loaded. */
+  initialized(): void {
+    void this.measurements.loadConfiguredProfile().catch((error: unknown) => this.dependencies.log(`profile: ${String(error)}`));
   }
 
   documentOpened(uri: string): void {
@@ -211,6 +236,7 @@ export class AnalysisCoordinator {
   configurationChanged(section: unknown): void {
     this.dependencies.settings.changed(section);
     this.analyseOpenDocuments();
+    this.initialized();
   }
 
   activeEditorChanged(uri: string | null | undefined): void {
@@ -228,6 +254,7 @@ export class AnalysisCoordinator {
     this.context = { ...this.context, trusted };
     if (!trusted) this.service.cancelAll();
     if (!trusted) this.quickFixes.cancelAll();
+    if (!trusted) this.measurements.cancel();
     const { log } = this.dependencies;
     log(trusted ? 'The workspace is trusted: analysing with the Go compiler.' : 'The workspace is no longer trusted: predictions only.');
     this.analyseOpenDocuments();
@@ -240,12 +267,13 @@ export class AnalysisCoordinator {
     this.service.cancelAll();
     this.quickFixes.cancelAll();
     disposeGoQueries();
+    this.measurements.cancel();
   }
 
   async hover(uri: string, position: { line: number; character: number }): Promise<Hover | null> {
     const clause = await this.packageClauseHover(uri, position);
     if (clause) return clause;
-    return this.withFacts(uri, null, async (file, result) =>
+    const compilerHover = this.withFacts<Hover | null>(uri, null, async (file, result) =>
       hoverAt(position, {
         file,
         packageFiles: result.files,
@@ -255,6 +283,7 @@ export class AnalysisCoordinator {
           (await this.quickFixActions(result, file, range, [CodeActionKind.QuickFix], [])).map((action) => action.title),
       }),
     );
+    return this.measured<Hover | null>(compilerHover, null, (hover) => this.measurements.hover(uri, position, hover));
   }
 
   /** The package clause of a file the build leaves out says so, and what would include it. */
@@ -269,13 +298,40 @@ export class AnalysisCoordinator {
   }
 
   inlayHints(uri: string, range: Range) {
-    return this.withFacts(uri, [], async (file) => inlayHints(file, range, (await this.dependencies.settings.settingsFor(uri)).inlayHints));
+    const hints = this.withFacts(uri, [], async (file) =>
+      inlayHints(file, range, (await this.dependencies.settings.settingsFor(uri)).inlayHints),
+    );
+    return this.measured(hints, [], (compiler) => this.measurements.inlayHints(uri, compiler));
   }
 
   codeLenses(uri: string) {
-    return this.withFacts(uri, [], async (file) =>
+    const lenses = this.withFacts(uri, [], async (file) =>
       codeLenses(file, uri, (await this.dependencies.settings.settingsFor(uri)).codeLens.enabled),
     );
+    return this.measured(lenses, [], (compiler) => this.measurements.codeLenses(uri, compiler));
+  }
+
+  /** Adds the measurement to a feature's answer; a failure there is logged and the compiler's answer stands. */
+  private async measured<T>(answer: Promise<T>, fallback: T, add: (answer: T) => Promise<T>): Promise<T> {
+    const compiler = (await answer) ?? fallback;
+    try {
+      return await add(compiler);
+    } catch (error) {
+      this.dependencies.log(
+        `Go Escape Lens: adding measurements failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      return compiler;
+    }
+  }
+
+  /** Publishes every analysed package again (a measurement arrived or was cleared). */
+  private async republishAll(): Promise<void> {
+    for (const result of this.service.packageResults()) {
+      const first = [...result.files.keys()][0];
+      if (!first) continue;
+      const settings = await this.dependencies.settings.settingsFor(this.uriOf(first));
+      await this.publisher.publish(result, settings, await this.dependencies.settings.goSettingsFor(this.uriOf(first)));
+    }
   }
 
   /**

@@ -55,6 +55,10 @@ export interface PublisherDependencies {
   readonly refreshable: () => { readonly inlayHints: boolean; readonly codeLenses: boolean };
   /** Which allocations are new since the `baseline` setting's revision; undefined without one. */
   readonly newSinceBaseline: (result: PackageResult, settings: Settings, go: GoSettings) => Promise<NewSince | undefined>;
+  /** `measured-allocation` diagnostics per file, from the measurement shown; empty without one. */
+  readonly measuredDiagnostics?: (result: PackageResult, settings: Settings) => Promise<ReadonlyMap<string, Diagnostic[]>>;
+  /** Changes whenever the measurement shown changes, so a re-publish of unchanged facts is not skipped. */
+  readonly measurementGeneration?: () => number;
 }
 
 export class DiagnosticsPublisher {
@@ -79,7 +83,7 @@ export class DiagnosticsPublisher {
     // commit, so with one the marks are always recomputed.)
     const shown = (file: string) => settings.diagnostics.scope === 'package' || this.dependencies.isOpen(file);
     // Which files are shown is part of what was published: opening one of the package's files must publish it.
-    const settingsKey = JSON.stringify([settings, [...result.files.keys()].filter(shown)]);
+    const settingsKey = `${JSON.stringify([settings, [...result.files.keys()].filter(shown)])}#${this.dependencies.measurementGeneration?.() ?? 0}`;
     const previous = this.lastPublished.get(result.directory);
     this.lastPublished.set(result.directory, { files: result.files, settingsKey });
     if (result.fromCache && !settings.baseline && previous?.files === result.files && previous.settingsKey === settingsKey) {
@@ -92,7 +96,7 @@ export class DiagnosticsPublisher {
       });
       return;
     }
-    const [budgets, newSince, standIns] = await Promise.all([
+    const [budgets, newSince, standIns, measured] = await Promise.all([
       packageBudgetDiagnostics(result, settings.annotations.bounds).catch((error: unknown) => {
         log(`budgets of ${result.directory}: ${String(error)}`);
         return new Map();
@@ -102,6 +106,12 @@ export class DiagnosticsPublisher {
         log(`predictions for ${result.directory}: ${String(error)}`);
         return new Map();
       }),
+      (this.dependencies.measuredDiagnostics?.(result, settings) ?? Promise.resolve(new Map<string, Diagnostic[]>())).catch(
+        (error: unknown) => {
+          log(`measured allocations of ${result.directory}: ${String(error)}`);
+          return new Map<string, Diagnostic[]>();
+        },
+      ),
     ]);
     if (this.generations.get(result.directory) !== generation) return;
     const staleReason = result.stale ? (analysis.message ?? 'the last analysis failed') : undefined;
@@ -116,6 +126,7 @@ export class DiagnosticsPublisher {
             ...markNewSince(fileDiagnostics(file, { settings, readmeUri, sourceOf, staleReason }), newSince, settings.baselineOnlyNew),
             ...(budgets.get(file.file) ?? []),
             ...(standIns.get(file.file) ?? []),
+            ...(measured.get(file.file) ?? []),
           ]
         : [];
       if (diagnostics.length > 0 || previouslyPublished.has(file.file)) {

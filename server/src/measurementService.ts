@@ -9,11 +9,11 @@ import { decodeAllocationProfile } from './engine/decodeAllocationProfile';
 import { analysisEnvironment, type GoSettings } from './engine/goCommand';
 import { type BenchmarkRequest, runBenchmark } from './engine/runBenchmark';
 import type { GoRunner } from './engine/runGo';
-import { attributeSamples } from './measurement/attributeSamples';
+import { type Attribution, attributeSamples } from './measurement/attributeSamples';
 import { type CurrentFile, placeMeasurement } from './measurement/placeMeasurement';
 import { packagePathOf, pathResolver, type WorkspaceModule } from './measurement/profilePaths';
 import type { AllocationProfile, AllocationSampleType, BenchmarkFigures, Measurement, MeasurementSource } from './model/measurement';
-import { functionSpans } from './syntax/functionSpans';
+import { type FunctionSpan, functionSpans } from './syntax/functionSpans';
 import { withGoTree } from './syntax/goParser';
 import { splitLines } from './syntax/positions';
 
@@ -28,7 +28,13 @@ export interface MeasureContext {
 }
 
 export type MeasureResult =
-  | { readonly ok: true; readonly measurement: Measurement; readonly figures?: BenchmarkFigures }
+  | {
+      readonly ok: true;
+      readonly measurement: Measurement;
+      readonly figures?: BenchmarkFigures;
+      /** The samples by function and offset, before placing: placed again on the source as it changes. */
+      readonly attribution: Attribution;
+    }
   | { readonly ok: false; readonly cancelled: boolean; readonly message: string };
 
 /** Measures one benchmark and joins its profile to the workspace's source. */
@@ -45,11 +51,13 @@ export async function measureBenchmark(
   const within = (functionName: string) =>
     functionName.endsWith(`.${request.benchmark}`) &&
     (packagePath === undefined || [packagePath, `${packagePath}_test`].includes(packagePathOf(functionName)));
-  const measurement = await joinProfile(run.profile, { kind: 'benchmark', benchmark: run.figures, directory: request.directory }, context, {
-    sampleType: 'alloc_space',
-    within,
-  });
-  return { ok: true, measurement, figures: run.figures };
+  const attribution = attribute(run.profile, context, { sampleType: 'alloc_space', within });
+  const measurement = await placeOnSource(
+    attribution,
+    { kind: 'benchmark', benchmark: run.figures, directory: request.directory },
+    context,
+  );
+  return { ok: true, measurement, figures: run.figures, attribution };
 }
 
 /** Reads an allocation profile file and joins it to the workspace's source. */
@@ -62,7 +70,8 @@ export async function loadProfile(file: string, sampleType: AllocationSampleType
   }
   const decoded = decodeAllocationProfile(bytes, path.basename(file));
   if (!decoded.ok) return { ok: false, cancelled: false, message: decoded.message };
-  const measurement = await joinProfile(decoded.profile, { kind: 'profile', file, sampleType }, context, { sampleType });
+  const attribution = attribute(decoded.profile, context, { sampleType });
+  const measurement = await placeOnSource(attribution, { kind: 'profile', file, sampleType }, context);
   if (measurement.sites.length === 0) {
     const unmatched = measurement.coverage.unmatchedFiles;
     return {
@@ -73,34 +82,51 @@ export async function loadProfile(file: string, sampleType: AllocationSampleType
       }${measurement.coverage.staleDropped > 0 ? `, and ${measurement.coverage.staleDropped} lines no longer match the source` : ''}. Is it a profile of another program?`,
     };
   }
-  return { ok: true, measurement };
+  return { ok: true, measurement, attribution };
 }
 
-export async function joinProfile(
+export function attribute(
   profile: AllocationProfile,
-  source: MeasurementSource,
   context: MeasureContext,
   options: { sampleType: AllocationSampleType; within?: (functionName: string) => boolean },
-): Promise<Measurement> {
+): Attribution {
   const resolve = pathResolver({
     modules: context.modules,
     goroot: context.goroot,
     moduleCache: context.moduleCache,
     exists: (file) => fs.existsSync(file),
   });
-  const attribution = attributeSamples(profile, { resolve, sampleType: options.sampleType, within: options.within });
+  return attributeSamples(profile, { resolve, sampleType: options.sampleType, within: options.within });
+}
+
+/** Places attributed samples on the source as it is now (open editors' text first): edits shift them or drop them. */
+export async function placeOnSource(
+  attribution: Attribution,
+  source: MeasurementSource,
+  context: MeasureContext,
+  takenAt?: number,
+): Promise<Measurement> {
   const files = new Map<string, CurrentFile | undefined>();
   for (const site of attribution.sites) {
     if (files.has(site.file)) continue;
     files.set(site.file, await currentFile(site.file, context));
   }
-  return placeMeasurement(attribution, { source, currentFile: (file) => files.get(file) });
+  return placeMeasurement(attribution, { source, currentFile: (file) => files.get(file), takenAt });
 }
+
+/** The last parse of each file's functions, by text: hovers and hints place the same text again and again. */
+const spansMemo = new Map<string, { text: string; functions: Promise<FunctionSpan[]> }>();
 
 async function currentFile(file: string, context: MeasureContext): Promise<CurrentFile | undefined> {
   const text = context.textOf(file);
   if (text === undefined) return undefined;
-  const functions = await withGoTree(text, functionSpans);
+  let memo = spansMemo.get(file);
+  if (memo?.text !== text) {
+    memo = { text, functions: withGoTree(text, functionSpans) };
+    memo.functions.catch(() => spansMemo.delete(file));
+    spansMemo.set(file, memo);
+  }
+  const functions = await memo.functions;
   const stackByLine = new Map<number, string[]>();
   for (const fact of context.factsOf?.(file) ?? []) {
     if (fact.kind !== 'noEscape') continue;

@@ -107,7 +107,25 @@ export const COMMANDS = {
   /** Arguments: the document URI, the lens position, and the sites as LSP `Location`s. */
   showSites: 'goEscapeLens.showSites',
   showLog: 'goEscapeLens.showLog',
+  /** Server: measures a benchmark. Arguments: a document URI of its package, the benchmark's name. */
+  measureBenchmark: 'goEscapeLens.measureBenchmark',
+  /** Server: the benchmarks of a document's package. Argument: the document URI. Returns their names. */
+  listBenchmarks: 'goEscapeLens.listBenchmarks',
+  /** Server: loads an allocation profile. Arguments: the file's path, and optionally its sample type. */
+  loadProfile: 'goEscapeLens.loadProfile',
+  /** Server: forgets the measurement shown. */
+  clearMeasurement: 'goEscapeLens.clearMeasurement',
+  /** Client: picks a benchmark of the active editor's package and measures it. */
+  measureAllocations: 'goEscapeLens.measureAllocations',
+  /** Client: picks a .pb.gz file and a sample type, and loads it. */
+  loadAllocationProfile: 'goEscapeLens.loadAllocationProfile',
 } as const;
+
+/** What `measureBenchmark` and `loadProfile` answer: a one-line summary to show, or why nothing was measured. */
+export interface MeasurementOutcome {
+  readonly ok: boolean;
+  readonly message: string;
+}
 
 /**
  * What the client passes in `initialize`'s `initializationOptions`. `workspaceTrusted: false` starts the

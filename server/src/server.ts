@@ -48,7 +48,16 @@ export function capabilities(): InitializeResult['capabilities'] {
     inlayHintProvider: true,
     codeLensProvider: { resolveProvider: false },
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
-    executeCommandProvider: { commands: [COMMANDS.analyseWorkspace, COMMANDS.downloadDependencies] },
+    executeCommandProvider: {
+      commands: [
+        COMMANDS.analyseWorkspace,
+        COMMANDS.downloadDependencies,
+        COMMANDS.measureBenchmark,
+        COMMANDS.listBenchmarks,
+        COMMANDS.loadProfile,
+        COMMANDS.clearMeasurement,
+      ],
+    },
   };
 }
 
@@ -61,7 +70,9 @@ function coordinatorClient(connection: Connection): CoordinatorClient {
       void connection
         .sendRequest(what === 'inlayHints' ? InlayHintRefreshRequest.type : CodeLensRefreshRequest.type)
         .catch(() => undefined),
-    showInformation: (message) => void connection.window.showInformationMessage(message),
+    // Sent as window/showMessageRequest: a client that does not answer it (an error) must not crash the server.
+    showInformation: (message) => void Promise.resolve(connection.window.showInformationMessage(message)).catch(() => undefined),
+    showWarning: (message) => void Promise.resolve(connection.window.showWarningMessage(message)).catch(() => undefined),
     createWorkDoneProgress: () => connection.window.createWorkDoneProgress(),
     askToAct: async (message, action) => (await connection.window.showWarningMessage(message, { title: action }))?.title === action,
     showError: (message) => void connection.window.showErrorMessage(message),
@@ -126,14 +137,29 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
   connection.onRequest(EscapeTreeRequest, () => coordinator.escapeTree());
   connection.onRequest(EscapeTreePackageRequest, ({ directory }) => coordinator.escapeTreePackage(directory));
   connection.onExecuteCommand((params, token) => {
-    if (params.command === COMMANDS.analyseWorkspace) return coordinator.analyseWorkspace(() => token.isCancellationRequested);
-    if (params.command === COMMANDS.downloadDependencies) {
-      // Arguments (optional): package directories; without them, every package that misses modules.
-      const directories = (params.arguments ?? []).filter((argument): argument is string => typeof argument === 'string');
-      return coordinator.downloadDependencies(directories.length > 0 ? directories : undefined);
+    const [first, second] = params.arguments ?? [];
+    const isCancelled = () => token.isCancellationRequested;
+    switch (params.command) {
+      case COMMANDS.analyseWorkspace:
+        return coordinator.analyseWorkspace(isCancelled);
+      case COMMANDS.downloadDependencies: {
+        // Arguments (optional): package directories; without them, every package that misses modules.
+        const directories = (params.arguments ?? []).filter((argument): argument is string => typeof argument === 'string');
+        return coordinator.downloadDependencies(directories.length > 0 ? directories : undefined);
+      }
+      case COMMANDS.measureBenchmark:
+        return coordinator.measurements.measureBenchmark(first, second, isCancelled);
+      case COMMANDS.listBenchmarks:
+        return coordinator.measurements.listBenchmarks(first);
+      case COMMANDS.loadProfile:
+        return coordinator.measurements.loadProfile(first, second);
+      case COMMANDS.clearMeasurement:
+        return coordinator.measurements.clear();
+      default:
+        return undefined;
     }
-    return undefined;
   });
+  connection.onInitialized(() => coordinator.initialized());
   connection.onNotification(ActiveEditorNotification, ({ uri }) => coordinator.activeEditorChanged(uri));
   connection.onNotification(WorkspaceTrustNotification, ({ trusted }) => coordinator.trustChanged(trusted));
 

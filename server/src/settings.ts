@@ -37,6 +37,8 @@ export const SETTINGS_SCHEMA = {
     leakingParam: setting(severity, 'off'),
     /** Allocations predicted from the syntax alone (restricted mode, no go, a package that does not build). */
     predicted: setting(severity, 'hint'),
+    /** Allocations a benchmark or profile measured on lines where the compiler reports no heap allocation. */
+    measuredAllocation: setting(severity, 'information'),
   },
   /** `type` also analyses unsaved buffers (through `-overlay`), after `typingDelayMs` without typing. */
   analyzeOn: setting(z.enum(['save', 'type']), 'save'),
@@ -76,6 +78,12 @@ export const SETTINGS_SCHEMA = {
   logLevel: setting(z.enum(LOG_LEVELS), 'info'),
   /** Read by the language client, not the server: vscode-languageclient's `<id>.trace.server` convention. */
   trace: { server: setting(z.enum(['off', 'messages', 'verbose']), 'off') },
+  /** Measuring allocations: the benchmark's `-benchtime`, a profile to load by itself, and which figures count. */
+  measurement: {
+    benchtime: setting(z.string().regex(/^(\d+x|\d+(\.\d+)?(ns|us|µs|ms|s|m|h))$/, 'a duration such as 1s or a count such as 1000x'), '1s'),
+    profile: setting(z.string().trim(), ''),
+    sampleType: setting(z.enum(['alloc_space', 'alloc_objects', 'inuse_space', 'inuse_objects']), 'alloc_space'),
+  },
 };
 
 /** A group of settings: settings and further groups, by name. */

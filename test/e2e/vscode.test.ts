@@ -171,6 +171,63 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
   }
 });
 
+test('VS Code: a user measures a benchmark with the lens, and the hover shows the per-op figures', { timeout: 15 * 60_000 }, async (t) => {
+  requireGo();
+  const tools = e2eTools();
+  const run = makeRunFolder('vscode-measured');
+  const screenshots = artifactsFolder('vscode');
+  let codeServer: CodeServer | undefined;
+  let browser: BrowserContext | undefined;
+  try {
+    const workspace = run.copyFixture('measured');
+    // A count keeps the profiled benchmark short on a shared machine.
+    fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'goEscapeLens.measurement.benchtime': '500x' }));
+    const dirs = installExtension(tools, run, vsixUnderTest(tools, run));
+    codeServer = await startCodeServer(tools, run, dirs);
+    browser = await launchBrowser(tools, run);
+    const ui = await Workbench.open(browser, codeServer.url, workspace, screenshots);
+    try {
+      await ui.openFromExplorer('parse/parse_test.go');
+      await ui.waitForLanguage('Go');
+      const lens = ui.page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Measure allocations' }).first();
+      await lens.waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      await ui.screenshot('10-measure-lens');
+      await lens.click();
+      // The lens shows the benchmark's own figures when the measurement is done.
+      await ui.page
+        .locator('.codelens-decoration', { hasText: /24 allocs\/op · Measure again/ })
+        .first()
+        .waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      await ui.screenshot('11-measured-lens');
+
+      await ui.openFromExplorer('parse/parse.go');
+      await ui.line('return &Token{Kind: kind, Text: text}').waitFor();
+      const hover = await ui.hover('return &Token{Kind: kind, Text: text}', '&Token{Kind');
+      await hover
+        .filter({ hasText: /Measured in BenchmarkParse: \d+ B and 15 allocations per op, \d+% of its bytes/ })
+        .waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      await ui.screenshot('12-measured-hover');
+      await ui.dismiss();
+
+      const map = await ui.hover('counts[w]++', 'counts[w]++');
+      await map.filter({ hasText: /Likely cause: map growth/ }).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      await ui.screenshot('13-measured-map-growth');
+      await ui.dismiss();
+    } catch (error) {
+      await ui.screenshot('failed-measured').catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await endRunProcesses(run.id, codeServer?.process.pid ? [codeServer.process.pid] : []);
+    keepLogs(codeServer, screenshots);
+    assert.deepEqual(markedProcesses(run.id), [], 'every process the run started has ended');
+    run.remove();
+    t.diagnostic(`screenshots and logs: ${screenshots}`);
+  }
+});
+
 /** The compiler's heap facts for one file, from the oracle (a plain `go build -gcflags=-m`). */
 function factsOf(file: string): OracleFact[] {
   return heapFactsFromCompiler(path.dirname(file)).filter((fact) => fact.file === file);

@@ -80,6 +80,9 @@ export class CoordinatorHarness implements CoordinatorClient, OpenDocuments {
   showError(message: string): void {
     this.logs.push(message);
   }
+  showWarning(message: string): void {
+    this.logs.push(message);
+  }
   createWorkDoneProgress(): Promise<WorkDoneProgressServerReporter> {
     return Promise.reject(new Error('no progress in this harness'));
   }

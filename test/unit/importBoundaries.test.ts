@@ -26,7 +26,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   engine: ['model', 'engine'],
   measurement: ['model', 'syntax', 'measurement'],
   // settings.ts is the settings' schema and type; protocol.ts the shapes of the custom LSP messages.
-  features: ['model', 'syntax', 'engine', 'features', 'settings.ts', 'protocol.ts'],
+  features: ['model', 'syntax', 'engine', 'measurement', 'features', 'settings.ts', 'protocol.ts'],
   fixes: ['model', 'syntax', 'engine', 'features', 'fixes'],
 };
 

@@ -1,0 +1,285 @@
+/**
+ * The editor's policy for measurements, without a connection: the "Measure allocations" lenses and command
+ * (one benchmark at a time, with cancellable progress, never in Restricted Mode, with the unsaved text
+ * through -overlay), loading a profile (by command or the `measurement.profile` setting), and what the
+ * measurement shown adds to hovers, inlay hints, code lenses and diagnostics. Measuring runs only when
+ * asked: a save never waits for it.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  type CodeLens,
+  type Diagnostic,
+  type Hover,
+  type InlayHint,
+  MarkupKind,
+  type WorkDoneProgressServerReporter,
+} from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ClientSettings } from './clientSettings';
+import { isTestFile } from './engine/packageSnapshot';
+import type { GoRunner } from './engine/runGo';
+import { measuredDiagnostics } from './features/measuredDiagnostics';
+import { withMeasuredHints } from './features/measuredHints';
+import { measuredHover, measuredHoverSection } from './features/measuredHover';
+import { benchmarkDeclarations, benchmarkLenses, withMeasuredTotals } from './features/measuredLenses';
+import { MeasurementSession } from './measurementSession';
+import { findWorkspaceModules, goPaths, type MeasureContext } from './measurementService';
+import type { FileAnalysis, PackageResult } from './model/analysis';
+import { ALLOCATION_SAMPLE_TYPES, type AllocationSampleType, type Measurement } from './model/measurement';
+import type { LspPosition } from './model/positions';
+import type { MeasurementOutcome } from './protocol';
+import type { Settings } from './settings';
+import { functionSpans } from './syntax/functionSpans';
+import { withGoTree } from './syntax/goParser';
+import { splitLines } from './syntax/positions';
+
+export interface MeasurementDependencies {
+  readonly client: {
+    showInformation(message: string): void;
+    showWarning?(message: string): void;
+    createWorkDoneProgress(): Promise<WorkDoneProgressServerReporter>;
+    refresh(what: 'inlayHints' | 'codeLenses'): void;
+  };
+  readonly documents: { all(): readonly TextDocument[] };
+  readonly settings: ClientSettings;
+  /** Already refusing in Restricted Mode; measuring also checks `trusted` to say why. */
+  readonly runGo: GoRunner;
+  readonly log: (message: string) => void;
+  readonly readmeUri: string;
+  readonly workspaceFolders: () => readonly string[];
+  readonly trusted: () => boolean;
+  readonly refreshable: () => { readonly inlayHints: boolean; readonly codeLenses: boolean };
+  readonly fileResult: (file: string) => FileAnalysis | undefined;
+  readonly uriOf: (file: string) => string;
+  /** Publishes the analysed packages again, so their diagnostics show the new measurement. */
+  readonly republish: () => Promise<void>;
+}
+
+export class MeasurementCoordinator {
+  private readonly session = new MeasurementSession();
+  private readonly goPathsByBinary = new Map<string, Promise<{ goroot?: string; moduleCache?: string }>>();
+  private autoLoadedProfile = '';
+
+  constructor(private readonly dependencies: MeasurementDependencies) {}
+
+  /** Bumped by every new or cleared measurement. */
+  get generation(): number {
+    return this.session.generation;
+  }
+
+  cancel(): void {
+    this.session.cancel();
+  }
+
+  /** `goEscapeLens.measureBenchmark`: one benchmark of the document's package. */
+  async measureBenchmark(uri: unknown, benchmark: unknown, isCancelled: () => boolean): Promise<MeasurementOutcome> {
+    const { client, log, settings: clientSettings } = this.dependencies;
+    if (!this.dependencies.trusted()) {
+      const message = 'Go Escape Lens: trust the workspace to measure allocations: a benchmark runs the package’s code.';
+      client.showInformation(message);
+      return { ok: false, message };
+    }
+    if (typeof uri !== 'string' || !uri.startsWith('file:') || typeof benchmark !== 'string') {
+      return { ok: false, message: 'goEscapeLens.measureBenchmark takes a document URI and a benchmark name' };
+    }
+    const directory = path.dirname(fileURLToPath(uri));
+    const settings = await clientSettings.settingsFor(uri);
+    const go = await clientSettings.goSettingsFor(uri);
+    const reporter = await client.createWorkDoneProgress();
+    reporter.begin(
+      `Measuring ${benchmark}`,
+      undefined,
+      `go test -bench=^${benchmark}$ -benchtime=${settings.measurement.benchtime} -memprofilerate=1`,
+      true,
+    );
+    const controller = new AbortController();
+    const cancelling = reporter.token.onCancellationRequested(() => controller.abort());
+    const polling = setInterval(() => isCancelled() && controller.abort(), 200);
+    this.refreshLenses();
+    try {
+      const outcome = await this.session.measure(
+        { directory, benchmark, benchtime: settings.measurement.benchtime, overlays: this.unsavedBuffers(directory) },
+        go,
+        this.dependencies.runGo,
+        await this.context(settings),
+        controller.signal,
+      );
+      log(`measure: ${outcome.message}`);
+      if (!outcome.ok && !outcome.cancelled) (client.showWarning ?? client.showInformation)(`Go Escape Lens: ${outcome.message}`);
+      return outcome;
+    } finally {
+      clearInterval(polling);
+      cancelling.dispose();
+      reporter.done();
+      await this.dependencies.republish();
+      this.refreshLenses();
+    }
+  }
+
+  /** `goEscapeLens.listBenchmarks`: the benchmarks of the document's package, as the files are now. */
+  listBenchmarks(uri: unknown): string[] {
+    if (typeof uri !== 'string' || !uri.startsWith('file:')) return [];
+    const directory = path.dirname(fileURLToPath(uri));
+    let names: string[];
+    try {
+      names = fs.readdirSync(directory).filter((name) => name.endsWith('_test.go'));
+    } catch {
+      return [];
+    }
+    return names.flatMap((name) =>
+      benchmarkDeclarations(splitLines(this.textOf(path.join(directory, name)) ?? '')).map((item) => item.name),
+    );
+  }
+
+  /** `goEscapeLens.loadProfile`: a .pb.gz from a benchmark, a test or a running service. */
+  async loadProfile(file: unknown, sampleType: unknown): Promise<MeasurementOutcome> {
+    if (typeof file !== 'string' || file === '')
+      return { ok: false, message: 'goEscapeLens.loadProfile takes the path of a .pb.gz profile' };
+    const folder = this.dependencies.workspaceFolders()[0];
+    const settings = await this.dependencies.settings.settingsFor(folder ? pathToFileURL(folder).href : '');
+    const type: AllocationSampleType =
+      ALLOCATION_SAMPLE_TYPES.find((candidate) => candidate === sampleType) ?? settings.measurement.sampleType;
+    const absolute = path.isAbsolute(file) ? file : path.resolve(folder ?? process.cwd(), file);
+    const outcome = await this.session.load(absolute, type, await this.context(settings));
+    this.dependencies.log(`profile: ${outcome.message}`);
+    if (!outcome.ok)
+      (this.dependencies.client.showWarning ?? this.dependencies.client.showInformation)(`Go Escape Lens: ${outcome.message}`);
+    await this.dependencies.republish();
+    this.refreshLenses();
+    return outcome;
+  }
+
+  /** The `measurement.profile` setting: loaded when it names a file, once per value. */
+  async loadConfiguredProfile(): Promise<void> {
+    const folder = this.dependencies.workspaceFolders()[0];
+    const { profile, sampleType } = (await this.dependencies.settings.settingsFor(folder ? pathToFileURL(folder).href : '')).measurement;
+    const key = `${profile}\0${sampleType}`;
+    if (profile === '' || key === this.autoLoadedProfile) return;
+    this.autoLoadedProfile = key;
+    await this.loadProfile(profile, sampleType);
+  }
+
+  async clear(): Promise<void> {
+    this.session.clear();
+    await this.dependencies.republish();
+    this.refreshLenses();
+  }
+
+  /** The compiler's hover with what was measured on the line, or the measurement alone where it has none. */
+  async hover(uri: string, position: LspPosition, hover: Hover | null): Promise<Hover | null> {
+    const measurement = await this.current(uri);
+    if (!measurement) return hover;
+    const file = fileURLToPath(uri);
+    const lines = splitLines(this.textOf(file) ?? '');
+    const section = measuredHoverSection(measurement, position, {
+      file,
+      lines,
+      analysis: this.dependencies.fileResult(file),
+      uriOf: this.dependencies.uriOf,
+    });
+    if (!section) return hover;
+    if (!hover) return measuredHover(section, position, lines);
+    const value = typeof hover.contents === 'object' && 'kind' in hover.contents ? hover.contents.value : '';
+    return { ...hover, contents: { kind: MarkupKind.Markdown, value: `${section}\n\n---\n\n${value}` } };
+  }
+
+  async inlayHints(uri: string, hints: InlayHint[]): Promise<InlayHint[]> {
+    return withMeasuredHints(hints, await this.current(uri), fileURLToPath(uri));
+  }
+
+  /** Each function lens with its measured total, and "Measure allocations" above each benchmark. */
+  async codeLenses(uri: string, lenses: CodeLens[]): Promise<CodeLens[]> {
+    if (!uri.startsWith('file:')) return lenses;
+    const settings = await this.dependencies.settings.settingsFor(uri);
+    if (!settings.codeLens.enabled) return lenses;
+    const file = fileURLToPath(uri);
+    const text = this.textOf(file) ?? '';
+    const measurement = await this.current(uri);
+    const measured = measurement ? withMeasuredTotals(lenses, measurement, file, await withGoTree(text, functionSpans)) : lenses;
+    if (!isTestFile(uri) || !this.dependencies.trusted()) return measured;
+    const directory = path.dirname(file);
+    return [...measured, ...benchmarkLenses(uri, splitLines(text), (name) => this.session.resultsOf(directory, name))];
+  }
+
+  /** `measured-allocation` diagnostics for each file of an analysed package. */
+  async diagnostics(result: PackageResult, settings: Settings): Promise<ReadonlyMap<string, Diagnostic[]>> {
+    const byFile = new Map<string, Diagnostic[]>();
+    const measurement = await this.session.current(await this.context(settings));
+    if (!measurement) return byFile;
+    for (const file of result.files.values()) {
+      const diagnostics = measuredDiagnostics(measurement, {
+        file: file.file,
+        lines: file.source.lines,
+        analysis: file,
+        severity: settings.severity.measuredAllocation,
+        readmeUri: this.dependencies.readmeUri,
+        uriOf: this.dependencies.uriOf,
+      });
+      if (diagnostics.length > 0) byFile.set(file.file, diagnostics);
+    }
+    return byFile;
+  }
+
+  private async current(uri: string): Promise<Measurement | undefined> {
+    if (!uri.startsWith('file:')) return undefined;
+    return this.session.current(await this.context());
+  }
+
+  /** What joining a measurement to the source needs, as the workspace is now. */
+  private async context(settings?: Settings): Promise<MeasureContext> {
+    const folders = this.dependencies.workspaceFolders();
+    const scoped = settings ?? (await this.dependencies.settings.settingsFor(folders[0] ? pathToFileURL(folders[0]).href : ''));
+    let paths = this.goPathsByBinary.get(scoped.goPath);
+    if (!paths && this.dependencies.trusted()) {
+      const go = { goBinary: scoped.goPath, buildFlags: [], env: scoped.env };
+      paths = goPaths(go, this.dependencies.runGo, folders[0] ?? os.homedir()).catch(() => ({}));
+      this.goPathsByBinary.set(scoped.goPath, paths);
+    }
+    return {
+      modules: findWorkspaceModules(folders),
+      ...((await paths) ?? {}),
+      textOf: (file) => this.textOf(file),
+      factsOf: (file) => this.dependencies.fileResult(file)?.located.map((located) => located.fact),
+    };
+  }
+
+  /** The text of a file as the user sees it: the open editor's, else the disk's. */
+  private textOf(file: string): string | undefined {
+    const open = this.dependencies.documents
+      .all()
+      .find((document) => document.uri.startsWith('file:') && fileURLToPath(document.uri) === file);
+    if (open) return open.getText();
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Unsaved editor text of the package, so the benchmark measures the code the user sees. */
+  private unsavedBuffers(directory: string): Map<string, string> {
+    const buffers = new Map<string, string>();
+    for (const document of this.dependencies.documents.all()) {
+      if (!document.uri.startsWith('file:') || !document.uri.endsWith('.go')) continue;
+      const file = fileURLToPath(document.uri);
+      if (path.dirname(file) !== directory) continue;
+      let onDisk: string | undefined;
+      try {
+        onDisk = fs.readFileSync(file, 'utf8');
+      } catch {
+        onDisk = undefined;
+      }
+      if (onDisk === undefined || onDisk.replace(/^\uFEFF/, '') !== document.getText()) buffers.set(file, document.getText());
+    }
+    return buffers;
+  }
+
+  private refreshLenses(): void {
+    const refreshable = this.dependencies.refreshable();
+    if (refreshable.codeLenses) this.dependencies.client.refresh('codeLenses');
+    if (refreshable.inlayHints) this.dependencies.client.refresh('inlayHints');
+  }
+}

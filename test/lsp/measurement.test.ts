@@ -1,0 +1,192 @@
+/**
+ * Measuring allocations through the language server over real stdio: the "Measure allocations" lens runs
+ * the real benchmark, and the hover, inlay hints, function lenses and `measured-allocation` diagnostics then
+ * show the per-op figures on the lines of test/fixtures/measured; edits move them with the code; Restricted
+ * Mode runs nothing.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  type CodeLens,
+  CodeLensRequest,
+  ExecuteCommandRequest,
+  type Hover,
+  HoverRequest,
+  type InlayHint,
+  InlayHintRequest,
+  type MarkupContent,
+} from 'vscode-languageserver-protocol';
+import { COMMANDS, type MeasurementOutcome } from '../../server/src/protocol';
+import { requireGo } from '../helpers/goOracle';
+import { LspTestClient, REPOSITORY_ROOT } from '../helpers/lspClient';
+
+const MODULE = path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'measured');
+const PARSE = path.join(MODULE, 'parse');
+const PARSE_GO = path.join(PARSE, 'parse.go');
+const PARSE_TEST_GO = path.join(PARSE, 'parse_test.go');
+const SETTINGS = { measurement: { benchtime: '500x' } };
+
+function positionOf(text: string, needle: string) {
+  const lines = text.split('\n');
+  const line = lines.findIndex((candidate) => candidate.includes(needle));
+  assert.ok(line >= 0, `${needle} is in the text`);
+  return { line, character: (lines[line] ?? '').indexOf(needle) };
+}
+
+describe('measuring a benchmark in the editor', () => {
+  let client: LspTestClient;
+  let parseUri: string;
+  let testUri: string;
+  const parseText = fs.readFileSync(PARSE_GO, 'utf8');
+
+  const hoverAt = async (uri: string, text: string, needle: string) => {
+    const hover: Hover | null = await client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: positionOf(text, needle),
+    });
+    return hover ? (hover.contents as MarkupContent).value : '';
+  };
+  const lenses = (uri: string): Promise<CodeLens[]> =>
+    client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }) as Promise<CodeLens[]>;
+
+  before(async () => {
+    requireGo();
+    client = await LspTestClient.start(MODULE, { settings: SETTINGS });
+    const analysed = client.nextStatus((status) => status.state === 'idle' && status.packageDirectory === PARSE);
+    testUri = await client.open(PARSE_TEST_GO);
+    await analysed;
+    parseUri = await client.open(PARSE_GO);
+  });
+  after(() => client.stop());
+
+  test('a lens above each benchmark offers to measure it', async () => {
+    const titles = (await lenses(testUri)).filter((lens) => lens.command?.command === COMMANDS.measureBenchmark);
+    assert.deepEqual(
+      titles.map((lens) => lens.command?.arguments?.[1]),
+      [
+        'BenchmarkParse',
+        'BenchmarkFields',
+        'BenchmarkCount',
+        'BenchmarkChecksum',
+        'BenchmarkShout',
+        'BenchmarkPair',
+        'BenchmarkNewToken',
+        'BenchmarkNothing',
+        'BenchmarkFails',
+      ],
+    );
+    assert.ok(titles.every((lens) => lens.command?.title === 'Measure allocations'));
+    assert.deepEqual(
+      await client.connection.sendRequest(ExecuteCommandRequest.type, { command: COMMANDS.listBenchmarks, arguments: [parseUri] }),
+      titles.map((lens) => lens.command?.arguments?.[1]),
+    );
+  });
+
+  test('measuring shows the figures: lens, hover, hint, function lens and diagnostics', async () => {
+    const diagnostics = client.nextDiagnostics(parseUri, (params) =>
+      params.diagnostics.some((diagnostic) => diagnostic.code === 'measured-allocation'),
+    );
+    const outcome = (await client.connection.sendRequest(ExecuteCommandRequest.type, {
+      command: COMMANDS.measureBenchmark,
+      arguments: [testUri, 'BenchmarkParse'],
+    })) as MeasurementOutcome;
+    assert.ok(outcome.ok, outcome.message);
+    assert.match(outcome.message, /^BenchmarkParse: [\d.]+ [nµm]?s\/op · [\d.]+ K?B\/op · 24 allocs\/op/);
+
+    const lens = (await lenses(testUri)).find((candidate) => candidate.command?.arguments?.[1] === 'BenchmarkParse');
+    assert.match(lens?.command?.title ?? '', /^[\d.]+ [nµm]?s\/op · [\d.]+ K?B\/op · 24 allocs\/op · Measure again$/);
+
+    const token = await hoverAt(parseUri, parseText, '&Token{Kind');
+    assert.match(token, /\*\*Measured in BenchmarkParse\*\*: \d+ B and 15 allocations per op, \d+% of its bytes\./);
+    assert.match(token, /escapes to the heap|returned/, 'the compiler’s explanation follows');
+
+    const map = await hoverAt(parseUri, parseText, 'counts[w]++');
+    assert.match(map, /\*\*Measured in BenchmarkParse\*\*: \d+ B and 3 allocations per op/);
+    assert.match(map, /The compiler reports no heap allocation on this line\. Likely cause: map growth/);
+    const shout = await hoverAt(parseUri, parseText, 'strings.Repeat(word, 8)');
+    assert.match(shout, /Likely cause: inside \[`strings\.Repeat`\]\(file:\/\/.*strings\.go#L\d+\), which this line calls/);
+
+    const hints = (await client.connection.sendRequest(InlayHintRequest.type, {
+      textDocument: { uri: parseUri },
+      range: { start: { line: 0, character: 0 }, end: { line: 200, character: 0 } },
+    })) as InlayHint[];
+    const tokenLine = positionOf(parseText, 'return &Token{').line;
+    assert.ok(
+      hints.some((hint) => hint.position.line === tokenLine && /^heap · \d+ B\/op$/.test(String(hint.label))),
+      JSON.stringify(hints.map((hint) => hint.label)),
+    );
+
+    const newToken = (await lenses(parseUri)).find(
+      (candidate) => candidate.range.start.line === positionOf(parseText, 'func NewToken').line,
+    );
+    assert.match(newToken?.command?.title ?? '', /· measured \d+ B\/op in 15 allocs\/op$/);
+
+    const published = await diagnostics;
+    const measured = published.diagnostics.filter((diagnostic) => diagnostic.code === 'measured-allocation');
+    const lines = measured.map((diagnostic) => diagnostic.range.start.line).sort((a, b) => a - b);
+    const expected = ['counts[w]++', 'buf := make([]byte, len(s))', 'strings.Repeat(word, 8)', 'return len(a + " and " + b'].map(
+      (needle) => positionOf(parseText, needle).line,
+    );
+    assert.deepEqual(
+      lines,
+      expected.sort((a, b) => a - b),
+      'one per line the compiler reports no heap allocation on',
+    );
+    assert.ok(measured.every((diagnostic) => /^Measured in BenchmarkParse: .* Likely cause: /.test(String(diagnostic.message))));
+  });
+
+  test('an edit moves the figures with the code', async () => {
+    const shifted = parseText.replace('// Fields splits on spaces', '// Two lines added\n// above Fields.\n\n// Fields splits on spaces');
+    await client.change(PARSE_GO, shifted);
+    const growth = await hoverAt(parseUri, shifted, 'out = append(out, s[start:i])');
+    assert.match(growth, /\*\*Measured in BenchmarkParse\*\*: \d+ B and 3 allocations per op/);
+    // The line that was there before the edit has no figures now.
+    const before = positionOf(parseText, 'out = append(out, s[start:i])');
+    const old: Hover | null = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: parseUri }, position: before });
+    assert.doesNotMatch(old ? (old.contents as MarkupContent).value : '', /Measured in/);
+    await client.change(PARSE_GO, parseText);
+  });
+
+  test('measuring again shows the difference per op', async () => {
+    const outcome = (await client.connection.sendRequest(ExecuteCommandRequest.type, {
+      command: COMMANDS.measureBenchmark,
+      arguments: [testUri, 'BenchmarkParse'],
+    })) as MeasurementOutcome;
+    assert.ok(outcome.ok, outcome.message);
+    const lens = (await lenses(testUri)).find((candidate) => candidate.command?.arguments?.[1] === 'BenchmarkParse');
+    assert.match(
+      lens?.command?.title ?? '',
+      /24 allocs\/op \((no change in allocations|[−+]\d+ allocs?\/op, [−+]\d+ B\/op)\) · Measure again$/,
+    );
+  });
+
+  test('a failing benchmark says why, and the figures shown stay', async () => {
+    const outcome = (await client.connection.sendRequest(ExecuteCommandRequest.type, {
+      command: COMMANDS.measureBenchmark,
+      arguments: [testUri, 'BenchmarkFails'],
+    })) as MeasurementOutcome;
+    assert.equal(outcome.ok, false);
+    assert.match(outcome.message, /BenchmarkFails failed/);
+    assert.match(await hoverAt(parseUri, parseText, '&Token{Kind'), /Measured in BenchmarkParse/);
+  });
+});
+
+test('in Restricted Mode nothing is measured', async () => {
+  requireGo();
+  const client = await LspTestClient.start(MODULE, { settings: SETTINGS, initializationOptions: { workspaceTrusted: false } });
+  try {
+    const uri = await client.open(PARSE_TEST_GO);
+    const outcome = (await client.connection.sendRequest(ExecuteCommandRequest.type, {
+      command: COMMANDS.measureBenchmark,
+      arguments: [uri, 'BenchmarkParse'],
+    })) as MeasurementOutcome;
+    assert.equal(outcome.ok, false);
+    assert.match(outcome.message, /trust the workspace/);
+    const shown = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
+    assert.equal(shown.filter((lens) => lens.command?.command === COMMANDS.measureBenchmark).length, 0);
+  } finally {
+    await client.stop();
+  }
+});
