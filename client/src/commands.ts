@@ -43,7 +43,7 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
 /** Picks a benchmark of the active editor's package and has the server measure it. */
 async function measureAllocations(): Promise<void> {
   const document = vscode.window.activeTextEditor?.document;
-  if (!document || document.languageId !== 'go') {
+  if (document?.languageId !== 'go') {
     void vscode.window.showInformationMessage('Go Escape Lens: open a Go file of the package whose benchmarks you want to measure.');
     return;
   }

@@ -54,12 +54,27 @@ program
     shardArgument,
   )
   .option('--annotations <kinds>', 'also report the compiler optimisation details of these kinds: bounds,nil,inline (comma-separated)')
+  .option(
+    '--bench <regex>',
+    'measure the benchmarks matching <regex> (go test -bench -benchmem -memprofilerate=1, one at a time) and join the figures to the findings',
+  )
+  .option('--benchtime <t>', '-benchtime for --bench: a duration (1s) or a count (1000x)', '1s')
+  .option(
+    '--profile <file>',
+    'join an allocation profile (.pb.gz: go test -memprofile, runtime/pprof, /debug/pprof/allocs or /heap) to the findings',
+  )
+  .addOption(
+    new Option('--sample-type <type>', 'which figures of --profile count')
+      .choices(['alloc_space', 'alloc_objects', 'inuse_space', 'inuse_objects'])
+      .default('alloc_space'),
+  )
   .addHelpText(
     'after',
     `
 Exit codes:
   0  no violations
   1  violations: a budget (//escape:none, //escape:max N) broken, a directive not understood,
+     with --bench a benchmark over its //escape:allocs N,
      or, with --baseline, a heap allocation the baseline does not have
   2  the analysis could not run (no go command, a package does not build, bad arguments); the reason is on stderr
 

@@ -203,6 +203,15 @@ test('VS Code: a user measures a benchmark with the lens, and the hover shows th
 
       await ui.openFromExplorer('parse/parse.go');
       await ui.line('return &Token{Kind: kind, Text: text}').waitFor();
+      // The function lenses gain their measured totals: wait for them, or the lines move under the mouse.
+      await ui.page
+        .locator('.codelens-decoration', { hasText: /measured \d+ B\/op in 15 allocs\/op/ })
+        .first()
+        .waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      await ui.page
+        .locator('.codelens-decoration', { hasText: /measured \d+ B\/op in 3 allocs\/op/ })
+        .first()
+        .waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
       const hover = await ui.hover('return &Token{Kind: kind, Text: text}', '&Token{Kind');
       await hover
         .filter({ hasText: /Measured in BenchmarkParse: \d+ B and 15 allocations per op, \d+% of its bytes/ })

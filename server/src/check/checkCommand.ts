@@ -14,7 +14,9 @@ import type { GoRunner } from '../engine/runGo';
 import { ensureSkipLinkTool } from '../engine/skipLinkTool';
 import { baselineLabel, baselineSpec, gitBaselineAllocations, gitTopLevel, readBaselineFile } from './baseline';
 import { type AllocationIdentity, byPackage, matchAgainstBaseline } from './baselineMatching';
-import { type Finding, isAllocation } from './findings';
+import type { AllocationSampleType } from '../model/measurement';
+import { type Finding, isAllocation, measuredBytes } from './findings';
+import { type Measured, measureForCheck, withMeasurements } from './measuredFindings';
 import { FORMATS, type Format, type FindingWriter } from './findingWriter';
 import { githubWriter } from './formatGithub';
 import { jsonWriter } from './formatJson';
@@ -49,6 +51,14 @@ export interface CheckCommandOptions {
   readonly shard?: Shard;
   /** Optimisation details to report besides the allocations: `bounds,nil,inline`. */
   readonly annotations?: string;
+  /** Measure the benchmarks whose names match this regular expression (`--bench`). */
+  readonly bench?: string;
+  /** `-benchtime` for `--bench`. */
+  readonly benchtime?: string;
+  /** An allocation profile to join to the findings (`--profile`). */
+  readonly profile?: string;
+  /** Which figures of the profile count (`--sample-type`). */
+  readonly sampleType?: AllocationSampleType;
 }
 
 export interface CheckIo {
@@ -123,7 +133,26 @@ async function check(
     baseline = loaded.value;
   }
 
-  const writer = await findingWriter(options.format, io, settings);
+  const measuring = options.bench !== undefined || options.profile !== undefined;
+  let measured: Extract<Measured, { ok: true }> | undefined;
+  if (measuring) {
+    const progress = createProgress(io.stderr);
+    const result = await measureForCheck(
+      packages,
+      {
+        bench: options.bench,
+        benchtime: options.benchtime ?? '1s',
+        profile: options.profile,
+        sampleType: options.sampleType ?? 'alloc_space',
+      },
+      { settings, runGo, cwd: io.cwd, onProgress: (message) => progress.update(0, 1, message) },
+    );
+    progress.finish();
+    if (!result.ok) return fail(io, result.message);
+    measured = result;
+  }
+
+  const writer = await findingWriter(options.format, io, settings, measuring);
   const tally = new Tally();
   // The writer sees the packages in list order; only findings that arrive ahead of their turn wait here.
   const output = new InOrder<{ importPath: string; findings: readonly Finding[] }>((item) => {
@@ -132,20 +161,33 @@ async function check(
   });
   const progress = createProgress(io.stderr);
   io.stdout.write(writer.begin());
+  const report = (index: number, importPath: string, reported: readonly Finding[]) => {
+    const findings = baseline ? onlyNewAllocations(reported, baseline.byPackage.get(importPath) ?? [], baseline.label) : reported;
+    tally.add(findings);
+    const shown = options.violationsOnly ? findings.filter((finding) => finding.violation) : findings;
+    // With a measurement, text and summary read the most measured bytes first.
+    const ranked = measured && (options.format === 'text' || options.format === 'summary') ? rankByMeasuredBytes(shown) : shown;
+    output.put(index, { importPath, findings: ranked });
+  };
+  const joining: Promise<void>[] = [];
   const outcome = await analysePackages(packages, {
     ...environment,
     root: io.cwd,
     onPackageDone: (pkg, done, total) => progress.update(done, total, pkg.importPath),
-    onReport: (index, report) => {
-      if (!report) return output.put(index, undefined);
-      const findings = baseline
-        ? onlyNewAllocations(report.findings, baseline.byPackage.get(report.importPath) ?? [], baseline.label)
-        : report.findings;
-      tally.add(findings);
-      const shown = options.violationsOnly ? findings.filter((finding) => finding.violation) : findings;
-      output.put(index, { importPath: report.importPath, findings: shown });
+    onReport: (index, packageReport) => {
+      if (!packageReport) return output.put(index, undefined);
+      if (!measured) return report(index, packageReport.importPath, packageReport.findings);
+      const joined = withMeasurements(packageReport, measured, io.cwd).then(
+        (findings) => report(index, packageReport.importPath, findings),
+        (error: unknown) => {
+          io.stderr.write(`go-escape-lens check: joining the measurement to ${packageReport.importPath} failed: ${String(error)}\n`);
+          report(index, packageReport.importPath, packageReport.findings);
+        },
+      );
+      joining.push(joined);
     },
   });
+  await Promise.all(joining);
   progress.finish();
   // Even when a package failed, JSON and SARIF are closed: what was found still parses.
   io.stdout.write(writer.end());
@@ -217,7 +259,15 @@ export function onlyNewAllocations(findings: readonly Finding[], baseline: reado
   });
 }
 
-async function findingWriter(format: Format, io: CheckIo, settings: GoSettings): Promise<FindingWriter> {
+/** Most measured bytes first; the rest keep their file and line order. */
+export function rankByMeasuredBytes(findings: readonly Finding[]): Finding[] {
+  return findings
+    .map((finding, index) => ({ finding, index }))
+    .sort((a, b) => measuredBytes(b.finding) - measuredBytes(a.finding) || a.index - b.index)
+    .map((entry) => entry.finding);
+}
+
+async function findingWriter(format: Format, io: CheckIo, settings: GoSettings, measured = false): Promise<FindingWriter> {
   switch (format) {
     case 'json':
       return jsonWriter();
@@ -227,6 +277,7 @@ async function findingWriter(format: Format, io: CheckIo, settings: GoSettings):
         sourceRoot: (await gitTopLevel(io.cwd)) ?? io.cwd,
         toolVersion: TOOL_VERSION,
         annotationKinds: (['bounds', 'nil', 'inline'] as const).filter((kind) => settings.annotations?.[kind]),
+        measured,
       });
     case 'github':
       return githubWriter({ root: io.cwd, repositoryRoot: (await gitTopLevel(io.cwd)) ?? io.cwd });

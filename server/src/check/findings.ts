@@ -34,7 +34,7 @@ import type { LocatedFact } from '../model/analysis';
 import { compilerToLspPosition } from '../syntax/positions';
 import type { LspRange, SourceText } from '../model/positions';
 
-export type FindingKind = 'escape' | 'moved' | 'budget' | 'directive' | 'bounds' | 'nil' | 'inline';
+export type FindingKind = 'escape' | 'moved' | 'budget' | 'directive' | 'bounds' | 'nil' | 'inline' | 'measured';
 
 /** Stable rule ids, shared with the editor's diagnostic codes. */
 export const FINDING_RULES: Readonly<Record<FindingKind, string>> = {
@@ -45,6 +45,7 @@ export const FINDING_RULES: Readonly<Record<FindingKind, string>> = {
   bounds: OPTIMISATION_CODES.bounds,
   nil: OPTIMISATION_CODES.nil,
   inline: OPTIMISATION_CODES.inline,
+  measured: 'measured-allocation',
 };
 
 /** The function name given to facts outside any func declaration (package-level variable initialisers). */
@@ -104,6 +105,21 @@ export interface Finding extends FindingLocation {
   readonly accepted?: string;
   /** Set on allocations that a baseline does not have: the baseline's name. */
   readonly newSince?: string;
+  /** With `--bench` or `--profile`: what was measured on this finding's line (the whole line). */
+  readonly measured?: MeasuredFigures;
+  /** For a `measured` finding (an allocation only a measurement shows): its likely cause, in words. */
+  readonly cause?: string;
+}
+
+/** Per op from a benchmark, or totals from a profile; `share` of the benchmark's or profile's bytes. */
+export type MeasuredFigures =
+  | { readonly benchmark: string; readonly bytesPerOp: number; readonly allocsPerOp: number; readonly share: number }
+  | { readonly bytes: number; readonly objects: number; readonly share: number };
+
+/** The bytes a finding's measurement counts (per op or in total), 0 without one: what output ranks by. */
+export function measuredBytes(finding: Finding): number {
+  if (!finding.measured) return 0;
+  return 'bytesPerOp' in finding.measured ? finding.measured.bytesPerOp : finding.measured.bytes;
 }
 
 export function isAllocation(finding: Finding): boolean {
@@ -309,7 +325,16 @@ function utf8Length(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
 
-const KIND_ORDER: Readonly<Record<FindingKind, number>> = { budget: 0, directive: 1, escape: 2, moved: 3, bounds: 4, nil: 5, inline: 6 };
+const KIND_ORDER: Readonly<Record<FindingKind, number>> = {
+  budget: 0,
+  directive: 1,
+  escape: 2,
+  moved: 3,
+  bounds: 4,
+  nil: 5,
+  inline: 6,
+  measured: 7,
+};
 
 export function compareFindings(a: Finding, b: Finding): number {
   return (

@@ -21,6 +21,8 @@ export interface SarifOptions {
   readonly toolVersion: string;
   /** The optimisation details asked for (`--annotations`): their rules are listed too. */
   readonly annotationKinds?: readonly FindingKind[];
+  /** True when the run measured (`--bench`, `--profile`): the log then has the measured-allocation rule. */
+  readonly measured?: boolean;
 }
 
 const SOURCE_ROOT_ID = '%SRCROOT%';
@@ -98,13 +100,24 @@ const RULES: Readonly<Record<FindingKind, RuleText>> = {
     help: 'Good news, for reading while tuning: no action is needed.',
     level: 'note',
   },
+  measured: {
+    name: 'MeasuredAllocation',
+    short: 'An allocation measured at run time that the compiler does not report',
+    full: 'A benchmark or allocation profile measured heap allocations on this line, and the compiler reports no heap allocation on it: map growth, append growth, a make with a run-time size beyond its 32-byte stack buffer, string building, or an allocation inside a function of another package.',
+    help:
+      'The message names the likely cause and the measured figures (`go-escape-lens check --bench` or `--profile`). ' +
+      'Presize the map or slice, reuse a buffer, or avoid the allocating callee on the hot path.',
+    level: 'note',
+  },
 };
 
 /** The allocation and budget rules are always listed; an optimisation detail's only when it was asked for. */
 const ALWAYS_LISTED: readonly FindingKind[] = ['escape', 'moved', 'budget', 'directive'];
 
 function listedKinds(options: SarifOptions): FindingKind[] {
-  return (Object.keys(RULES) as FindingKind[]).filter((kind) => ALWAYS_LISTED.includes(kind) || options.annotationKinds?.includes(kind));
+  return (Object.keys(RULES) as FindingKind[]).filter(
+    (kind) => ALWAYS_LISTED.includes(kind) || options.annotationKinds?.includes(kind) || (kind === 'measured' && options.measured),
+  );
 }
 
 export function formatSarif(findings: readonly Finding[], options: SarifOptions): string {
@@ -205,6 +218,8 @@ function result(finding: Finding, kinds: readonly FindingKind[], options: SarifO
       package: finding.package,
       expression: finding.expression,
       ...(finding.newSince !== undefined ? { newSince: finding.newSince } : {}),
+      ...(finding.measured !== undefined ? { measured: finding.measured } : {}),
+      ...(finding.cause !== undefined ? { cause: finding.cause } : {}),
     },
   };
 }

@@ -2,13 +2,17 @@
  * `--format summary`: heap allocations counted per package and per function, the biggest first, so the
  * hot spots of a module are the first lines to read.
  */
-import { type Finding, isAllocation } from './findings';
+import { type Finding, isAllocation, measuredBytes } from './findings';
 import type { FindingWriter } from './findingWriter';
 import { plural } from './formatText';
 
 interface Count {
   allocations: number;
   violations: number;
+  /** Measured bytes (per op from a benchmark, in total from a profile), 0 without a measurement. */
+  measured: number;
+  /** True when the measured bytes are per op (from a benchmark). */
+  perOp: boolean;
 }
 
 type PackageCounts = Map<string, { total: Count; functions: Map<string, Count> }>;
@@ -41,6 +45,9 @@ function count(byPackage: PackageCounts, findings: readonly Finding[]): void {
       entry.total.violations++;
       fn.violations++;
     }
+    entry.total.measured += measuredBytes(finding);
+    fn.measured += measuredBytes(finding);
+    if (finding.measured && 'benchmark' in finding.measured) entry.total.perOp = fn.perOp = true;
   }
 }
 
@@ -56,14 +63,14 @@ function render(byPackage: PackageCounts): string {
   for (const [name, entry] of packages) {
     total.allocations += entry.total.allocations;
     total.violations += entry.total.violations;
-    lines.push(`${pad(entry.total.allocations)}  ${name}${violationNote(entry.total)}`);
+    lines.push(`${pad(entry.total.allocations)}  ${name}${violationNote(entry.total)}${measuredNote(entry.total)}`);
     const functions = [...entry.functions.entries()].sort(
       byCount(
         ([, count]) => count,
         ([fn]) => fn,
       ),
     );
-    for (const [fn, count] of functions) lines.push(`${pad(count.allocations)}    ${fn}${violationNote(count)}`);
+    for (const [fn, count] of functions) lines.push(`${pad(count.allocations)}    ${fn}${violationNote(count)}${measuredNote(count)}`);
   }
   lines.push(
     `${plural(total.allocations, 'heap allocation')} in ${plural(packages.length, 'package')}; ${
@@ -74,7 +81,11 @@ function render(byPackage: PackageCounts): string {
 }
 
 function zero(): Count {
-  return { allocations: 0, violations: 0 };
+  return { allocations: 0, violations: 0, measured: 0, perOp: false };
+}
+
+function measuredNote(count: Count): string {
+  return count.measured > 0 ? `  (measured ${Math.round(count.measured * 100) / 100} ${count.perOp ? 'B/op' : 'B'})` : '';
 }
 
 function violationNote(count: Count): string {
@@ -85,9 +96,10 @@ function pad(count: number): string {
   return String(count).padStart(6);
 }
 
-/** Most allocations first, then most violations, then by name for a stable order. */
+/** Most measured bytes first (with a measurement), then most allocations, most violations, and by name. */
 function byCount<T>(count: (item: T) => Count, name: (item: T) => string) {
   return (a: T, b: T) =>
+    count(b).measured - count(a).measured ||
     count(b).allocations - count(a).allocations ||
     count(b).violations - count(a).violations ||
     (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0);

@@ -30,7 +30,16 @@ function annotations(finding: Finding): string[] {
   if (finding.newSince !== undefined) notes.push(`new since ${finding.newSince}`);
   if (finding.countsAgainst !== undefined) notes.push(`counts against ${finding.countsAgainst}`);
   if (finding.accepted !== undefined) notes.push(`accepted: ${finding.accepted}`);
+  if (finding.measured && finding.kind !== 'measured') notes.push(measuredNote(finding.measured));
   return notes;
+}
+
+/** `measured 360 B/op, 15 allocs/op in BenchmarkParse (25%)` or `measured 96000 B in 4000 objects (25%)`. */
+export function measuredNote(measured: NonNullable<Finding['measured']>): string {
+  const share = `${Math.round(measured.share * 100)}%`;
+  return 'benchmark' in measured
+    ? `measured ${measured.bytesPerOp} B/op, ${measured.allocsPerOp} allocs/op in ${measured.benchmark} (${share})`
+    : `measured ${measured.bytes} B in ${measured.objects} objects (${share})`;
 }
 
 export function textWriter(options: TextOptions): FindingWriter {

@@ -9,6 +9,7 @@
 import { AnalysisService } from '../analysisService';
 import type { GoSettings } from '../engine/goCommand';
 import type { GoRunner } from '../engine/runGo';
+import type { PackageResult } from '../model/analysis';
 import { type Finding, packageFindings } from './findings';
 import { type ResolvedPackage, resolvePackages } from './resolvePackages';
 
@@ -28,6 +29,8 @@ export interface PackageReport {
   readonly importPath: string;
   readonly directory: string;
   readonly findings: readonly Finding[];
+  /** The analysed files, for the moment of the report only (a measurement's causes read their facts). */
+  readonly files?: PackageResult['files'];
 }
 
 /** One CI machine's part of the packages: `index` of `count`, 1-based (`--shard 2/4`). */
@@ -111,7 +114,7 @@ export async function analysePackages(
           importPath: pkg.importPath,
           annotations: options.settings.annotations,
         });
-        options.onReport(index, { importPath: pkg.importPath, directory: pkg.directory, findings });
+        options.onReport(index, { importPath: pkg.importPath, directory: pkg.directory, findings, files: result.files });
       }
       options.onPackageDone?.(pkg, ++done, packages.length);
     }

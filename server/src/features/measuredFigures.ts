@@ -25,7 +25,8 @@ export function roundFigure(value: number): string {
   return String(Number(value.toPrecision(2)));
 }
 
-const plural = (count: number, word: string) => `${roundFigure(count)} ${word}${count === 1 ? '' : 's'}`;
+/** Singular when the figure shown is 1: a per-op figure is a quotient, 1.0000001 reads "1 allocation". */
+const plural = (count: number, word: string) => `${roundFigure(count)} ${word}${roundFigure(count) === '1' ? '' : 's'}`;
 
 export function percent(share: number): string {
   return share >= 0.01 || share === 0 ? `${Math.round(share * 100)}%` : '<1%';

@@ -7,7 +7,9 @@
  * - `//escape:bounds none` / `//escape:bounds max N` there: the same for the bounds checks the compiler
  *   keeps (checked when bounds annotations are on);
  * - `//escape:ok <reason>`: accepts the allocations the compiler reports on one line — the line the comment
- *   ends, or, when the comment stands alone on its line, the next line of code.
+ *   ends, or, when the comment stands alone on its line, the next line of code;
+ * - `//escape:allocs N` above a `func BenchmarkX(b *testing.B)`: the benchmark may measure at most N
+ *   allocations per op (checked by `go-escape-lens check --bench`).
  *
  * Like `//go:` directives they are written without a space after `//`. A budget that silently did nothing
  * would be worse than none, so every comment that looks like a directive but is not a valid one in a valid
@@ -43,6 +45,8 @@ export interface GoFunction {
   readonly endLine: number;
   readonly budget?: Budget;
   readonly boundsBudget?: Budget;
+  /** `//escape:allocs N` above a benchmark: its measured allocs/op must not exceed `max`. */
+  readonly allocsBudget?: { readonly max: number; readonly text: string; readonly range: LspRange };
 }
 
 export interface AcceptedLine {
@@ -73,7 +77,8 @@ export const EMPTY_DIRECTIVES: FileDirectives = { functions: [], accepted: new M
 const DIRECTIVE = /^\/\/escape:(\S*)(.*)$/;
 /** `// escape:none`: almost certainly meant as a directive, but a Go directive has no space after `//`. */
 const SPACED_DIRECTIVE = /^\/\/\s+escape:(none|max|ok)\b/;
-const USAGE = 'known directives: //escape:none, //escape:max N, //escape:bounds none, //escape:bounds max N, //escape:ok <reason>';
+const USAGE =
+  'known directives: //escape:none, //escape:max N, //escape:bounds none, //escape:bounds max N, //escape:ok <reason>, //escape:allocs N above a benchmark';
 
 /** A cheap test that lets callers skip parsing files that cannot hold a directive. */
 export function mayHaveDirectives(text: string): boolean {
@@ -91,6 +96,7 @@ export function parseDirectives(tree: Tree, source: SourceText): FileDirectives 
   );
   const budgets = new Map<number, Budget>();
   const boundsBudgets = new Map<number, Budget>();
+  const allocsBudgets = new Map<number, NonNullable<GoFunction['allocsBudget']>>();
   const accepted = new Map<number, AcceptedLine>();
   const problems: DirectiveProblem[] = [];
 
@@ -125,6 +131,20 @@ export function parseDirectives(tree: Tree, source: SourceText): FileDirectives 
         continue;
       }
       accepted.set(line, { line, reason: argument, range });
+      continue;
+    }
+
+    if (name === 'allocs') {
+      if (!/^\d+$/.test(argument)) {
+        problem(`//escape:allocs needs a number of allocations per op, as in //escape:allocs 2 (found "${argument}")`);
+        continue;
+      }
+      const declaration = documentedDeclaration(comment, source);
+      if (!declaration || !/^Benchmark/.test(declaration.childForFieldName('name')?.text ?? '')) {
+        problem('//escape:allocs must be in the comment block directly above a func BenchmarkX(b *testing.B)');
+        continue;
+      }
+      allocsBudgets.set(declaration.startIndex, { max: Number(argument), text: `//escape:allocs ${Number(argument)}`, range });
       continue;
     }
 
@@ -177,6 +197,7 @@ export function parseDirectives(tree: Tree, source: SourceText): FileDirectives 
     const nameNode = declaration.childForFieldName('name');
     const budget = budgets.get(declaration.startIndex);
     const boundsBudget = boundsBudgets.get(declaration.startIndex);
+    const allocsBudget = allocsBudgets.get(declaration.startIndex);
     return {
       name: qualifiedName(declaration),
       nameRange: nodeRange(nameNode ?? declaration),
@@ -184,6 +205,7 @@ export function parseDirectives(tree: Tree, source: SourceText): FileDirectives 
       endLine: declaration.endPosition.row,
       ...(budget ? { budget } : {}),
       ...(boundsBudget ? { boundsBudget } : {}),
+      ...(allocsBudget ? { allocsBudget } : {}),
     };
   });
   return { functions, accepted, problems };
