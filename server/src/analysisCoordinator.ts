@@ -204,11 +204,6 @@ export class AnalysisCoordinator {
     this.context = context;
   }
 
-  /** After `initialized`: a profile named in the settings is loaded. */
-  initialized(): void {
-    void this.measurements.loadConfiguredProfile().catch((error: unknown) => this.dependencies.log(`profile: ${String(error)}`));
-  }
-
   documentOpened(uri: string): void {
     void this.analyse(uri);
   }
@@ -236,7 +231,6 @@ export class AnalysisCoordinator {
   configurationChanged(section: unknown): void {
     this.dependencies.settings.changed(section);
     this.analyseOpenDocuments();
-    this.initialized();
   }
 
   activeEditorChanged(uri: string | null | undefined): void {
@@ -454,6 +448,8 @@ export class AnalysisCoordinator {
     const file = fileURLToPath(uri);
     try {
       const settings = await clientSettings.settingsFor(uri);
+      // A profile named in the settings is loaded with the first analysis that reads them.
+      void this.measurements.loadConfiguredProfile(settings.measurement).catch((error: unknown) => logError(`profile: ${String(error)}`));
       if (!this.context.trusted) return await this.publishRestricted(uri, settings);
       const go = await clientSettings.goSettingsFor(uri);
       const directory = path.dirname(file);

@@ -152,10 +152,9 @@ export class MeasurementCoordinator {
     return outcome;
   }
 
-  /** The `measurement.profile` setting: loaded when it names a file, once per value. */
-  async loadConfiguredProfile(): Promise<void> {
-    const folder = this.dependencies.workspaceFolders()[0];
-    const { profile, sampleType } = (await this.dependencies.settings.settingsFor(folder ? pathToFileURL(folder).href : '')).measurement;
+  /** The `measurement.profile` setting, as a document's analysis read it: loaded when it names a file, once per value. */
+  async loadConfiguredProfile(measurement: Settings['measurement']): Promise<void> {
+    const { profile, sampleType } = measurement;
     const key = `${profile}\0${sampleType}`;
     if (profile === '' || key === this.autoLoadedProfile) return;
     this.autoLoadedProfile = key;
@@ -207,6 +206,7 @@ export class MeasurementCoordinator {
   /** `measured-allocation` diagnostics for each file of an analysed package. */
   async diagnostics(result: PackageResult, settings: Settings): Promise<ReadonlyMap<string, Diagnostic[]>> {
     const byFile = new Map<string, Diagnostic[]>();
+    if (!this.session.isShowing()) return byFile;
     const measurement = await this.session.current(await this.context(settings));
     if (!measurement) return byFile;
     for (const file of result.files.values()) {
@@ -224,8 +224,8 @@ export class MeasurementCoordinator {
   }
 
   private async current(uri: string): Promise<Measurement | undefined> {
-    if (!uri.startsWith('file:')) return undefined;
-    return this.session.current(await this.context());
+    if (!uri.startsWith('file:') || !this.session.isShowing()) return undefined;
+    return this.session.current(await this.context(await this.dependencies.settings.settingsFor(uri)));
   }
 
   /** What joining a measurement to the source needs, as the workspace is now. */

@@ -32,6 +32,11 @@ export class MeasurementSession {
     return `${directory}\0${benchmark}`;
   }
 
+  /** True when a measurement is shown: without one, the features need no context (and run no go command). */
+  isShowing(): boolean {
+    return this.shown !== undefined;
+  }
+
   isRunning(key?: string): boolean {
     return this.running !== undefined && (key === undefined || this.running.key === key);
   }

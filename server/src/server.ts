@@ -159,7 +159,6 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
         return undefined;
     }
   });
-  connection.onInitialized(() => coordinator.initialized());
   connection.onNotification(ActiveEditorNotification, ({ uri }) => coordinator.activeEditorChanged(uri));
   connection.onNotification(WorkspaceTrustNotification, ({ trusted }) => coordinator.trustChanged(trusted));
 
