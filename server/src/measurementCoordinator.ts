@@ -231,11 +231,15 @@ export class MeasurementCoordinator {
   /** What joining a measurement to the source needs, as the workspace is now. */
   private async context(settings?: Settings): Promise<MeasureContext> {
     const folders = this.dependencies.workspaceFolders();
-    const scoped = settings ?? (await this.dependencies.settings.settingsFor(folders[0] ? pathToFileURL(folders[0]).href : ''));
+    const scopeUri = folders[0] ? pathToFileURL(folders[0]).href : '';
+    const scoped = settings ?? (await this.dependencies.settings.settingsFor(scopeUri));
     let paths = this.goPathsByBinary.get(scoped.goPath);
     if (!paths && this.dependencies.trusted()) {
-      const go = { goBinary: scoped.goPath, buildFlags: [], env: scoped.env };
-      paths = goPaths(go, this.dependencies.runGo, folders[0] ?? os.homedir()).catch(() => ({}));
+      // The go command the analyses run: goPath may be empty, and then it is found as the Go extension finds it.
+      paths = this.dependencies.settings
+        .goSettingsFor(scopeUri)
+        .then((go) => goPaths({ ...go, buildFlags: [] }, this.dependencies.runGo, folders[0] ?? os.homedir()))
+        .catch(() => ({}));
       this.goPathsByBinary.set(scoped.goPath, paths);
     }
     return {
