@@ -88,7 +88,7 @@ async function main(): Promise<void> {
       const treeStarted = performance.now();
       const tree = await client.connection.sendRequest(EscapeTreeRequest);
       const treeSeconds = (performance.now() - treeStarted) / 1000;
-      const treeSites = tree.reduce((sum, item) => sum + item.heapAllocations, 0);
+      const treeSites = tree.reduce((sum, item) => sum + (item.heapAllocations ?? 0), 0);
       await delay(3000);
       const quiet3 = memory(pid);
       await delay(7000);

@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { EscapeTreeFile, EscapeTreeFunction, EscapeTreePackage, EscapeTreeSite } from '../../server/src/protocol';
+import type { EscapeTreeCounts, EscapeTreeFile, EscapeTreeFunction, EscapeTreePackage, EscapeTreeSite } from '../../server/src/protocol';
 
 type Node =
   | { readonly kind: 'package'; readonly item: EscapeTreePackage }
@@ -45,8 +45,7 @@ export class EscapeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
   async getChildren(node?: Node): Promise<Node[]> {
     if (!node) {
       const packages = await this.fetch();
-      const total = packages.reduce((sum, item) => sum + item.heapAllocations, 0);
-      this.view.description = packages.length > 0 ? `${total} heap allocation${total === 1 ? '' : 's'}` : undefined;
+      this.view.description = packages.length > 0 ? viewDescription(packages) : undefined;
       this.expandPackages = packages.length <= EXPANDED_PACKAGES;
       return packages.map((item) => ({ kind: 'package', item }));
     }
@@ -67,7 +66,7 @@ export class EscapeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     switch (node.kind) {
       case 'package': {
         const item = new vscode.TreeItem(node.item.name, this.expandPackages ? vscode.TreeItemCollapsibleState.Expanded : collapsed);
-        item.description = count(node.item.heapAllocations) + (node.item.staleReason ? ' (stale)' : '');
+        item.description = count(node.item) + (node.item.staleReason ? ' (stale)' : '');
         item.tooltip = node.item.staleReason ? `Last good facts: ${node.item.staleReason}` : node.item.directory;
         item.iconPath = new vscode.ThemeIcon('package');
         return item;
@@ -76,7 +75,7 @@ export class EscapeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         const uri = vscode.Uri.parse(node.item.uri);
         const item = new vscode.TreeItem(path.basename(uri.fsPath), collapsed);
         item.resourceUri = uri;
-        item.description = count(node.item.heapAllocations);
+        item.description = count(node.item);
         item.iconPath = vscode.ThemeIcon.File;
         return item;
       }
@@ -86,7 +85,7 @@ export class EscapeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
           node.item.leakingParameters > 0
             ? ` · ${node.item.leakingParameters} leaking param${node.item.leakingParameters === 1 ? '' : 's'}`
             : '';
-        item.description = count(node.item.heapAllocations) + leaks;
+        item.description = count(node.item) + leaks;
         item.iconPath = new vscode.ThemeIcon('symbol-function');
         item.command = open(node.item.uri, node.item.range, 'Go to the function');
         return item;
@@ -95,8 +94,9 @@ export class EscapeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         const item = new vscode.TreeItem(node.item.expression, vscode.TreeItemCollapsibleState.None);
         item.description = [node.item.kind === 'moved' ? 'moved' : '', node.item.reason ?? ''].filter(Boolean).join(' · ');
         item.tooltip = `Line ${node.item.range.start.line + 1}${node.item.reason ? `: ${node.item.reason}` : ''}`;
-        item.iconPath = new vscode.ThemeIcon(node.item.kind === 'moved' ? 'symbol-variable' : 'symbol-event');
-        item.command = open(node.item.uri, node.item.range, 'Go to the allocation');
+        item.iconPath = new vscode.ThemeIcon(SITE_ICONS[node.item.kind]);
+        const check = node.item.kind === 'bounds' || node.item.kind === 'nil';
+        item.command = open(node.item.uri, node.item.range, check ? 'Go to the check' : 'Go to the allocation');
         return item;
       }
     }
@@ -108,8 +108,35 @@ export class EscapeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
   }
 }
 
-function count(heapAllocations: number): string {
-  return `${heapAllocations} heap`;
+const SITE_ICONS: Record<EscapeTreeSite['kind'], string> = {
+  escape: 'symbol-event',
+  moved: 'symbol-variable',
+  bounds: 'symbol-array',
+  nil: 'circle-slash',
+};
+
+/** "3 heap · 4 bounds": the kinds the server counted (those whose annotations are on); zeros but heap left out. */
+function count(item: EscapeTreeCounts): string {
+  return [
+    ...(item.heapAllocations !== undefined &&
+    (item.heapAllocations > 0 || (item.boundsChecks === undefined && item.nilChecks === undefined))
+      ? [`${item.heapAllocations} heap`]
+      : []),
+    ...(item.boundsChecks ? [`${item.boundsChecks} bounds`] : []),
+    ...(item.nilChecks ? [`${item.nilChecks} nil`] : []),
+  ].join(' · ');
+}
+
+/** The view's description: every package's counts summed, e.g. "12 heap allocations · 30 bounds checks". */
+function viewDescription(packages: readonly EscapeTreePackage[]): string {
+  const total = (key: keyof EscapeTreeCounts) => packages.reduce((sum, item) => sum + (item[key] ?? 0), 0);
+  const counted = (key: keyof EscapeTreeCounts) => packages.some((item) => item[key] !== undefined);
+  const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  return [
+    ...(counted('heapAllocations') ? [plural(total('heapAllocations'), 'heap allocation')] : []),
+    ...(counted('boundsChecks') ? [plural(total('boundsChecks'), 'bounds check')] : []),
+    ...(counted('nilChecks') ? [plural(total('nilChecks'), 'nil check')] : []),
+  ].join(' · ');
 }
 
 function open(uri: string, range: EscapeTreeSite['range'], title: string): vscode.Command {

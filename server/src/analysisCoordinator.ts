@@ -35,7 +35,7 @@ import { DependencyDownloads, type DownloadClient } from './dependencyDownloads'
 import { ensureSkipLinkTool } from './engine/skipLinkTool';
 import { AnalysisProgress } from './features/analysisProgress';
 import { codeLenses } from './features/codeLens';
-import { escapeTree, packagesOnly, withKeptPackages } from './features/escapeTree';
+import { escapeTree, packagesOnly, shownTree, withKeptPackages } from './features/escapeTree';
 import { hoverAt } from './features/hover';
 import { inlayHints } from './features/inlayHints';
 import { predictedDiagnosticsForText } from './features/predictedDiagnostics';
@@ -45,6 +45,7 @@ import { KeyedDebouncer } from './keyedDebouncer';
 import { MeasurementCoordinator } from './measurementCoordinator';
 import { MemoryRelease } from './memoryRelease';
 import type { FileAnalysis, PackageResult } from './model/analysis';
+import { type Annotations, DEFAULT_ANNOTATIONS } from './model/annotations';
 import type { OnceLog } from './onceLog';
 import type { EscapeTreeFile, EscapeTreePackage, EscapeTreePackageWithFiles, StatusParams } from './protocol';
 import type { Settings } from './settings';
@@ -292,16 +293,18 @@ export class AnalysisCoordinator {
   }
 
   inlayHints(uri: string, range: Range) {
-    const hints = this.withFacts(uri, [], async (file) =>
-      inlayHints(file, range, (await this.dependencies.settings.settingsFor(uri)).inlayHints),
-    );
+    const hints = this.withFacts(uri, [], async (file) => {
+      const settings = await this.dependencies.settings.settingsFor(uri);
+      return inlayHints(file, range, settings.inlayHints, settings.annotations);
+    });
     return this.measured(hints, [], (compiler) => this.measurements.inlayHints(uri, compiler));
   }
 
   codeLenses(uri: string) {
-    const lenses = this.withFacts(uri, [], async (file) =>
-      codeLenses(file, uri, (await this.dependencies.settings.settingsFor(uri)).codeLens.enabled),
-    );
+    const lenses = this.withFacts(uri, [], async (file) => {
+      const settings = await this.dependencies.settings.settingsFor(uri);
+      return codeLenses(file, uri, settings.codeLens.enabled, settings.annotations);
+    });
     return this.measured(lenses, [], (compiler) => this.measurements.codeLenses(uri, compiler));
   }
 
@@ -349,13 +352,39 @@ export class AnalysisCoordinator {
 
   /** The escape tree's packages with their counts; their files come with escapeTreePackage. */
   async escapeTree(): Promise<EscapeTreePackage[]> {
-    return packagesOnly(withKeptPackages(await this.liveTree(this.service.packageResults()), this.workspaceTree.values()));
+    return packagesOnly(
+      await this.shown(withKeptPackages(await this.liveTree(this.service.packageResults()), this.workspaceTree.values())),
+    );
   }
 
   /** One package's part of the escape tree, when the client expands it. */
   async escapeTreePackage(directory: string): Promise<readonly EscapeTreeFile[]> {
     const [live] = await this.liveTree(this.service.packageResults().filter((result) => result.directory === directory));
-    return (live ?? this.workspaceTree.get(directory))?.files ?? [];
+    const node = live ?? this.workspaceTree.get(directory);
+    return node ? ((await this.shown([node]))[0]?.files ?? []) : [];
+  }
+
+  /** The tree as each package's settings show it: only the kinds whose annotations are on are counted. */
+  private async shown(packages: readonly EscapeTreePackageWithFiles[]): Promise<EscapeTreePackageWithFiles[]> {
+    const annotations = new Map(
+      await Promise.all(packages.map(async (item) => [item.directory, await this.annotationsOf(item.directory)] as const)),
+    );
+    return shownTree(packages, (directory) => annotations.get(directory) ?? DEFAULT_ANNOTATIONS);
+  }
+
+  /**
+   * A package's annotations: those of an open file of it, else of its workspace folder (as the workspace
+   * command analysed it), so a whole workspace's tree asks the client once per folder, not per package.
+   */
+  private async annotationsOf(directory: string): Promise<Annotations> {
+    const open = this.dependencies.documents
+      .all()
+      .find((document) => isGoFileUri(document.uri) && path.dirname(fileURLToPath(document.uri)) === directory);
+    const folder = this.context.workspaceFolders
+      .filter((candidate) => directory === candidate || directory.startsWith(`${candidate}${path.sep}`))
+      .sort((a, b) => b.length - a.length)[0];
+    const scope = open?.uri ?? pathToFileURL(folder ?? directory).href;
+    return (await this.dependencies.settings.settingsFor(scope)).annotations;
   }
 
   private liveTree(results: readonly PackageResult[]): Promise<EscapeTreePackageWithFiles[]> {

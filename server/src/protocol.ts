@@ -34,39 +34,46 @@ export const StatusNotification = new NotificationType<StatusParams>('goEscapeLe
 /** The settings section, shared by the client's configuration and the server's workspace/configuration pull. */
 export const SETTINGS_SECTION = 'goEscapeLens';
 
-/** One heap allocation in the escape tree: clicking it opens `uri` at `range`. */
+/**
+ * What a tree node counts: only the kinds whose annotations are on. A kind that is off is absent (with
+ * escape annotations off, even the heap allocations), so the client shows only what the editor shows.
+ */
+export interface EscapeTreeCounts {
+  readonly heapAllocations?: number;
+  readonly boundsChecks?: number;
+  readonly nilChecks?: number;
+}
+
+/** One heap allocation, bounds check or nil check in the escape tree: clicking it opens `uri` at `range`. */
 export interface EscapeTreeSite {
   readonly uri: string;
   readonly range: Range;
-  /** The compiler's expression or variable, e.g. `&Point{...}`. */
+  /** The compiler's expression or variable, e.g. `&Point{...}`; the source text of a checked expression. */
   readonly expression: string;
-  readonly kind: 'escape' | 'moved';
+  readonly kind: 'escape' | 'moved' | 'bounds' | 'nil';
   /** Why, in a few plain words ("returned"), when the compiler explained it. */
   readonly reason?: string;
 }
 
-export interface EscapeTreeFunction {
+export interface EscapeTreeFunction extends EscapeTreeCounts {
   /** As the compiler names it: `NewPoint`, `(*Vector).Scale`; `(package level)` for variable initialisers. */
   readonly name: string;
   readonly uri: string;
   /** The function's name, where clicking the function goes. */
   readonly range: Range;
-  readonly heapAllocations: number;
   readonly leakingParameters: number;
   readonly sites: readonly EscapeTreeSite[];
 }
 
-export interface EscapeTreeFile {
+export interface EscapeTreeFile extends EscapeTreeCounts {
   readonly uri: string;
-  readonly heapAllocations: number;
   readonly functions: readonly EscapeTreeFunction[];
 }
 
-export interface EscapeTreePackage {
+export interface EscapeTreePackage extends EscapeTreeCounts {
   readonly directory: string;
   /** The import path, or the directory's name when the compiler printed none. */
   readonly name: string;
-  readonly heapAllocations: number;
   /** Set when these are the last good facts of a package that no longer builds. */
   readonly staleReason?: string;
 }
@@ -77,7 +84,8 @@ export interface EscapeTreePackageWithFiles extends EscapeTreePackage {
 }
 
 /**
- * Every analysed package with its heap allocation count, the most first. Only the packages: a whole
+ * Every analysed package with its counts (heap allocations, and bounds and nil checks when their annotations
+ * are on), the most first. Only the packages: a whole
  * workspace has tens of thousands of sites, so a package's files, functions and sites are asked for when
  * it is expanded (`EscapeTreePackageRequest`). The client asks again when a status notification arrives.
  */

@@ -195,7 +195,7 @@ test('analysing the workspace fills the escape tree with every package that allo
   }
   assert.ok(!names.includes('example.com/article/vector'), 'vector allocates nothing, so it is not listed');
   assert.equal(new Set(names).size, names.length, `a package is listed twice: ${names.join(', ')}`);
-  const counts = tree.map((item) => item.heapAllocations);
+  const counts = tree.map((item) => item.heapAllocations ?? 0);
   assert.deepEqual(
     counts,
     [...counts].sort((a, b) => b - a),
@@ -208,10 +208,10 @@ test('analysing the workspace fills the escape tree with every package that allo
     const files = await filesOf(item.directory);
     assert.equal(
       item.heapAllocations,
-      files.reduce((sum, file) => sum + file.heapAllocations, 0),
+      files.reduce((sum, file) => sum + (file.heapAllocations ?? 0), 0),
     );
     for (const file of files) {
-      const functionCounts = file.functions.map((entry) => entry.heapAllocations);
+      const functionCounts = file.functions.map((entry) => entry.heapAllocations ?? 0);
       assert.deepEqual(
         functionCounts,
         [...functionCounts].sort((a, b) => b - a),

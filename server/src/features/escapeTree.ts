@@ -1,13 +1,27 @@
 /**
- * The escape tree's data: every analysed package's heap allocations, package → file → function → site,
- * each level sorted by count so the hot spots come first. The client renders it as it is.
+ * The escape tree's data: every analysed package's heap allocations (and, with their annotations on, the
+ * bounds and nil checks the compiler keeps), package → file → function → site, each level sorted by count
+ * so the hot spots come first. The client renders it as it is.
+ *
+ * The tree is built from every fact the analysis has, then `shownTree` keeps the kinds whose annotations
+ * are on: the tree counts what the editor shows, and a package kept from the workspace command follows a
+ * setting changed after it was analysed.
  */
 import * as nodePath from 'node:path';
-import type { FileAnalysis, PackageResult } from '../model/analysis';
-import type { EscapeTreeFile, EscapeTreeFunction, EscapeTreePackage, EscapeTreePackageWithFiles, EscapeTreeSite } from '../protocol';
+import type { FileAnalysis, LocatedFact, PackageResult } from '../model/analysis';
+import type { Annotations } from '../model/annotations';
+import { isBoundsCheckKind } from '../model/checks';
+import type {
+  EscapeTreeCounts,
+  EscapeTreeFile,
+  EscapeTreeFunction,
+  EscapeTreePackage,
+  EscapeTreePackageWithFiles,
+  EscapeTreeSite,
+} from '../protocol';
+import { rangeText } from './diagnostics';
 import { fileSyntax } from './fileSyntax';
-import type { LocatedFact } from '../model/analysis';
-import { summariseFile } from './functionSummary';
+import { compareRanges, contains, summariseFile } from './functionSummary';
 import { headlineReason, reasonText } from './reasonText';
 import { shownExpression } from './userTerms';
 
@@ -16,6 +30,7 @@ export const PACKAGE_LEVEL = '(package level)';
 /**
  * `results` may hold two variants of a package (compiled without and with its tests); each file is shown
  * once, with the newest facts any variant has for it (`newestFacts`: the analysis service's per-file view).
+ * Every kind the facts hold is counted; `shownTree` keeps those that are on.
  */
 export async function escapeTree(
   results: readonly PackageResult[],
@@ -30,7 +45,7 @@ export async function escapeTree(
     const files: EscapeTreeFile[] = [];
     for (const path of paths) {
       const file = newestFacts(path) ?? variants.map((variant) => variant.files.get(path)).find((found) => found !== undefined);
-      if (file?.located.some(isHeap)) files.push(await fileNode(file, uriOf(file.file)));
+      if (file?.located.some((item) => siteKind(item) !== undefined)) files.push(await fileNode(file, uriOf(file.file)));
     }
     if (files.length === 0) continue;
     const stale = variants.find((variant) => variant.stale);
@@ -40,7 +55,7 @@ export async function escapeTree(
         variants.flatMap((variant) => variant.analysis.facts.importPaths),
         directory,
       ),
-      heapAllocations: total(files),
+      ...sum(files),
       ...(stale ? { staleReason: stale.analysis.message ?? 'the last analysis failed' } : {}),
       files: byCount(files),
     });
@@ -50,42 +65,125 @@ export async function escapeTree(
 
 async function fileNode(file: FileAnalysis, uri: string): Promise<EscapeTreeFile> {
   const summary = summariseFile((await fileSyntax(file)).functions, file.located);
+  const sitesOf = (items: readonly LocatedFact[]) =>
+    items
+      .filter((item) => siteKind(item) !== undefined)
+      .sort((a, b) => compareRanges(a.range, b.range))
+      .map((item) => site(item, uri, file));
   const functions: EscapeTreeFunction[] = summary.functions
-    .filter((item) => item.heap.length > 0)
     .map((item) => ({
       name: item.declaration.compilerName,
       uri,
       range: item.declaration.nameRange,
-      heapAllocations: item.heap.length,
       leakingParameters: item.leaks.length,
-      sites: item.heap.map((located) => site(located, uri)),
-    }));
-  if (summary.packageLevelHeap.length > 0) {
+      sites: sitesOf([...item.heap, ...item.boundsChecks, ...item.nilChecks]),
+    }))
+    .filter((item) => item.sites.length > 0)
+    .map((item) => ({ ...item, ...countSites(item.sites) }));
+  // Facts outside every function: package-level variable initialisers.
+  const packageLevel = sitesOf(
+    file.located.filter((item) => !summary.functions.some((summarised) => contains(summarised.declaration.range, item.range.start))),
+  );
+  if (packageLevel.length > 0) {
     functions.push({
       name: PACKAGE_LEVEL,
       uri,
-      range: summary.packageLevelHeap[0].range,
-      heapAllocations: summary.packageLevelHeap.length,
+      range: packageLevel[0].range,
       leakingParameters: 0,
-      sites: summary.packageLevelHeap.map((located) => site(located, uri)),
+      sites: packageLevel,
+      ...countSites(packageLevel),
     });
   }
-  return { uri, heapAllocations: total(functions), functions: byCount(functions) };
+  return { uri, ...sum(functions), functions: byCount(functions) };
 }
 
-function isHeap(located: LocatedFact): boolean {
-  return located.fact.kind === 'escape' || located.fact.kind === 'moved';
+function siteKind(located: LocatedFact): EscapeTreeSite['kind'] | undefined {
+  const { kind } = located.fact;
+  if (kind === 'escape' || kind === 'moved') return kind;
+  if (isBoundsCheckKind(kind)) return 'bounds';
+  return kind === 'nilCheck' ? 'nil' : undefined;
 }
 
-function site(located: LocatedFact, uri: string): EscapeTreeSite {
+function site(located: LocatedFact, uri: string, file: FileAnalysis): EscapeTreeSite {
+  const kind = siteKind(located)!;
+  if (kind === 'bounds' || kind === 'nil') {
+    const inlined = located.nodeType === 'call_expression';
+    return {
+      uri,
+      range: located.range,
+      expression: rangeText(file.source, located.range),
+      kind,
+      reason: kind === 'nil' ? 'nil check' : inlined ? 'bounds check in the inlined call' : 'bounds check',
+    };
+  }
   const reason = headlineReason(located.fact);
   return {
     uri,
     range: located.range,
     expression: shownExpression(located),
-    kind: located.fact.kind === 'moved' ? 'moved' : 'escape',
+    kind,
     ...(reason ? { reason: reasonText(reason).short } : {}),
   };
+}
+
+/**
+ * The tree as the settings show it: of each package, only the sites of the kinds whose annotations are on
+ * (`annotationsOf` its directory), counted again; functions, files and packages left with nothing go.
+ */
+export function shownTree(
+  packages: readonly EscapeTreePackageWithFiles[],
+  annotationsOf: (directory: string) => Annotations,
+): EscapeTreePackageWithFiles[] {
+  const shown: EscapeTreePackageWithFiles[] = [];
+  for (const item of packages) {
+    const annotations = annotationsOf(item.directory);
+    const files: EscapeTreeFile[] = [];
+    for (const file of item.files) {
+      const functions: EscapeTreeFunction[] = [];
+      for (const entry of file.functions) {
+        const sites = entry.sites.filter((candidate) => isShown(candidate.kind, annotations));
+        if (sites.length === 0) continue;
+        const { heapAllocations: _heap, boundsChecks: _bounds, nilChecks: _nil, ...rest } = entry;
+        functions.push({
+          ...rest,
+          leakingParameters: annotations.escape ? entry.leakingParameters : 0,
+          sites,
+          ...countSites(sites, annotations),
+        });
+      }
+      if (functions.length > 0) files.push({ uri: file.uri, ...sum(functions), functions: byCount(functions) });
+    }
+    if (files.length === 0) continue;
+    const { heapAllocations: _heap, boundsChecks: _bounds, nilChecks: _nil, files: _files, ...rest } = item;
+    shown.push({ ...rest, ...sum(files), files: byCount(files) });
+  }
+  return byCount(shown);
+}
+
+function isShown(kind: EscapeTreeSite['kind'], annotations: Annotations): boolean {
+  return kind === 'escape' || kind === 'moved' ? annotations.escape : annotations[kind];
+}
+
+/** The counts of `sites`; with `annotations`, only of the kinds that are on (the others absent). */
+function countSites(sites: readonly EscapeTreeSite[], annotations?: Annotations): EscapeTreeCounts {
+  const count = (kinds: readonly EscapeTreeSite['kind'][]) => sites.filter((item) => kinds.includes(item.kind)).length;
+  return {
+    ...(annotations?.escape !== false ? { heapAllocations: count(['escape', 'moved']) } : {}),
+    ...(annotations?.bounds !== false ? { boundsChecks: count(['bounds']) } : {}),
+    ...(annotations?.nil !== false ? { nilChecks: count(['nil']) } : {}),
+  };
+}
+
+/** The counts of a level: the sums of its children's, each kind present when a child has it. */
+function sum(items: readonly EscapeTreeCounts[]): EscapeTreeCounts {
+  const total = (key: keyof EscapeTreeCounts) =>
+    items.some((item) => item[key] !== undefined) ? { [key]: items.reduce((sum, item) => sum + (item[key] ?? 0), 0) } : {};
+  return { ...total('heapAllocations'), ...total('boundsChecks'), ...total('nilChecks') };
+}
+
+/** Everything a node counts, the key hot spots are sorted by. */
+export function totalCount(item: EscapeTreeCounts): number {
+  return (item.heapAllocations ?? 0) + (item.boundsChecks ?? 0) + (item.nilChecks ?? 0);
 }
 
 /**
@@ -114,12 +212,8 @@ export function packageName(importPaths: readonly string[], directory: string): 
   return paths.map((name) => name.replace(/_test$/, ''))[0] ?? nodePath.basename(directory);
 }
 
-function total(items: readonly { heapAllocations: number }[]): number {
-  return items.reduce((sum, item) => sum + item.heapAllocations, 0);
-}
-
 /** Most allocations first; ties by name (or URI) so the order is stable. */
-function byCount<T extends { heapAllocations: number } & ({ name: string } | { uri: string })>(items: T[]): T[] {
+function byCount<T extends EscapeTreeCounts & ({ name: string } | { uri: string })>(items: T[]): T[] {
   const key = (item: T) => ('name' in item ? item.name : item.uri);
-  return items.sort((a, b) => b.heapAllocations - a.heapAllocations || key(a).localeCompare(key(b)));
+  return items.sort((a, b) => totalCount(b) - totalCount(a) || key(a).localeCompare(key(b)));
 }

@@ -7,6 +7,8 @@
  * placed. A fact the compiler reports at an inlined call belongs to the caller, where the allocation happens.
  */
 import type { EscapeFact } from '../model/facts';
+import { type Annotations, DEFAULT_ANNOTATIONS } from '../model/annotations';
+import { isBoundsCheckKind } from '../model/checks';
 import type { FunctionDeclaration } from '../syntax/declarations';
 import type { LocatedFact } from '../model/analysis';
 import type { LspPosition, LspRange } from '../model/positions';
@@ -29,6 +31,10 @@ export interface FunctionSummary {
   readonly leaks: readonly LocatedFact[];
   /** `&T{…}`, `new(T)` and `make(…)` that the compiler keeps on the stack. */
   readonly stack: readonly LocatedFact[];
+  /** The bounds checks the compiler keeps (present only when bounds annotations were read). */
+  readonly boundsChecks: readonly LocatedFact[];
+  /** The explicit nil checks the compiler keeps (present only when nil annotations were read). */
+  readonly nilChecks: readonly LocatedFact[];
   /** The function's own inlining decisions; a generic function has one per instantiation the compiler made. */
   readonly inlining: readonly InliningDecision[];
   /** Inlining decisions of the closures inside it (`NewCounter.func1`). */
@@ -63,6 +69,8 @@ export function summariseFile(declarations: readonly FunctionDeclaration[], loca
       heap: inside.filter((item) => item.fact.kind === 'escape' || item.fact.kind === 'moved'),
       leaks: inside.filter((item) => item.fact.kind === 'leak'),
       stack: inside.filter((item) => isStackAllocation(item.fact)),
+      boundsChecks: inside.filter((item) => isBoundsCheckKind(item.fact.kind)),
+      nilChecks: inside.filter((item) => item.fact.kind === 'nilCheck'),
       inlining: own.map((item) => inliningDecision(item.fact)),
       closures: inliningFacts.filter((item) => !own.includes(item)).map((item) => inliningDecision(item.fact)),
     };
@@ -91,15 +99,33 @@ export function inliningLabel(decision: InliningDecision): string {
   return `not inlinable${decision.reason ? `: ${decision.reason}` : ''}`;
 }
 
-/** "3 heap allocations · 1 leaking param · inlinable (cost 27)": the lens title and the hover's first line. */
-export function summaryCounts(summary: FunctionSummary): string {
-  const parts = [plural(summary.heap.length, 'heap allocation')];
-  if (summary.leaks.length > 0) parts.push(plural(summary.leaks.length, 'leaking param'));
+/**
+ * "3 heap allocations · 1 leaking param · 4 bounds checks · inlinable (cost 27)": the lens title and the
+ * hover's first line. Only the kinds whose annotations are on are counted: with escapes off, a function's
+ * heap allocations are not shown anywhere, so they are not counted either.
+ */
+export function summaryCounts(summary: FunctionSummary, annotations: Annotations = DEFAULT_ANNOTATIONS): string {
+  const parts: string[] = [];
+  if (annotations.escape) {
+    parts.push(plural(summary.heap.length, 'heap allocation'));
+    if (summary.leaks.length > 0) parts.push(plural(summary.leaks.length, 'leaking param'));
+  }
+  if (annotations.bounds) parts.push(plural(summary.boundsChecks.length, 'bounds check'));
+  if (annotations.nil) parts.push(plural(summary.nilChecks.length, 'nil check'));
   const decision = summary.inlining[0];
   if (decision) {
     parts.push(decision.inlinable ? `inlinable${decision.cost === undefined ? '' : ` (cost ${decision.cost})`}` : inliningLabel(decision));
   }
   return parts.join(' · ');
+}
+
+/** The sites a function's counts are about, of the kinds whose annotations are on. */
+export function countedSites(summary: FunctionSummary, annotations: Annotations = DEFAULT_ANNOTATIONS): LocatedFact[] {
+  return [
+    ...(annotations.escape ? [...summary.heap, ...summary.leaks] : []),
+    ...(annotations.bounds ? summary.boundsChecks : []),
+    ...(annotations.nil ? summary.nilChecks : []),
+  ];
 }
 
 export function plural(count: number, noun: string): string {

@@ -27,7 +27,7 @@ import {
 } from './functionSummary';
 import { isHoverableOptimisation, optimisationHoverParts } from './optimisationHover';
 import { headlineReason, reasonText } from './reasonText';
-import type { Annotations } from '../model/annotations';
+import { type Annotations, DEFAULT_ANNOTATIONS } from '../model/annotations';
 import { expressionMarkdown, resultWords, shownExpression } from './userTerms';
 
 export interface HoverContext {
@@ -57,7 +57,7 @@ export async function hoverAt(position: LspPosition, context: HoverContext): Pro
   const explanationContext = explanationContextOf(context);
   const sections: string[] = [];
   if (context.staleReason) sections.push(`_Stale: these are the facts of the last successful analysis (${context.staleReason})._`);
-  if (named) sections.push(functionSummaryMarkdown(named, explanationContext));
+  if (named) sections.push(functionSummaryMarkdown(named, explanationContext, context.annotations ?? DEFAULT_ANNOTATIONS));
   for (const located of facts) {
     if (isHoverableOptimisation(located.fact, context.annotations)) {
       const parts = optimisationHoverParts(located, context.file.located, syntax.functions, context.file.source);
@@ -227,10 +227,11 @@ export function shortenPaths(line: string): string {
   return line.replace(/(?:[^\s:()]*\/)?([^\s/:()]+\.go):(\d+)/g, '$1:$2');
 }
 
-function functionSummaryMarkdown(summary: FunctionSummary, explanationContext: ExplanationContext): string {
-  const lines = [`**${code(summary.declaration.compilerName)}** · ${summaryCounts(summary)}`];
+function functionSummaryMarkdown(summary: FunctionSummary, explanationContext: ExplanationContext, annotations: Annotations): string {
+  const lines = [`**${code(summary.declaration.compilerName)}** · ${summaryCounts(summary, annotations)}`];
   const link = (item: LocatedFact) => positionLink(item.fact.position, explanationContext);
-  if (summary.heap.length > 0) {
+  const escapes = annotations.escape;
+  if (escapes && summary.heap.length > 0) {
     lines.push('', '**Heap allocations**');
     for (const item of summary.heap) {
       const reason = headlineReason(item.fact);
@@ -239,7 +240,7 @@ function functionSummaryMarkdown(summary: FunctionSummary, explanationContext: E
       );
     }
   }
-  if (summary.leaks.length > 0) {
+  if (escapes && summary.leaks.length > 0) {
     lines.push('', '**Leaking parameters**');
     for (const item of summary.leaks) {
       const leak = item.fact.leak;
@@ -258,7 +259,7 @@ function functionSummaryMarkdown(summary: FunctionSummary, explanationContext: E
     lines.push('', '**Closures**');
     for (const decision of summary.closures) lines.push(`- ${code(decision.compilerName)}: ${inliningLabel(decision)}`);
   }
-  if (summary.stack.length > 0) {
+  if (escapes && summary.stack.length > 0) {
     lines.push('', `${summary.stack.length} explicit allocation${summary.stack.length === 1 ? '' : 's'} kept on the stack.`);
   }
   return lines.join('\n');

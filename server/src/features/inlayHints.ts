@@ -8,6 +8,7 @@
  */
 import { type InlayHint, InlayHintKind, MarkupKind } from 'vscode-languageserver';
 import type { FileAnalysis } from '../model/analysis';
+import { type Annotations, DEFAULT_ANNOTATIONS } from '../model/annotations';
 import type { EscapeFact } from '../model/facts';
 import type { Settings } from '../settings';
 import { fileSyntax } from './fileSyntax';
@@ -20,7 +21,16 @@ import { expressionMarkdown, resultWords, shownExpression } from './userTerms';
 
 export type InlayHintSettings = Settings['inlayHints'];
 
-export async function inlayHints(file: FileAnalysis, range: LspRange, settings: InlayHintSettings): Promise<InlayHint[]> {
+/**
+ * The hints of `file` within `range`. The heap, leak and stack marks are escape annotations: with
+ * `annotations.escape` off none is shown, whatever the inlay hint settings say.
+ */
+export async function inlayHints(
+  file: FileAnalysis,
+  range: LspRange,
+  settings: InlayHintSettings,
+  annotations: Annotations = DEFAULT_ANNOTATIONS,
+): Promise<InlayHint[]> {
   const hints: InlayHint[] = [];
   const seen = new Set<string>();
   const add = (hint: InlayHint) => {
@@ -29,9 +39,11 @@ export async function inlayHints(file: FileAnalysis, range: LspRange, settings: 
     seen.add(key);
     hints.push(hint);
   };
-  for (const located of file.located) {
-    const hint = factHint(located, settings);
-    if (hint) add(hint);
+  if (annotations.escape) {
+    for (const located of file.located) {
+      const hint = factHint(located, settings);
+      if (hint) add(hint);
+    }
   }
   if (settings.inliningDecisions && file.located.some((item) => item.fact.kind === 'canInline' || item.fact.kind === 'cannotInline')) {
     const summaries = summariseFile((await fileSyntax(file)).functions, file.located).functions;

@@ -1,0 +1,137 @@
+/**
+ * The optimisation annotations over real stdio, compiled by the installed Go: what the editor counts (the
+ * Heap Allocations tree, code lenses, the status bar, inlay hints) follows `goEscapeLens.annotations`, and
+ * every count agrees with a plain compiler run.
+ */
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { type CodeLens, CodeLensRequest, type InlayHint, InlayHintRequest } from 'vscode-languageserver-protocol';
+import {
+  type EscapeTreeFile,
+  type EscapeTreePackage,
+  EscapeTreePackageRequest,
+  EscapeTreeRequest,
+  type StatusParams,
+} from '../../server/src/protocol';
+import { compilerLinesMatching, heapFactsFromCompiler, type OracleFact, requireGo } from '../helpers/goOracle';
+import { LspTestClient, REPOSITORY_ROOT } from '../helpers/lspClient';
+
+const FIXTURE = path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'annotations');
+const MIXED = path.join(FIXTURE, 'mixed');
+const BOUNDS = /^Found Is(?:Slice)?InBounds$/;
+const EVERYTHING = { start: { line: 0, character: 0 }, end: { line: 1000, character: 0 } };
+
+let client: LspTestClient;
+let boundsChecks: OracleFact[];
+let heapFacts: OracleFact[];
+
+before(async () => {
+  requireGo();
+  boundsChecks = compilerLinesMatching(MIXED, '-d=ssa/check_bce/debug=1', BOUNDS);
+  heapFacts = heapFactsFromCompiler(MIXED);
+  assert.equal(boundsChecks.length, 5, 'the fixture keeps five bounds checks');
+  assert.equal(heapFacts.length, 2, 'the fixture has two heap allocations');
+  client = await LspTestClient.start(FIXTURE, { settings: {} });
+});
+after(() => client.stop());
+
+let opened: string | undefined;
+
+/** Changes the settings (opening mixed.go the first time) and waits for the analysis with them. */
+async function withSettings(settings: Record<string, unknown>): Promise<{ uri: string; status: StatusParams }> {
+  const analysed = client.nextStatus((status) => status.state === 'idle' && status.packageDirectory === MIXED);
+  await client.changeSettings(settings);
+  opened ??= await client.open(path.join(MIXED, 'mixed.go'));
+  return { uri: opened, status: await analysed };
+}
+
+async function tree(): Promise<{ item: EscapeTreePackage; files: readonly EscapeTreeFile[] }> {
+  const packages = await client.connection.sendRequest(EscapeTreeRequest);
+  const item = packages.find((candidate) => candidate.directory === MIXED);
+  assert.ok(item, `the mixed package is in the tree: ${JSON.stringify(packages)}`);
+  return { item, files: await client.connection.sendRequest(EscapeTreePackageRequest, { directory: MIXED }) };
+}
+
+async function lensTitles(uri: string): Promise<string[]> {
+  const lenses: CodeLens[] = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? [];
+  return lenses.map((lens) => lens.command?.title ?? '');
+}
+
+async function hintLabels(uri: string): Promise<string[]> {
+  const hints: InlayHint[] =
+    (await client.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: EVERYTHING })) ?? [];
+  return hints.map((hint) => String(hint.label));
+}
+
+/** Each compiler position is inside exactly one site of the function tree, and there are no other sites. */
+function assertSitesAt(files: readonly EscapeTreeFile[], kinds: readonly string[], expected: readonly OracleFact[]): void {
+  const sites = files.flatMap((file) => file.functions.flatMap((entry) => entry.sites)).filter((site) => kinds.includes(site.kind));
+  assert.equal(sites.length, expected.length, JSON.stringify(sites));
+  for (const fact of expected) {
+    const containing = sites.filter(
+      ({ range }) =>
+        (range.start.line < fact.line0 || (range.start.line === fact.line0 && range.start.character <= fact.utf16Column)) &&
+        (range.end.line > fact.line0 || (range.end.line === fact.line0 && range.end.character >= fact.utf16Column)),
+    );
+    assert.equal(containing.length, 1, `${fact.line}:${fact.byteColumn} ${fact.message}`);
+  }
+}
+
+test('escapes off, bounds on: the tree, lenses, status bar and hints count bounds checks only', async () => {
+  const { uri, status } = await withSettings({ annotations: { escape: false, bounds: true } });
+  assert.equal(status.heapAllocationsByUri?.[uri], undefined, 'no heap count in the status bar');
+  assert.deepEqual(status.checksByUri?.[uri], { bounds: boundsChecks.length });
+
+  const { item, files } = await tree();
+  assert.equal(item.heapAllocations, undefined, 'no heap count when escapes are off');
+  assert.equal(item.boundsChecks, boundsChecks.length);
+  assertSitesAt(files, ['bounds'], boundsChecks);
+  assertSitesAt(files, ['escape', 'moved'], []);
+  const functions = Object.fromEntries(files[0].functions.map((entry) => [entry.name, entry.boundsChecks]));
+  assert.deepEqual(functions, { Header: 2, At: 1, Parse: 1, first: 1 }, 'Name allocates only: not listed');
+  assert.equal(files[0].functions[0].name, 'Header', 'the most checks first');
+
+  const titles = await lensTitles(uri);
+  assert.equal(titles.length, 4, JSON.stringify(titles));
+  assert.ok(
+    titles.every((title) => /^\d bounds checks? · inlinable \(cost \d+\)$/.test(title)),
+    JSON.stringify(titles),
+  );
+  assert.ok(!(await hintLabels(uri)).includes('heap'), 'no heap hints when escapes are off');
+});
+
+test('escapes on, bounds off (the defaults): heap allocations only, as before', async () => {
+  const { uri, status } = await withSettings({});
+  assert.equal(status.heapAllocationsByUri?.[uri], heapFacts.length);
+  assert.deepEqual(status.checksByUri?.[uri], {});
+
+  const { item, files } = await tree();
+  assert.equal(item.heapAllocations, heapFacts.length);
+  assert.equal(item.boundsChecks, undefined);
+  assertSitesAt(files, ['escape', 'moved'], heapFacts);
+  assertSitesAt(files, ['bounds'], []);
+  assert.deepEqual(
+    files[0].functions.map((entry) => entry.name),
+    ['Header', 'Name'],
+  );
+  const titles = await lensTitles(uri);
+  assert.deepEqual(
+    titles.map((title) => title.replace(/ · inlinable.*/, '')),
+    ['1 heap allocation', '1 heap allocation'],
+  );
+  assert.ok((await hintLabels(uri)).includes('heap'));
+});
+
+test('both on: each function counts both kinds, and its lens lists both kinds of site', async () => {
+  const { uri } = await withSettings({ annotations: { escape: true, bounds: true } });
+  const { item, files } = await tree();
+  assert.equal(item.heapAllocations, heapFacts.length);
+  assert.equal(item.boundsChecks, boundsChecks.length);
+  const header = files[0].functions.find((entry) => entry.name === 'Header');
+  assert.deepEqual([header?.heapAllocations, header?.boundsChecks, header?.sites.length], [1, 2, 3]);
+  const lenses: CodeLens[] = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? [];
+  const headerLens = lenses.find((lens) => lens.command?.title.startsWith('1 heap allocation · 2 bounds checks'));
+  assert.ok(headerLens, JSON.stringify(lenses.map((lens) => lens.command?.title)));
+  assert.equal((headerLens.command!.arguments![2] as unknown[]).length, 3);
+});
