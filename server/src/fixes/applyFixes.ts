@@ -99,23 +99,12 @@ export async function applyPackageFixes(directory: string, options: ApplyOptions
     if (eligible.length === 0) break;
     const batch = chooseBatch(eligible);
     for (const candidate of batch) tried.add(keyOf(candidate, state));
-    const outcome = await verifyBatch(directory, state, facts, batch, vetBefore, options);
-    let accepted = outcome;
-    if (!outcome.ok && batch.length > 1) {
-      // Find the ones that hold alone, then try those together once more; else keep the best one.
-      const alone: FixCandidate[] = [];
-      for (const candidate of batch) {
-        const single = await verifyBatch(directory, state, facts, [candidate], vetBefore, options);
-        if (single.ok) alone.push(candidate);
-      }
-      accepted = alone.length > 0 ? await verifyBatch(directory, state, facts, alone, vetBefore, options) : outcome;
-      if (!accepted.ok && alone.length > 0) accepted = await verifyBatch(directory, state, facts, alone.slice(0, 1), vetBefore, options);
-    }
+    const accepted = await verifyLargestPart(batch, (part) => verifyBatch(directory, state, facts, part, vetBefore, options));
     if (!accepted.ok) {
       options.log?.(`${path.basename(directory)}: round ${round}: ${accepted.reason}`);
       continue;
     }
-    for (const fix of accepted.fixes) applied.push({ ...fix, round });
+    for (const { candidate: _, ...fix } of accepted.fixes) applied.push({ ...fix, round });
     for (const [file, text] of accepted.texts) state.files.set(file, toSourceText(text));
     facts = accepted.facts;
   }
@@ -153,14 +142,49 @@ function chooseBatch(candidates: readonly FixCandidate[]): FixCandidate[] {
   return chosen.length > 0 ? chosen : [candidates[0]];
 }
 
-type BatchOutcome =
+export type BatchOutcome =
   | {
       readonly ok: true;
-      readonly fixes: readonly Omit<AppliedFix, 'round'>[];
+      readonly fixes: readonly (Omit<AppliedFix, 'round'> & { readonly candidate: FixCandidate })[];
       readonly texts: ReadonlyMap<string, string>;
       readonly facts: readonly EscapeFact[];
     }
-  | { readonly ok: false; readonly reason: string };
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      /**
+       * When the batch built and passed vet but some of its fixes removed nothing by their own position: the
+       * ones that did, worth verifying again without the others.
+       */
+      readonly gaining?: readonly FixCandidate[];
+    };
+
+/**
+ * The largest part of `batch` that holds together, found with few compiles: the whole batch first; when it
+ * builds but some fixes gain nothing, the others again; when it does not build (or its removals do not add
+ * up), each half on its own and then the two halves' survivors together, so one rewrite that does not
+ * compile costs about two compiles per halving instead of one compile per fix.
+ */
+export async function verifyLargestPart(
+  batch: readonly FixCandidate[],
+  verify: (part: readonly FixCandidate[]) => Promise<BatchOutcome>,
+): Promise<BatchOutcome> {
+  const outcome = await verify(batch);
+  if (outcome.ok || batch.length === 1) return outcome;
+  if (outcome.gaining && outcome.gaining.length > 0 && outcome.gaining.length < batch.length) {
+    return verifyLargestPart(outcome.gaining, verify);
+  }
+  const middle = Math.ceil(batch.length / 2);
+  const halves = [await verifyLargestPart(batch.slice(0, middle), verify), await verifyLargestPart(batch.slice(middle), verify)];
+  const held = halves.filter((half): half is Extract<BatchOutcome, { ok: true }> => half.ok);
+  if (held.length === 0) return halves[0];
+  if (held.length === 1) return held[0];
+  const survivors = batch.filter((candidate) => held.some((half) => half.fixes.some((fix) => fix.candidate === candidate)));
+  const together = await verify(survivors);
+  if (together.ok) return together;
+  const removes = (half: (typeof held)[number]) => half.fixes.reduce((sum, fix) => sum + fix.removes, 0);
+  return removes(held[0]) >= removes(held[1]) ? held[0] : held[1];
+}
 
 async function verifyBatch(
   directory: string,
@@ -188,7 +212,7 @@ async function verifyBatch(
   }
   const before = factsBefore.filter(isHeapFact).length;
   const after = facts.filter(isHeapFact).length;
-  let fixes: Omit<AppliedFix, 'round'>[];
+  let fixes: ReturnType<typeof describe>[];
   if (batch.length === 1) {
     fixes = [describe(batch[0], before - after)];
   } else {
@@ -199,6 +223,8 @@ async function verifyBatch(
         countInside(facts, next.files.get(candidate.file)!, candidate.file, edited.newRanges[index]);
       return describe(candidate, removedHere);
     });
+    const gaining = batch.filter((_, index) => fixes[index].removes > 0);
+    if (gaining.length < batch.length) return { ok: false, reason: 'a fix in the batch removes no heap fact', gaining };
     const claimed = fixes.reduce((sum, fix) => sum + fix.removes, 0);
     if (claimed !== before - after)
       return { ok: false, reason: `the batch removed ${before - after} heap facts, not the ${claimed} its fixes account for` };
@@ -207,8 +233,8 @@ async function verifyBatch(
   return { ok: true, fixes, texts: edited.texts, facts };
 }
 
-function describe(candidate: FixCandidate, removes: number): Omit<AppliedFix, 'round'> {
-  return { fix: candidate.fix, file: candidate.file, range: candidate.triggerRanges[0], title: candidate.title, removes };
+function describe(candidate: FixCandidate, removes: number): Omit<AppliedFix, 'round'> & { readonly candidate: FixCandidate } {
+  return { fix: candidate.fix, file: candidate.file, range: candidate.triggerRanges[0], title: candidate.title, removes, candidate };
 }
 
 /** Heap facts the compiler placed inside `range` of `file`. */
