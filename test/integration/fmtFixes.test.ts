@@ -58,9 +58,36 @@ describe('fmt and errors rewrites', () => {
     for (const line of [63, 67, 71, 75, 79, 83]) assert.equal(titleAt(line), undefined, `line ${line} got a fix`);
     assert.equal(fixes.verdicts.get(fixes.proposals.candidates.find((item) => item.id.includes('format.go:71:'))!.id)?.outcome, 'breaks');
     assert.equal(fixes.verdicts.get(fixes.proposals.candidates.find((item) => item.id.includes('format.go:83:'))!.id)?.outcome, 'breaks');
-    assert.match(refusalOf(fixes, 'fmt.Sprintf at line 63'), /named string type with its own String method/);
+    // Returned as a `string`, a Label operand is proposed and the compiler refuses it.
+    for (const line of [63, 67]) {
+      const candidate = fixes.proposals.candidates.find((item) => item.id.includes(`format.go:${line}:`));
+      assert.equal(fixes.verdicts.get(candidate!.id)?.outcome, 'breaks', `line ${line}`);
+    }
     assert.match(refusalOf(fixes, 'fmt.Sprintf at line 75'), /%5/);
     assert.match(refusalOf(fixes, 'fmt.Errorf at line 79'), /%w/);
+  });
+
+  test('operands whose types the declarations do not show are rewritten where only a plain string compiles', () => {
+    assert.match(titleAt(103)!.title, /^Concatenate instead of fmt\.Sprintf — removes \d+ heap allocations? \(verified\)$/);
+    assert.match(titleAt(110)!.title, /^Use errors\.New instead of fmt\.Errorf — removes 1 heap allocation \(verified\)$/);
+    assert.match(titleAt(114)!.title, /^Concatenate instead of fmt\.Sprint — removes \d+ heap allocations \(verified\)$/);
+    const source = fs.readFileSync(path.join(directory, 'format.go'), 'utf8');
+    const edited = (line: number) => {
+      const fix = fixes.offered.find((item) => item.candidate.id.includes(`format.go:${line}:`))!;
+      return applyToSource(toSourceText(source), fix.candidate.edits.get(path.join(directory, 'format.go'))!);
+    };
+    assert.match(edited(103), /return e\.op \+ " " \+ e\.path\n/);
+    assert.match(edited(110), /return errors\.New\(e\.op \+ ": " \+ e\.path\)\n/);
+    assert.match(edited(114), /return e\.op \+ "\/" \+ e\.path\n/);
+    // A named string type with a String method, a type parameter and integers do not compile there.
+    for (const line of [120, 129, 133]) {
+      assert.equal(titleAt(line), undefined, `line ${line} got a fix`);
+      const candidate = fixes.proposals.candidates.find((item) => item.id.includes(`format.go:${line}:`));
+      assert.equal(fixes.verdicts.get(candidate!.id)?.outcome, 'breaks', `line ${line}`);
+    }
+    // Where the result may be any string type, operands of unknown type are not proposed at all.
+    assert.equal(titleAt(124), undefined);
+    assert.match(refusalOf(fixes, 'fmt.Sprint at line 124'), /spaces between those that are not strings/);
   });
 
   test('every offered fix compiles, passes vet and the tests, and removes what its title says', () => {

@@ -18,9 +18,9 @@ import { nodeRange } from '../syntax/locateFact';
 import type { FormatFixName, ImportChange, TextEdit } from '../model/fixes';
 import type { LspRange, SourceText } from '../model/positions';
 import { splitFormatLiteral, hasNoVerbs, type FormatPart } from './formatString';
-import { descendants, identifiersNamed, isDeclaringName, isWithin } from './goTree';
+import { descendants, FUNCTION_TYPES, identifiersNamed, isDeclaringName, isWithin } from './goTree';
 import { importEdits } from './importEdits';
-import { knownBasicType } from './knownTypes';
+import { isRedeclared, knownBasicType } from './knownTypes';
 import { replaceNode } from './textEdits';
 
 export interface FormatRewrite {
@@ -116,7 +116,8 @@ interface Replacement {
 function rewriteCall(call: Node, callee: string, imports: ReadonlyMap<string, string>, separator: string): Replacement | string {
   const args = argumentsOf(call);
   if (typeof args === 'string') return args;
-  if (callee === 'Sprint') return rewriteSprint(args, imports);
+  const forced = resultMustBeString(call);
+  if (callee === 'Sprint') return rewriteSprint(args, imports, forced, separator);
   const [format, ...values] = args;
   if (!format || (format.type !== 'interpreted_string_literal' && format.type !== 'raw_string_literal')) {
     return 'the format is not a string literal';
@@ -142,9 +143,7 @@ function rewriteCall(call: Node, callee: string, imports: ReadonlyMap<string, st
   }
   const built = concatenation(format.text, values, imports, separator);
   if (typeof built === 'string') return built;
-  if (!built.typedString) {
-    return 'no term is known to be a plain string, so a %s operand could be a named string type with its own String method';
-  }
+  if (!built.typedString && !forced) return NO_PLAIN_STRING;
   const single = built.terms.length === 1 && values.length === 1;
   return {
     fix: single && built.imports.length > 0 ? 'strconvFormat' : 'concatenation',
@@ -157,12 +156,32 @@ function rewriteCall(call: Node, callee: string, imports: ReadonlyMap<string, st
   };
 }
 
-/** `fmt.Sprint(x)` with one operand: `strconv.Itoa(x)`, `strconv.FormatBool(x)`, or `x` itself when it is a plain string. */
-function rewriteSprint(args: readonly Node[], imports: ReadonlyMap<string, string>): Replacement | string {
-  if (args.length !== 1) return 'fmt.Sprint with several operands puts spaces between some of them';
+const NO_PLAIN_STRING = 'no term is known to be a plain string, so a %s operand could be a named string type with its own String method';
+
+/**
+ * `fmt.Sprint(x)` with one operand: `strconv.Itoa(x)`, `strconv.FormatBool(x)`, or `x` itself when it is a
+ * plain string. With several operands, their concatenation when all of them must be plain strings (Sprint
+ * puts spaces only between operands neither of which is a string): one is known to be, or the result goes
+ * where only a `string` compiles, so the compiler refuses any other type.
+ */
+function rewriteSprint(
+  args: readonly Node[],
+  imports: ReadonlyMap<string, string>,
+  forced: boolean,
+  separator: string,
+): Replacement | string {
+  if (args.length === 0) return 'fmt.Sprint without operands';
+  if (args.length > 1) {
+    const built = concatenation(`"${'%s'.repeat(args.length)}"`, args, imports, separator);
+    if (typeof built === 'string') return built;
+    if (!built.typedString && !forced) return 'fmt.Sprint with several operands puts spaces between those that are not strings';
+    return { fix: 'concatenation', text: built.text, title: 'Concatenate instead of fmt.Sprint', imports: built.imports };
+  }
   const [value] = args;
   const type = knownBasicType(value, imports);
-  if (type === 'string') return { fix: 'concatenation', text: value.text, title: 'Use the string instead of fmt.Sprint', imports: [] };
+  if (type === 'string' || (type === undefined && forced)) {
+    return { fix: 'concatenation', text: value.text, title: 'Use the string instead of fmt.Sprint', imports: [] };
+  }
   if (type === 'bool') return strconvCall(`strconv.FormatBool(${value.text})`);
   const integer = integerTerm(value, type);
   if (!integer) return `the operand's type (${type ?? 'not shown by the declarations'}) has no strconv equivalent here`;
@@ -205,9 +224,11 @@ function concatenation(
     switch (part.verb) {
       case 's':
       case 'v':
-        if (part.verb === 'v' && type !== 'string') {
+        // %v of a type the declarations do not show is written as %s: it prints the same for a plain string, the
+        // only type that compiles where the concatenation must be a string (see typedString).
+        if (part.verb === 'v' && type !== 'string' && type !== undefined) {
           const integer = integerTerm(value, type);
-          if (!integer || type === undefined) return `%v of ${abbreviate(value.text)}, whose type the declarations do not show`;
+          if (!integer) return `%v of ${abbreviate(value.text)}, whose type has no plain-string form here`;
           terms.push(integer);
           used.add('strconv');
           typedString = true;
@@ -237,6 +258,33 @@ function concatenation(
     }
   }
   return { text: terms.length === 0 ? '""' : terms.join(separator), terms, imports: [...used], typedString };
+}
+
+/**
+ * True when the call's result goes where only a plain `string` compiles: it is returned, alone at its
+ * place, from a function whose result there is written `string`. A named string type is not assignable to
+ * `string`, so every term of a concatenation put there must be a plain string (or an untyped constant).
+ */
+function resultMustBeString(call: Node): boolean {
+  const list = call.parent;
+  if (list?.type !== 'expression_list' || list.parent?.type !== 'return_statement') return false;
+  const index = list.namedChildren.findIndex((child) => child.id === call.id);
+  let holder = list.parent.parent;
+  while (holder && !FUNCTION_TYPES.has(holder.type)) holder = holder.parent;
+  const result = holder?.childForFieldName('result');
+  if (!result) return false;
+  const types: Node[] = [];
+  if (result.type === 'parameter_list') {
+    for (const declaration of result.namedChildren) {
+      if (declaration.type !== 'parameter_declaration') return false;
+      const type = declaration.childForFieldName('type');
+      if (!type) return false;
+      for (let count = Math.max(1, declaration.childrenForFieldName('name').length); count > 0; count--) types.push(type);
+    }
+  } else types.push(result);
+  if (types.length !== list.namedChildren.length) return false;
+  const type = types[index];
+  return type?.type === 'type_identifier' && type.text === 'string' && !isRedeclared(call, 'string');
 }
 
 /**

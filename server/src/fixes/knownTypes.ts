@@ -66,7 +66,7 @@ export function isKnownString(expression: Node, imports: ReadonlyMap<string, str
 
 function callResultType(call: Node, imports: ReadonlyMap<string, string>): string | undefined {
   const callee = call.childForFieldName('function');
-  if (callee?.type === 'identifier' && callee.text === 'string' && !shadowed(call, 'string')) return 'string';
+  if (callee?.type === 'identifier' && callee.text === 'string' && !isRedeclared(call, 'string')) return 'string';
   if (callee?.type !== 'selector_expression') return undefined;
   // `x.Error()` and `x.String()` without arguments: the error and fmt.Stringer methods, which return a string.
   const method = callee.childForFieldName('field')?.text;
@@ -78,7 +78,8 @@ function callResultType(call: Node, imports: ReadonlyMap<string, string>): strin
   const name = callee.childForFieldName('field')?.text ?? '';
   if (operand?.type !== 'identifier') return undefined;
   const importPath = imports.get(operand.text);
-  if (importPath !== undefined && !shadowed(call, operand.text)) return STRING_FUNCTIONS.get(importPath)?.has(name) ? 'string' : undefined;
+  if (importPath !== undefined && !isRedeclared(call, operand.text))
+    return STRING_FUNCTIONS.get(importPath)?.has(name) ? 'string' : undefined;
   return undefined;
 }
 
@@ -102,7 +103,7 @@ function declaredType(identifier: Node, imports: ReadonlyMap<string, string>): s
   if (!holder) return undefined;
   if (holder.type === 'parameter_declaration' || holder.type === 'var_spec') {
     const type = holder.childForFieldName('type');
-    if (type?.type === 'type_identifier' && BASIC_TYPES.has(type.text) && !shadowed(identifier, type.text)) return type.text;
+    if (type?.type === 'type_identifier' && BASIC_TYPES.has(type.text) && !isRedeclared(identifier, type.text)) return type.text;
     if (!type && holder.type === 'var_spec') return singleValueType(holder, declaration, imports);
     // A pointer, slice, map, struct, function or qualified type: certainly not a basic one.
     return type && type.type !== 'type_identifier' && type.type !== 'generic_type' ? NOT_BASIC : undefined;
@@ -147,7 +148,7 @@ function packageLevelDeclarations(root: Node, name: string): Node[] {
 }
 
 /** True when `name` (a predeclared type or an import name) is declared again anywhere in the file. */
-function shadowed(node: Node, name: string): boolean {
+export function isRedeclared(node: Node, name: string): boolean {
   const root = rootOf(node);
   return (
     identifiersNamed(root, name).some(isDeclaringName) ||
