@@ -6,7 +6,7 @@
  *
  * Prints, for all packages (non-test code): heap facts, those whose flow passes a fmt/log/errors call (as
  * the compiler's -m=2 explanation shows it), the fixes `fix --dry-run` offers and what they remove, the
- * coverage percentages, then applies the fixes and reports build, vet, `go test -short` (against the
+ * coverage percentages, how long the dry run's verification took, then applies the fixes and reports build, vet, `go test -short` (against the
  * result before) and the compiler's count after. GOFLAGS=-mod=mod is not set: the module must build offline.
  */
 import { spawnSync } from 'node:child_process';
@@ -67,7 +67,10 @@ async function main(): Promise<void> {
 
   const before = await heapFacts(moduleRoot);
   const testsBefore = run('go', ['test', '-short', './...'], moduleRoot);
+  const dryStarted = performance.now();
   const dry = run('node', [CLI, 'fix', '--dry-run', '--format', 'json', './...'], moduleRoot);
+  const drySeconds = (performance.now() - dryStarted) / 1000;
+  const packages = (dry.output.match(/^go-escape-lens fix: \[\d+\/\d+\]/gm) ?? []).length;
   if (dry.status !== 0) throw new Error(`fix --dry-run failed:\n${dry.output}`);
   const listed = JSON.parse(dry.output.slice(dry.output.indexOf('{'), dry.output.lastIndexOf('}') + 1)) as { fixes: FixReport[] };
   const claimed = listed.fixes.reduce((sum, fix) => sum + fix.removes, 0);
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
     `module: ${moduleRoot}`,
     `heap facts (non-test): ${before.all}; through fmt/log/errors calls: ${before.fmtLogErrors}`,
     `verified fixes offered: ${listed.fixes.length}, removing ${claimed} heap facts`,
+    `fix --dry-run took ${drySeconds.toFixed(0)} s for ${packages} packages (${(drySeconds / Math.max(1, packages)).toFixed(1)} s each; other work may share the machine)`,
     ...[...byFix].map(([fix, entry]) => `  ${fix}: ${entry.count} fixes, ${entry.removes} removed`),
     `coverage: ${percent(claimed, before.all)} of all heap facts; fmt/log/errors ones removed: ${before.fmtLogErrors - after.fmtLogErrors} = ${percent(before.fmtLogErrors - after.fmtLogErrors, before.fmtLogErrors)}`,
     `fix ./...: exit ${applied.status}; ${applied.output.trim().split('\n').pop()}`,
