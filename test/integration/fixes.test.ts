@@ -33,7 +33,12 @@ describe('return by value', () => {
   });
 
   test('offers exactly the safe functions: quick-fixes for the unexported ones, a refactor for the exported one', () => {
-    assert.deepEqual(offeredIds(fixes), ['returnByValue:NewConfig', 'returnByValue:newPoint', 'returnByValue:newUser']);
+    assert.deepEqual(offeredIds(fixes), [
+      'returnByValue:NewConfig',
+      'returnByValue:newMatcher',
+      'returnByValue:newPoint',
+      'returnByValue:newUser',
+    ]);
     const newPoint = fixes.offered.find((fix) => fix.candidate.id === 'returnByValue:newPoint')!;
     assert.equal(newPoint.action.title, 'Return Point by value — removes 1 heap allocation (verified)');
     assert.equal(newPoint.action.kind, CodeActionKind.QuickFix);
@@ -49,6 +54,8 @@ describe('return by value', () => {
     assert.match(refusalOf(fixes, 'newCounter'), /pointer method on a result that cannot be addressed/);
     assert.match(refusalOf(fixes, 'register'), /address of it is also taken/);
     assert.match(refusalOf(fixes, 'shared'), /returns p .*pointer others share/);
+    // Remember leaks only its receiver's content (newMatcher is offered); Keep leaks the receiver itself.
+    assert.match(refusalOf(fixes, 'keepMatcher'), /method Keep may keep its address/);
   });
 
   test('adapts the call sites: binds, takes the address where a pointer is passed on, and edits the test files too', () => {

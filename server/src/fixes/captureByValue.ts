@@ -52,9 +52,9 @@ export function isClosureCapture(fact: EscapeFact): boolean {
  * escape" only if the function keeps it nowhere, not even in memory its caller owns.
  */
 export interface CaptureContext extends UseContext {
-  /** True when the package function `name`'s parameter `index` is reported "does not escape". */
+  /** True when the package function `name`'s parameter `index` is reported "does not escape" or leaks only its content. */
   readonly parameterStaysLocal: (name: string, index: number) => boolean;
-  /** True when every pointer-receiver method called `name` in the package has a receiver that does not escape. */
+  /** True when every pointer-receiver method called `name` in the package keeps no address of its receiver. */
   readonly receiverStaysLocal: (name: string) => boolean;
   /** The module's Go version gives each loop iteration its own variables (Go 1.22 and later). */
   readonly perIterationLoopVariables: boolean;

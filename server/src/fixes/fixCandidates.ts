@@ -269,7 +269,9 @@ function combineReturnByValue(
   if (declaration.refusal) return refuse(declaration.refusal);
   for (const method of declaration.methodsCalledOnLocal) {
     if (!receiverStaysLocal(declaration.typeName, method, context, input)) {
-      return refuse(`the returned local's method ${method} may keep its address (the compiler does not say its receiver does not escape)`);
+      return refuse(
+        `the returned local's method ${method} may keep its address (the compiler does not say its receiver does not escape or leaks only its content)`,
+      );
     }
   }
   const edits = new Map<string, TextEdit[]>();
@@ -310,17 +312,20 @@ function receiverStaysLocal(typeName: string | undefined, methodName: string, co
   );
 }
 
-/** True when the compiler reported "does not escape" for the name at `position` of `file`. */
+/**
+ * True when the compiler says the pointer parameter (or receiver) at `position` of `file` is not kept: it
+ * "does not escape", or only what it points to leaks ("leaking param content"), never the address itself.
+ */
 function saysDoesNotEscape(file: string, position: LspPosition, input: FixInput): boolean {
   const source = input.files.get(file);
-  return (
-    source !== undefined &&
-    input.facts.some((fact) => {
-      if (fact.kind !== 'noEscape' || fact.position.file !== file) return false;
-      const at = compilerToLspPosition(source, fact.position.line, fact.position.byteColumn);
-      return at?.line === position.line && at.character === position.character;
-    })
-  );
+  if (source === undefined) return false;
+  const here = input.facts.filter((fact) => {
+    if (fact.position.file !== file || (fact.kind !== 'noEscape' && fact.kind !== 'leak')) return false;
+    const at = compilerToLspPosition(source, fact.position.line, fact.position.byteColumn);
+    return at?.line === position.line && at.character === position.character;
+  });
+  const addressKept = here.some((fact) => fact.kind === 'leak' && (fact.leak?.what !== 'content' || fact.leak.toResult !== undefined));
+  return here.length > 0 && !addressKept;
 }
 
 function captureContext(context: PackageContext, input: FixInput): CaptureContext {
