@@ -37,12 +37,17 @@ async function main(): Promise<void> {
       textOf: (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined),
     };
     const times: number[] = [];
+    // CPU time beside wall time: on a loaded machine the wall time measures the other processes too.
+    const cpuTimes: number[] = [];
     let sites = 0;
     let samples = 0;
     for (let run = 0; run < RUNS; run++) {
       const started = performance.now();
+      const cpuBefore = process.cpuUsage();
       const result = await loadProfile(profile, 'alloc_space', context);
       times.push(performance.now() - started);
+      const cpu = process.cpuUsage(cpuBefore);
+      cpuTimes.push((cpu.user + cpu.system) / 1000);
       if (!result.ok) throw new Error(result.message);
       sites = result.measurement.sites.length;
       samples = result.measurement.coverage.attributedSamples;
@@ -52,6 +57,9 @@ async function main(): Promise<void> {
       `profile: ${(raw / 1e6).toFixed(1)} MB protobuf (${(compressed / 1e6).toFixed(1)} MB gzipped), ${samples} samples attributed to ${sites} lines`,
     );
     console.log(`decode + join (read, gunzip, decode, attribute, place): ${formatMilliseconds(summary)}`);
+    console.log(`  CPU time of the same runs (user + system, all threads): ${formatMilliseconds(summarise(cpuTimes))}`);
+    const load = os.loadavg().map((average) => average.toFixed(1));
+    console.log(`  load average while running: ${load.join(' ')}`);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
