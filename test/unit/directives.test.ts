@@ -232,12 +232,19 @@ test('the TextMate injection grammar marks valid exactly what the parser accepts
     '//escape:bounds max x',
     '//escape:bounds none 1',
     '//escape:bounds some',
+    '//escape:allocs 2',
+    '//escape:allocs',
+    '//escape:allocs two',
+    '//escape:allocs 2 3',
   ];
   for (const comment of comments) {
-    // Budgets above a function, `ok` at the end of a line of code: where each one is valid.
+    // Budgets above a function, `ok` at the end of a line of code, `allocs` above a benchmark: where each
+    // one is valid.
     const source = comment.startsWith('//escape:ok')
       ? `package p\n\nfunc F() {\n\t_ = 1 ${comment}\n}\n`
-      : `package p\n\n${comment}\nfunc F() {}\n`;
+      : comment.startsWith('//escape:allocs')
+        ? `package p\n\nimport "testing"\n\n${comment}\nfunc BenchmarkF(b *testing.B) {}\n`
+        : `package p\n\n${comment}\nfunc F() {}\n`;
     const parsedValid = (await read(source)).problems.length === 0;
     const line = source.split('\n').find((text) => text.includes(comment))!;
     const highlightedValid = valid.some((regex) => regex.test(line));
