@@ -1,5 +1,6 @@
 /**
- * The "Heap Allocations" tree: packages → files → functions → sites, each with its count, hot spots first.
+ * The "Heap Allocations" tree: packages → files → functions → sites, each with its count (and measured bytes),
+ * hot spots first.
  * Rendering only: the server computes and sorts everything; this file turns it into tree items and asks
  * again when the server reports new results. The packages come first (`goEscapeLens/escapeTree`), a
  * package's files, functions and sites when it is expanded (`goEscapeLens/escapeTreePackage`): a whole
@@ -7,7 +8,14 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { EscapeTreeCounts, EscapeTreeFile, EscapeTreeFunction, EscapeTreePackage, EscapeTreeSite } from '../../server/src/protocol';
+import type {
+  EscapeTreeCounts,
+  EscapeTreeFile,
+  EscapeTreeFunction,
+  EscapeTreeMeasured,
+  EscapeTreePackage,
+  EscapeTreeSite,
+} from '../../server/src/protocol';
 
 type Node =
   | { readonly kind: 'package'; readonly item: EscapeTreePackage }
@@ -66,7 +74,7 @@ export class EscapeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     switch (node.kind) {
       case 'package': {
         const item = new vscode.TreeItem(node.item.name, this.expandPackages ? vscode.TreeItemCollapsibleState.Expanded : collapsed);
-        item.description = count(node.item) + (node.item.staleReason ? ' (stale)' : '');
+        item.description = count(node.item) + measured(node.item) + (node.item.staleReason ? ' (stale)' : '');
         item.tooltip = node.item.staleReason ? `Last good facts: ${node.item.staleReason}` : node.item.directory;
         item.iconPath = new vscode.ThemeIcon('package');
         return item;
@@ -75,7 +83,7 @@ export class EscapeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         const uri = vscode.Uri.parse(node.item.uri);
         const item = new vscode.TreeItem(path.basename(uri.fsPath), collapsed);
         item.resourceUri = uri;
-        item.description = count(node.item);
+        item.description = count(node.item) + measured(node.item);
         item.iconPath = vscode.ThemeIcon.File;
         return item;
       }
@@ -85,14 +93,16 @@ export class EscapeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
           node.item.leakingParameters > 0
             ? ` · ${node.item.leakingParameters} leaking param${node.item.leakingParameters === 1 ? '' : 's'}`
             : '';
-        item.description = count(node.item) + leaks;
+        item.description = count(node.item) + leaks + measured(node.item);
         item.iconPath = new vscode.ThemeIcon('symbol-function');
         item.command = open(node.item.uri, node.item.range, 'Go to the function');
         return item;
       }
       case 'site': {
         const item = new vscode.TreeItem(node.item.expression, vscode.TreeItemCollapsibleState.None);
-        item.description = [node.item.kind === 'moved' ? 'moved' : '', node.item.reason ?? ''].filter(Boolean).join(' · ');
+        item.description = [node.item.kind === 'moved' ? 'moved' : '', node.item.reason ?? '', node.item.measuredLabel ?? '']
+          .filter(Boolean)
+          .join(' · ');
         item.tooltip = `Line ${node.item.range.start.line + 1}${node.item.reason ? `: ${node.item.reason}` : ''}`;
         item.iconPath = new vscode.ThemeIcon(SITE_ICONS[node.item.kind]);
         const check = node.item.kind === 'bounds' || node.item.kind === 'nil';
@@ -137,6 +147,11 @@ function viewDescription(packages: readonly EscapeTreePackage[]): string {
     ...(counted('boundsChecks') ? [plural(total('boundsChecks'), 'bounds check')] : []),
     ...(counted('nilChecks') ? [plural(total('nilChecks'), 'nil check')] : []),
   ].join(' · ');
+}
+
+/** ` · measured 448 B/op`, when a benchmark or profile measured something here. */
+function measured(item: EscapeTreeMeasured): string {
+  return item.measuredLabel ? ` · measured ${item.measuredLabel}` : '';
 }
 
 function open(uri: string, range: EscapeTreeSite['range'], title: string): vscode.Command {

@@ -36,6 +36,7 @@ import { ensureSkipLinkTool } from './engine/skipLinkTool';
 import { AnalysisProgress } from './features/analysisProgress';
 import { codeLenses } from './features/codeLens';
 import { escapeTree, packagesOnly, shownTree, withKeptPackages } from './features/escapeTree';
+import { withMeasuredTree } from './features/measuredTree';
 import { hoverAt } from './features/hover';
 import { inlayHints } from './features/inlayHints';
 import { predictedDiagnosticsForText } from './features/predictedDiagnostics';
@@ -352,16 +353,17 @@ export class AnalysisCoordinator {
 
   /** The escape tree's packages with their counts; their files come with escapeTreePackage. */
   async escapeTree(): Promise<EscapeTreePackage[]> {
-    return packagesOnly(
-      await this.shown(withKeptPackages(await this.liveTree(this.service.packageResults()), this.workspaceTree.values())),
-    );
+    const packages = await this.shown(withKeptPackages(await this.liveTree(this.service.packageResults()), this.workspaceTree.values()));
+    return packagesOnly(withMeasuredTree(packages, await this.measurements.treeMeasurement()));
   }
 
   /** One package's part of the escape tree, when the client expands it. */
   async escapeTreePackage(directory: string): Promise<readonly EscapeTreeFile[]> {
     const [live] = await this.liveTree(this.service.packageResults().filter((result) => result.directory === directory));
     const node = live ?? this.workspaceTree.get(directory);
-    return node ? ((await this.shown([node]))[0]?.files ?? []) : [];
+    if (!node) return [];
+    const [measured] = withMeasuredTree(await this.shown([node]), await this.measurements.treeMeasurement());
+    return measured?.files ?? [];
   }
 
   /** The tree as each package's settings show it: only the kinds whose annotations are on are counted. */

@@ -223,6 +223,12 @@ export class MeasurementCoordinator {
     return byFile;
   }
 
+  /** The measurement the Heap Allocations tree is ranked by: the one shown, whichever file it is of. */
+  async treeMeasurement(): Promise<Measurement | undefined> {
+    if (!this.session.isShowing()) return undefined;
+    return this.session.current(await this.context());
+  }
+
   private async current(uri: string): Promise<Measurement | undefined> {
     if (!uri.startsWith('file:') || !this.session.isShowing()) return undefined;
     return this.session.current(await this.context(await this.dependencies.settings.settingsFor(uri)));

@@ -35,6 +35,17 @@ export const StatusNotification = new NotificationType<StatusParams>('goEscapeLe
 export const SETTINGS_SECTION = 'goEscapeLens';
 
 /**
+ * What a measurement (a benchmark or a loaded profile) found at a tree node: bytes per op for a benchmark,
+ * bytes for a profile, summed over the node's distinct lines; absent where nothing was measured. With a
+ * measurement, each level is ranked by these bytes, measured nodes first.
+ */
+export interface EscapeTreeMeasured {
+  readonly measuredBytes?: number;
+  /** For display: `448 B/op`, `96 KB`. */
+  readonly measuredLabel?: string;
+}
+
+/**
  * What a tree node counts: only the kinds whose annotations are on. A kind that is off is absent (with
  * escape annotations off, even the heap allocations), so the client shows only what the editor shows.
  */
@@ -45,7 +56,7 @@ export interface EscapeTreeCounts {
 }
 
 /** One heap allocation, bounds check or nil check in the escape tree: clicking it opens `uri` at `range`. */
-export interface EscapeTreeSite {
+export interface EscapeTreeSite extends EscapeTreeMeasured {
   readonly uri: string;
   readonly range: Range;
   /** The compiler's expression or variable, e.g. `&Point{...}`; the source text of a checked expression. */
@@ -55,7 +66,7 @@ export interface EscapeTreeSite {
   readonly reason?: string;
 }
 
-export interface EscapeTreeFunction extends EscapeTreeCounts {
+export interface EscapeTreeFunction extends EscapeTreeCounts, EscapeTreeMeasured {
   /** As the compiler names it: `NewPoint`, `(*Vector).Scale`; `(package level)` for variable initialisers. */
   readonly name: string;
   readonly uri: string;
@@ -65,12 +76,12 @@ export interface EscapeTreeFunction extends EscapeTreeCounts {
   readonly sites: readonly EscapeTreeSite[];
 }
 
-export interface EscapeTreeFile extends EscapeTreeCounts {
+export interface EscapeTreeFile extends EscapeTreeCounts, EscapeTreeMeasured {
   readonly uri: string;
   readonly functions: readonly EscapeTreeFunction[];
 }
 
-export interface EscapeTreePackage extends EscapeTreeCounts {
+export interface EscapeTreePackage extends EscapeTreeCounts, EscapeTreeMeasured {
   readonly directory: string;
   /** The import path, or the directory's name when the compiler printed none. */
   readonly name: string;

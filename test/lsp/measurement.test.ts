@@ -18,7 +18,13 @@ import {
   InlayHintRequest,
   type MarkupContent,
 } from 'vscode-languageserver-protocol';
-import { COMMANDS, type MeasurementOutcome } from '../../server/src/protocol';
+import {
+  COMMANDS,
+  type EscapeTreeFile,
+  EscapeTreePackageRequest,
+  EscapeTreeRequest,
+  type MeasurementOutcome,
+} from '../../server/src/protocol';
 import { requireGo } from '../helpers/goOracle';
 import { LspTestClient, REPOSITORY_ROOT } from '../helpers/lspClient';
 
@@ -170,6 +176,38 @@ describe('measuring a benchmark in the editor', () => {
     assert.equal(outcome.ok, false);
     assert.match(outcome.message, /BenchmarkFails failed/);
     assert.match(await hoverAt(parseUri, parseText, '&Token{Kind'), /Measured in BenchmarkParse/);
+  });
+
+  test('the Heap Allocations tree ranks by measured bytes, unmeasured sites after the measured ones', async () => {
+    const tree = () => client.connection.sendRequest(EscapeTreePackageRequest, { directory: PARSE });
+    const functionNames = (files: readonly EscapeTreeFile[]) => files.flatMap((file) => file.functions.map((fn) => fn.name));
+    // By BenchmarkParse, Fields' first append (the largest compiler site) leads; its second is not measured.
+    const byParse = await tree();
+    const fields = byParse[0]?.functions.find((fn) => fn.name === 'Fields');
+    assert.match(fields?.measuredLabel ?? '', /^\d+ B\/op$/);
+    assert.deepEqual(
+      fields?.sites.map((site) => [site.range.start.line, site.measuredLabel !== undefined]),
+      [
+        [positionOf(parseText, 'out = append(out, s[start:i])').line, true],
+        [positionOf(parseText, 'return append(out, s[start:])').line, false],
+      ],
+    );
+
+    // BenchmarkNewToken reaches only NewToken: its one allocation now ranks above Fields' two.
+    const outcome = (await client.connection.sendRequest(ExecuteCommandRequest.type, {
+      command: COMMANDS.measureBenchmark,
+      arguments: [testUri, 'BenchmarkNewToken'],
+    })) as MeasurementOutcome;
+    assert.ok(outcome.ok, outcome.message);
+    const byNewToken = await tree();
+    assert.deepEqual(functionNames(byNewToken).slice(0, 2), ['NewToken', 'Fields']);
+    const [newToken, unmeasured] = byNewToken[0]?.functions ?? [];
+    assert.equal(newToken?.heapAllocations, 1);
+    assert.match(newToken?.measuredLabel ?? '', /^\d+ B\/op$/);
+    assert.equal(unmeasured?.measuredLabel, undefined);
+    const [parsePackage] = await client.connection.sendRequest(EscapeTreeRequest);
+    assert.equal(parsePackage?.directory, PARSE, 'the measured package comes first');
+    assert.equal(parsePackage?.measuredLabel, newToken?.measuredLabel);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The escape tree's data: every analysed package's heap allocations (and, with their annotations on, the
  * bounds and nil checks the compiler keeps), package → file → function → site, each level sorted by count
- * so the hot spots come first. The client renders it as it is.
+ * so the hot spots come first (features/measuredTree.ts re-ranks it by measured bytes when there is a
+ * measurement). The client renders it as it is.
  *
  * The tree is built from every fact the analysis has, then `shownTree` keeps the kinds whose annotations
  * are on: the tree counts what the editor shows, and a package kept from the workspace command follows a
