@@ -348,7 +348,8 @@ export class AnalysisCoordinator {
     if (running) await Promise.race([running, new Promise<void>((resolve) => token?.onCancellationRequested(() => resolve()))]);
     if (token?.isCancellationRequested) return [];
     const wait = { cancelled: () => token?.isCancellationRequested === true };
-    return this.withFacts(uri, [], (file, result) => this.quickFixActions(result, file, range, only, diagnostics, wait));
+    const actions = this.withFacts(uri, [], (file, result) => this.quickFixActions(result, file, range, only, diagnostics, wait));
+    return this.measured(actions, [], async (found) => this.measurements.withMeasureAgain(uri, found));
   }
 
   /** The escape tree's packages with their counts; their files come with escapeTreePackage. */

@@ -10,6 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  type CodeAction,
+  CodeActionKind,
   type CodeLens,
   type Diagnostic,
   type Hover,
@@ -30,7 +32,7 @@ import { findWorkspaceModules, goPaths, type MeasureContext } from './measuremen
 import type { FileAnalysis, PackageResult } from './model/analysis';
 import { ALLOCATION_SAMPLE_TYPES, type AllocationSampleType, type Measurement } from './model/measurement';
 import type { LspPosition } from './model/positions';
-import type { MeasurementOutcome } from './protocol';
+import { COMMANDS, type MeasurementOutcome } from './protocol';
 import type { Settings } from './settings';
 import { functionSpans } from './syntax/functionSpans';
 import { withGoTree } from './syntax/goParser';
@@ -74,8 +76,12 @@ export class MeasurementCoordinator {
     this.session.cancel();
   }
 
-  /** `goEscapeLens.measureBenchmark`: one benchmark of the document's package. */
-  async measureBenchmark(uri: unknown, benchmark: unknown, isCancelled: () => boolean): Promise<MeasurementOutcome> {
+  /**
+   * `goEscapeLens.measureBenchmark`: one benchmark of the document's package. `afterFix` is set by the
+   * command a quick-fix carries: the outcome, with its difference per op, is then shown as a message, since
+   * the user is looking at the fixed code, not at the benchmark's lens.
+   */
+  async measureBenchmark(uri: unknown, benchmark: unknown, isCancelled: () => boolean, afterFix?: unknown): Promise<MeasurementOutcome> {
     const { client, log, settings: clientSettings } = this.dependencies;
     if (!this.dependencies.trusted()) {
       const message = 'Go Escape Lens: trust the workspace to measure allocations: a benchmark runs the package’s code.';
@@ -109,6 +115,7 @@ export class MeasurementCoordinator {
       );
       log(`measure: ${outcome.message}`);
       if (!outcome.ok && !outcome.cancelled) (client.showWarning ?? client.showInformation)(`Go Escape Lens: ${outcome.message}`);
+      else if (outcome.ok && afterFix === true) client.showInformation(`Go Escape Lens: after the fix, ${outcome.message}`);
       return outcome;
     } finally {
       clearInterval(polling);
@@ -221,6 +228,24 @@ export class MeasurementCoordinator {
       if (diagnostics.length > 0) byFile.set(file.file, diagnostics);
     }
     return byFile;
+  }
+
+  /**
+   * Quick-fixes in the package of the benchmark whose figures are shown carry a command that measures it
+   * again once the edit is applied, so the fix's effect per op shows without a further click. Refactors and
+   * actions that already carry a command are left as they are.
+   */
+  withMeasureAgain(uri: string, actions: CodeAction[]): CodeAction[] {
+    const benchmark = this.session.shownBenchmark();
+    if (!benchmark || !uri.startsWith('file:') || path.dirname(fileURLToPath(uri)) !== benchmark.directory) return actions;
+    const command = {
+      title: `Measure ${benchmark.name} again`,
+      command: COMMANDS.measureBenchmark,
+      arguments: [uri, benchmark.name, true],
+    };
+    return actions.map((action) =>
+      action.kind === CodeActionKind.QuickFix && action.edit && !action.command ? { ...action, command } : action,
+    );
   }
 
   /** The measurement the Heap Allocations tree is ranked by: the one shown, whichever file it is of. */

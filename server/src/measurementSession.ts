@@ -37,6 +37,12 @@ export class MeasurementSession {
     return this.shown !== undefined;
   }
 
+  /** The benchmark whose figures are shown, if they come from one (not from a loaded profile). */
+  shownBenchmark(): { readonly directory: string; readonly name: string } | undefined {
+    const source = this.shown?.source;
+    return source?.kind === 'benchmark' ? { directory: source.directory, name: source.benchmark.name } : undefined;
+  }
+
   isRunning(key?: string): boolean {
     return this.running !== undefined && (key === undefined || this.running.key === key);
   }

@@ -137,7 +137,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
   connection.onRequest(EscapeTreeRequest, () => coordinator.escapeTree());
   connection.onRequest(EscapeTreePackageRequest, ({ directory }) => coordinator.escapeTreePackage(directory));
   connection.onExecuteCommand((params, token) => {
-    const [first, second] = params.arguments ?? [];
+    const [first, second, third] = params.arguments ?? [];
     const isCancelled = () => token.isCancellationRequested;
     switch (params.command) {
       case COMMANDS.analyseWorkspace:
@@ -148,7 +148,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
         return coordinator.downloadDependencies(directories.length > 0 ? directories : undefined);
       }
       case COMMANDS.measureBenchmark:
-        return coordinator.measurements.measureBenchmark(first, second, isCancelled);
+        return coordinator.measurements.measureBenchmark(first, second, isCancelled, third);
       case COMMANDS.listBenchmarks:
         return coordinator.measurements.listBenchmarks(first);
       case COMMANDS.loadProfile:

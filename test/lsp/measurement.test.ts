@@ -9,6 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
+  type CodeAction,
+  CodeActionRequest,
   type CodeLens,
   CodeLensRequest,
   ExecuteCommandRequest,
@@ -17,7 +19,9 @@ import {
   type InlayHint,
   InlayHintRequest,
   type MarkupContent,
+  ShowMessageRequest,
 } from 'vscode-languageserver-protocol';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   COMMANDS,
   type EscapeTreeFile,
@@ -208,6 +212,64 @@ describe('measuring a benchmark in the editor', () => {
     const [parsePackage] = await client.connection.sendRequest(EscapeTreeRequest);
     assert.equal(parsePackage?.directory, PARSE, 'the measured package comes first');
     assert.equal(parsePackage?.measuredLabel, newToken?.measuredLabel);
+  });
+});
+
+describe('a quick-fix in a measured package measures the benchmark again', () => {
+  const FIXABLE = path.join(MODULE, 'fixable');
+  const POINTS_GO = path.join(FIXABLE, 'points.go');
+  let client: LspTestClient;
+  before(async () => {
+    requireGo();
+    client = await LspTestClient.start(MODULE, { settings: SETTINGS });
+  });
+  after(() => client.stop());
+
+  test('the fix carries “Measure BenchmarkSum again”, which shows the difference per op', async () => {
+    const pointsText = fs.readFileSync(POINTS_GO, 'utf8');
+    const analysed = client.nextStatus((status) => status.state === 'idle' && status.packageDirectory === FIXABLE);
+    const pointsUri = await client.open(POINTS_GO);
+    const testUri = await client.open(path.join(FIXABLE, 'points_test.go'));
+    await analysed;
+    const measured = (await client.connection.sendRequest(ExecuteCommandRequest.type, {
+      command: COMMANDS.measureBenchmark,
+      arguments: [testUri, 'BenchmarkSum'],
+    })) as MeasurementOutcome;
+    assert.ok(measured.ok, measured.message);
+    assert.match(measured.message, / 10 allocs\/op/);
+
+    const at = positionOf(pointsText, '&point{');
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: pointsUri },
+      range: { start: at, end: at },
+      context: { diagnostics: [] },
+    })) as CodeAction[];
+    const fix = actions.find((action) => action.title.startsWith('Return point by value'));
+    assert.ok(fix?.edit, JSON.stringify(actions.map((action) => action.title)));
+    assert.deepEqual(fix.command, {
+      title: 'Measure BenchmarkSum again',
+      command: COMMANDS.measureBenchmark,
+      arguments: [pointsUri, 'BenchmarkSum', true],
+    });
+
+    // As the editor does: apply the edit (unsaved), then run the action's command.
+    const edits = fix.edit.changes?.[pointsUri] ?? [];
+    assert.ok(edits.length > 0, JSON.stringify(fix.edit));
+    await client.change(POINTS_GO, TextDocument.applyEdits(TextDocument.create(pointsUri, 'go', 1, pointsText), edits));
+    const shown = new Promise<string>((resolve) =>
+      client.connection.onRequest(ShowMessageRequest.type, ({ message }) => {
+        resolve(message);
+        return null;
+      }),
+    );
+    const again = (await client.connection.sendRequest(ExecuteCommandRequest.type, {
+      command: fix.command?.command ?? '',
+      arguments: fix.command?.arguments,
+    })) as MeasurementOutcome;
+    assert.ok(again.ok, again.message);
+    // B/op can keep a few bytes of one-off allocations spread over b.N; the ten points are gone.
+    assert.match(again.message, / 0 allocs\/op \(−10 allocs\/op, −1[5-6]\d B\/op\)/);
+    assert.equal(await shown, `Go Escape Lens: after the fix, ${again.message}`);
   });
 });
 
