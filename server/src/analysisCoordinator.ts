@@ -87,6 +87,11 @@ export interface WorkspaceContext {
   readonly refreshable: { readonly inlayHints: boolean; readonly codeLenses: boolean };
   /** False in an untrusted workspace (Restricted Mode): no go command runs, predictions stand in. */
   readonly trusted: boolean;
+  /**
+   * The client shows inlay hints (it declares `textDocument.inlayHint`): the inline annotation's facts are
+   * hints there, not Hint diagnostics. Absent: diagnostics, for clients without inlay hints.
+   */
+  readonly showsInlayHints?: boolean;
 }
 
 function readFileIfExists(file: string): string | undefined {
@@ -146,6 +151,7 @@ export class AnalysisCoordinator {
       versionOf: (file, text) => this.versionOf(file, text),
       readmeUri,
       refreshable: () => this.context.refreshable,
+      inlineAsHints: () => this.context.showsInlayHints === true,
       newSinceBaseline: (result, settings, go) => this.newSinceBaseline(result, settings, go),
       measuredDiagnostics: (result, settings) => this.measurements.diagnostics(result, settings),
       measurementGeneration: () => this.measurements.generation,

@@ -53,6 +53,8 @@ export interface PublisherDependencies {
   readonly isOpen: (file: string) => boolean;
   /** What the client can be asked to refresh after new facts. */
   readonly refreshable: () => { readonly inlayHints: boolean; readonly codeLenses: boolean };
+  /** The client shows the inline annotation's facts as inlay hints: they get no diagnostics. */
+  readonly inlineAsHints?: () => boolean;
   /** Which allocations are new since the `baseline` setting's revision; undefined without one. */
   readonly newSinceBaseline: (result: PackageResult, settings: Settings, go: GoSettings) => Promise<NewSince | undefined>;
   /** `measured-allocation` diagnostics per file, from the measurement shown; empty without one. */
@@ -123,7 +125,11 @@ export class DiagnosticsPublisher {
       const uri = uriOf(file.file);
       const diagnostics = shown(file.file)
         ? [
-            ...markNewSince(fileDiagnostics(file, { settings, readmeUri, sourceOf, staleReason }), newSince, settings.baselineOnlyNew),
+            ...markNewSince(
+              fileDiagnostics(file, { settings, readmeUri, sourceOf, staleReason, inlineAsHints: this.inlineAsHints() }),
+              newSince,
+              settings.baselineOnlyNew,
+            ),
             ...(budgets.get(file.file) ?? []),
             ...(standIns.get(file.file) ?? []),
             ...(measured.get(file.file) ?? []),
@@ -177,7 +183,12 @@ export class DiagnosticsPublisher {
     const { readmeUri, uriOf } = this.dependencies;
     if (settings.diagnostics.scope === 'openFiles' && !this.dependencies.isOpen(file.file)) return;
     const sourceOf = (other: string) => (other === file.file ? file.source : undefined);
-    this.send(file.file, uriOf(file.file), fileDiagnostics(file, { settings, readmeUri, sourceOf }), file.source.text);
+    this.send(
+      file.file,
+      uriOf(file.file),
+      fileDiagnostics(file, { settings, readmeUri, sourceOf, inlineAsHints: this.inlineAsHints() }),
+      file.source.text,
+    );
   }
 
   /**
@@ -208,6 +219,10 @@ export class DiagnosticsPublisher {
     const directory = path.dirname(file);
     this.published.set(directory, new Set([...(this.published.get(directory) ?? []), file]));
     this.lastPublished.delete(directory); // the client now shows predictions, not the last compiler result
+  }
+
+  private inlineAsHints(): boolean {
+    return this.dependencies.inlineAsHints?.() ?? false;
   }
 
   /** `text` is what the diagnostics were computed for: the document version is sent when it is that text. */

@@ -121,6 +121,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
         codeLenses: params.capabilities.workspace?.codeLens?.refreshSupport === true,
       },
       trusted: initializationOptions?.workspaceTrusted !== false,
+      showsInlayHints: params.capabilities.textDocument?.inlayHint !== undefined,
     });
     return { capabilities: capabilities(), serverInfo: { name: 'go-escape-lens', version: '0.1.0' } };
   });

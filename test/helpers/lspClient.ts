@@ -83,6 +83,8 @@ export class LspTestClient {
       initializationOptions?: InitializationOptions;
       /** A multi-root workspace: these folders instead of the root directory alone, each with its settings. */
       workspaceFolders?: Record<string, Record<string, unknown>>;
+      /** Declare `textDocument.inlayHint`, as VS Code does (Neovim 0.7 does not). */
+      inlayHints?: boolean;
     } = {},
   ): Promise<LspTestClient> {
     if (!options.command && !fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does).`);
@@ -102,7 +104,11 @@ export class LspTestClient {
       initializationOptions: options.initializationOptions,
       capabilities: {
         workspace: { configuration: true },
-        textDocument: { publishDiagnostics: { relatedInformation: true }, hover: { contentFormat: ['markdown', 'plaintext'] } },
+        textDocument: {
+          publishDiagnostics: { relatedInformation: true },
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          ...(options.inlayHints ? { inlayHint: {} } : {}),
+        },
       },
     });
     await client.connection.sendNotification(InitializedNotification.type, {});

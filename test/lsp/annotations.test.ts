@@ -4,6 +4,7 @@
  * every count agrees with a plain compiler run.
  */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { type CodeLens, CodeLensRequest, type InlayHint, InlayHintRequest } from 'vscode-languageserver-protocol';
@@ -134,4 +135,74 @@ test('both on: each function counts both kinds, and its lens lists both kinds of
   const headerLens = lenses.find((lens) => lens.command?.title.startsWith('1 heap allocation · 2 bounds checks'));
   assert.ok(headerLens, JSON.stringify(lenses.map((lens) => lens.command?.title)));
   assert.equal((headerLens.command!.arguments![2] as unknown[]).length, 3);
+});
+
+const INLINING = path.join(FIXTURE, 'inlining');
+const GOOD_NEWS = /^(?:inlining call to |devirtualizing |zero-copy string->\[\]byte conversion$|\S+ ignoring self-assignment in )/;
+
+/** Opens inlining.go with the inline annotations on and waits for its diagnostics. */
+async function openInlining(lsp: LspTestClient): Promise<{ uri: string; diagnostics: readonly { code?: string | number }[] }> {
+  const file = path.join(INLINING, 'inlining.go');
+  const analysed = lsp.nextStatus((status) => status.state === 'idle' && status.packageDirectory === INLINING);
+  await lsp.changeSettings({ annotations: { inline: true } });
+  const uri = await lsp.open(file);
+  await analysed;
+  return { uri, diagnostics: lsp.diagnostics.get(uri)?.diagnostics ?? [] };
+}
+
+test('inlined calls and the good news are inlay hints after their construct in an editor with inlay hints, not diagnostics', async () => {
+  const expected = compilerLinesMatching(INLINING, '-m', GOOD_NEWS);
+  assert.equal(expected.length, 6, JSON.stringify(expected));
+  const lsp = await LspTestClient.start(FIXTURE, { settings: {}, inlayHints: true });
+  try {
+    const { uri, diagnostics } = await openInlining(lsp);
+    assert.deepEqual(
+      diagnostics.filter((diagnostic) => diagnostic.code === 'inlined-call'),
+      [],
+      'the hints stand for them: no dots under every inlined call',
+    );
+    const hints: InlayHint[] =
+      (await lsp.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: EVERYTHING })) ?? [];
+    const lines = fs.readFileSync(path.join(INLINING, 'inlining.go'), 'utf8').split('\n');
+    // Each hint right after the construct the compiler reported on: the call's closing parenthesis, the
+    // conversion's, the self-assignment's end.
+    const shown = hints.map((hint) => [
+      hint.position.line + 1,
+      lines[hint.position.line].slice(0, hint.position.character),
+      String(hint.label),
+    ]);
+    assert.deepEqual(
+      shown.map(([line, before, label]) => [
+        line,
+        String(before).replace(/^.*?(add\(add\(a, b\)|add\(add\(a, b\), c\)|s\.Area\(\)|\[\]byte\(s\)|b\.data\[:n\])$/, '$1'),
+        label,
+      ]),
+      [
+        [13, 'add(add(a, b)', 'inlined'],
+        [13, 'add(add(a, b), c)', 'inlined'],
+        [18, 's.Area()', 'devirtualized, inlined'],
+        [24, '[]byte(s)', 'no copy'],
+        [35, 'b.data[:n]', 'not stored'],
+      ],
+    );
+    // Every line the compiler printed has its hint, and no hint is on a line it did not print.
+    assert.deepEqual(
+      [...new Set(shown.map(([line]) => line))],
+      [...new Set(expected.map((fact) => fact.line))].sort((a, b) => a - b),
+    );
+    assert.ok(hints.every((hint) => typeof hint.tooltip === 'object' && hint.tooltip.value.length > 0));
+
+    await lsp.changeSettings({ annotations: { inline: false } });
+    const off: InlayHint[] = (await lsp.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: EVERYTHING })) ?? [];
+    assert.deepEqual(off, [], 'off by default');
+  } finally {
+    await lsp.stop();
+  }
+});
+
+test('an editor without inlay hints (Neovim 0.7) gets them as Hint diagnostics, one per compiler line', async () => {
+  const expected = compilerLinesMatching(INLINING, '-m', GOOD_NEWS);
+  const { diagnostics } = await openInlining(client);
+  assert.equal(diagnostics.filter((diagnostic) => diagnostic.code === 'inlined-call').length, expected.length);
+  await client.close(path.join(INLINING, 'inlining.go'));
 });

@@ -10,7 +10,13 @@ import type { LocatedFact } from '../model/analysis';
 import { compilerToLspPosition } from '../syntax/positions';
 import type { LspRange, SourceText } from '../model/positions';
 import { explainFlows } from './explanation';
-import { isShownOptimisation, optimisationCode, optimisationMessage, optimisationSeverity } from './optimisationDiagnostics';
+import {
+  annotationKindOf,
+  isShownOptimisation,
+  optimisationCode,
+  optimisationMessage,
+  optimisationSeverity,
+} from './optimisationDiagnostics';
 import { headlineReason, reasonText } from './reasonText';
 import { inWords, resultWords, shownExpression } from './userTerms';
 
@@ -31,6 +37,11 @@ export interface DiagnosticContext {
   readonly sourceOf: (file: string) => SourceText | undefined;
   /** Set when these facts are the last good ones of a package that no longer builds. */
   readonly staleReason?: string;
+  /**
+   * The client shows inlined calls and the compiler's other good news as inlay hints: a Hint diagnostic on
+   * each would add only dots under every inlined call. Clients without inlay hints keep the diagnostics.
+   */
+  readonly inlineAsHints?: boolean;
 }
 
 export function fileDiagnostics(file: FileAnalysis, context: DiagnosticContext): Diagnostic[] {
@@ -44,7 +55,10 @@ export function fileDiagnostics(file: FileAnalysis, context: DiagnosticContext):
 
 function factDiagnostic(located: LocatedFact, context: DiagnosticContext, source: SourceText): Diagnostic | undefined {
   const { fact } = located;
-  if (isShownOptimisation(fact, context.settings.annotations)) return optimisationDiagnostic(located, context, source);
+  if (isShownOptimisation(fact, context.settings.annotations)) {
+    if (context.inlineAsHints && annotationKindOf(fact.kind) === 'inline') return undefined;
+    return optimisationDiagnostic(located, context, source);
+  }
   const kind = fact.kind === 'escape' || fact.kind === 'moved' || fact.kind === 'leak' ? fact.kind : undefined;
   if (!kind || !context.settings.annotations.escape) return undefined;
   const severity = severityOf(kind, context.settings);

@@ -16,6 +16,7 @@ import type { LocatedFact } from '../model/analysis';
 import type { LspPosition, LspRange } from '../model/positions';
 import { code } from './explanation';
 import { inliningLabel, isStackAllocation, summariseFile } from './functionSummary';
+import { optimisationHints } from './optimisationHints';
 import { headlineReason, reasonText } from './reasonText';
 import { expressionMarkdown, resultWords, shownExpression } from './userTerms';
 
@@ -23,7 +24,8 @@ export type InlayHintSettings = Settings['inlayHints'];
 
 /**
  * The hints of `file` within `range`. The heap, leak and stack marks are escape annotations: with
- * `annotations.escape` off none is shown, whatever the inlay hint settings say.
+ * `annotations.escape` off none is shown, whatever the inlay hint settings say. With `annotations.inline`
+ * on, inlined calls and the compiler's other good news are hints too (optimisationHints.ts).
  */
 export async function inlayHints(
   file: FileAnalysis,
@@ -45,6 +47,7 @@ export async function inlayHints(
       if (hint) add(hint);
     }
   }
+  if (annotations.inline) for (const hint of optimisationHints(file.located, file.source)) add(hint);
   if (settings.inliningDecisions && file.located.some((item) => item.fact.kind === 'canInline' || item.fact.kind === 'cannotInline')) {
     const summaries = summariseFile((await fileSyntax(file)).functions, file.located).functions;
     for (const summary of summaries) {
