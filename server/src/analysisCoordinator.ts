@@ -47,6 +47,7 @@ import { MeasurementCoordinator } from './measurementCoordinator';
 import { MemoryRelease } from './memoryRelease';
 import type { FileAnalysis, PackageResult } from './model/analysis';
 import { type Annotations, DEFAULT_ANNOTATIONS } from './model/annotations';
+import { isBoundsCheckKind } from './model/checks';
 import type { OnceLog } from './onceLog';
 import type { EscapeTreeFile, EscapeTreePackage, EscapeTreePackageWithFiles, StatusParams } from './protocol';
 import type { Settings } from './settings';
@@ -281,8 +282,13 @@ export class AnalysisCoordinator {
         packageFiles: result.files,
         annotations: (await this.dependencies.settings.settingsFor(uri)).annotations,
         staleReason: result.stale ? (result.analysis.message ?? 'the last analysis failed') : undefined,
-        offeredFixes: async ({ range }) =>
-          (await this.quickFixActions(result, file, range, [CodeActionKind.QuickFix], [])).map((action) => action.title),
+        offeredFixes: async ({ range, fact }) =>
+          (await this.quickFixActions(result, file, range, [CodeActionKind.QuickFix], []))
+            // A bounds check's hover names the hoist, an allocation's the fixes that remove allocations.
+            .filter(
+              (action) => isBoundsCheckKind(fact.kind) === ((action.data as { fix?: string } | undefined)?.fix === 'hoistBoundsCheck'),
+            )
+            .map((action) => action.title),
       }),
     );
     return this.measured<Hover | null>(compilerHover, null, (hover) => this.measurements.hover(uri, position, hover));

@@ -7,7 +7,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { type CodeLens, CodeLensRequest, type InlayHint, InlayHintRequest } from 'vscode-languageserver-protocol';
+import {
+  type CodeLens,
+  CodeLensRequest,
+  HoverRequest,
+  type InlayHint,
+  InlayHintRequest,
+  type MarkupContent,
+} from 'vscode-languageserver-protocol';
 import {
   type EscapeTreeFile,
   type EscapeTreePackage,
@@ -205,4 +212,48 @@ test('an editor without inlay hints (Neovim 0.7) gets them as Hint diagnostics, 
   const { diagnostics } = await openInlining(client);
   assert.equal(diagnostics.filter((diagnostic) => diagnostic.code === 'inlined-call').length, expected.length);
   await client.close(path.join(INLINING, 'inlining.go'));
+});
+
+test('the hover on a constant-index bounds check names the verified hoist, with the count the compiler measured', async () => {
+  const hoist = path.join(FIXTURE, 'hoist');
+  const file = path.join(hoist, 'hoist.go');
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  // The oracle: Uint32 keeps a check per index; Hinted, the same code after `_ = b[3]`, keeps one.
+  const checks = compilerLinesMatching(hoist, '-d=ssa/check_bce/debug=1', BOUNDS);
+  const lineOf = (text: string) => lines.findIndex((line) => line.includes(text)) + 1;
+  const uint32 = checks.filter((fact) => fact.line === lineOf('func Uint32') + 1).length;
+  const hinted = checks.filter((fact) => fact.line > lineOf('func Hinted') && fact.line < lineOf('func Array')).length;
+  assert.deepEqual([uint32, hinted], [4, 1]);
+
+  const analysed = client.nextStatus((status) => status.state === 'idle' && status.packageDirectory === hoist);
+  await client.changeSettings({ annotations: { bounds: true } });
+  const uri = await client.open(file);
+  await analysed;
+  await client.logLine((line) => line.startsWith('quick-fixes verified for hoist:'));
+
+  const line = lineOf('func Uint32');
+  const hover = await client.connection.sendRequest(HoverRequest.type, {
+    textDocument: { uri },
+    position: { line, character: lines[line].indexOf('b[1]') },
+  });
+  const text = (hover?.contents as MarkupContent | undefined)?.value ?? '';
+  assert.match(text, /\*\*Bounds check\*\* on `b\[1\]`/);
+  assert.match(text, /\*\*Checks kept in `Uint32`:\*\* 4 bounds checks\./);
+  assert.ok(
+    text.includes(
+      `**Quick fix (verified by the compiler):** _Check b's bounds once — removes ${uint32 - hinted} bounds checks (verified)_`,
+    ),
+    text,
+  );
+
+  // Hinted keeps its one check, which no hoist removes: its hover offers nothing.
+  const hintedCheck = lineOf('_ = b[3]') - 1;
+  const none = await client.connection.sendRequest(HoverRequest.type, {
+    textDocument: { uri },
+    position: { line: hintedCheck, character: lines[hintedCheck].indexOf('b[3]') },
+  });
+  const noneText = (none?.contents as MarkupContent | undefined)?.value ?? '';
+  assert.match(noneText, /\*\*Bounds check\*\*/);
+  assert.doesNotMatch(noneText, /Quick fix/);
+  await client.close(file);
 });

@@ -62,6 +62,8 @@ export function codeAction(
     title: `${candidate.title} — ${measured} (${details.join('; ')})`,
     kind: quickFix ? CodeActionKind.QuickFix : CodeActionKind.RefactorRewrite,
     edit: workspaceEdit(candidate, request.uriOf),
+    // Which fix it is, so a hover names only the fixes for what it is about (a bounds check's hoist).
+    data: { fix: candidate.fix },
   };
   if (quickFix) {
     action.isPreferred = true;

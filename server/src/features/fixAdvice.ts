@@ -79,3 +79,8 @@ export function adviceText(which: AdviceCase, allocation: Allocation): string {
       return 'The compiler gave no explanation for this fact. Run `go build -gcflags=-m=2` for its full reasoning.';
   }
 }
+
+/** Names the compiler-verified fixes offered where the hover is, as the lightbulb titles them. */
+export function verifiedFixesText(fixes: readonly string[]): string {
+  return `**Quick fix (verified by the compiler):** ${fixes.map((title) => `_${title}_`).join(', ')} — in the lightbulb menu.`;
+}

@@ -15,7 +15,7 @@ import type { LspPosition, LspRange } from '../model/positions';
 import { type Allocation, allocationSizeText } from './allocation';
 import { assignedTo, code, type ExplanationContext, explainFlows, positionLink, renderExplanation } from './explanation';
 import { fileAllocations, fileSyntax } from './fileSyntax';
-import { adviceCase, adviceText } from './fixAdvice';
+import { adviceCase, adviceText, verifiedFixesText } from './fixAdvice';
 import {
   contains,
   type FunctionSummary,
@@ -28,6 +28,7 @@ import {
 import { isHoverableOptimisation, optimisationHoverParts } from './optimisationHover';
 import { headlineReason, reasonText } from './reasonText';
 import { type Annotations, DEFAULT_ANNOTATIONS } from '../model/annotations';
+import { isBoundsCheckKind } from '../model/checks';
 import { expressionMarkdown, resultWords, shownExpression } from './userTerms';
 
 export interface HoverContext {
@@ -51,8 +52,11 @@ export async function hoverAt(position: LspPosition, context: HoverContext): Pro
   const allocations = facts.length > 0 ? await fileAllocations(context.file, context.packageFiles) : new Map<LocatedFact, Allocation>();
   const fixes = new Map<LocatedFact, readonly string[]>();
   for (const located of facts) {
-    if (context.offeredFixes && (located.fact.kind === 'escape' || located.fact.kind === 'moved'))
-      fixes.set(located, await context.offeredFixes(located));
+    const fixable =
+      located.fact.kind === 'escape' ||
+      located.fact.kind === 'moved' ||
+      (isBoundsCheckKind(located.fact.kind) && isHoverableOptimisation(located.fact, context.annotations));
+    if (context.offeredFixes && fixable) fixes.set(located, await context.offeredFixes(located));
   }
   const explanationContext = explanationContextOf(context);
   const sections: string[] = [];
@@ -60,7 +64,7 @@ export async function hoverAt(position: LspPosition, context: HoverContext): Pro
   if (named) sections.push(functionSummaryMarkdown(named, explanationContext, context.annotations ?? DEFAULT_ANNOTATIONS));
   for (const located of facts) {
     if (isHoverableOptimisation(located.fact, context.annotations)) {
-      const parts = optimisationHoverParts(located, context.file.located, syntax.functions, context.file.source);
+      const parts = optimisationHoverParts(located, context.file.located, syntax.functions, context.file.source, fixes.get(located));
       sections.push([...parts, compilerWords(located)].join('\n\n'));
       continue;
     }
@@ -149,8 +153,7 @@ function heapParts(
 
   const which = storedIn && allocation.kind !== 'boxed' ? 'storedOutside' : adviceCase(fact, headline, allocation);
   let advice = adviceText(which, allocation);
-  if (fixes.length > 0)
-    advice += `\n\n**Quick fix (verified by the compiler):** ${fixes.map((title) => `_${title}_`).join(', ')} — in the lightbulb menu.`;
+  if (fixes.length > 0) advice += `\n\n${verifiedFixesText(fixes)}`;
   parts.push(`**What usually fixes it:** ${advice}`);
   return parts;
 }

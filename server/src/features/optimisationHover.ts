@@ -11,6 +11,7 @@ import type { LocatedFact } from '../model/analysis';
 import type { SourceText } from '../model/positions';
 import { rangeText } from './diagnostics';
 import { code } from './explanation';
+import { verifiedFixesText } from './fixAdvice';
 import { contains, plural } from './functionSummary';
 import { isShownOptimisation } from './optimisationDiagnostics';
 
@@ -18,12 +19,16 @@ export function isHoverableOptimisation(fact: EscapeFact, annotations: Annotatio
   return annotations !== undefined && isShownOptimisation(fact, annotations);
 }
 
-/** The hover's paragraphs for one optimisation fact. */
+/**
+ * The hover's paragraphs for one optimisation fact. `fixes` are the titles of the compiler-verified fixes
+ * offered for a bounds check (the hoist): the hover names them, with what the compiler measured.
+ */
 export function optimisationHoverParts(
   located: LocatedFact,
   fileFacts: readonly LocatedFact[],
   functions: readonly FunctionDeclaration[],
   source: SourceText,
+  fixes: readonly string[] = [],
 ): string[] {
   const { fact } = located;
   const text = code(rangeText(source, located.range));
@@ -36,6 +41,7 @@ export function optimisationHoverParts(
       `**Bounds check inside the inlined call** ${text}`,
       "The compiler inlined this call, and a bounds check of the callee's body stays in this copy of it: the compiler reports it at the call. The callee shows which expression it is; what the caller knows about the arguments (a length tested before the call) can let the prover remove it here.",
       `**Checks kept${inOwner}:** ${plural(kept, 'bounds check')}.`,
+      ...quickFix(fixes),
       BOUNDS_ADVICE,
     ];
   }
@@ -45,6 +51,7 @@ export function optimisationHoverParts(
         `**Bounds check** on ${text}`,
         `At run time the program compares the index with the length before it reads or writes, and panics ("index out of range") when it is outside. The compiler's prover could not show that the index is always in range here, so the check stays: a compare and a branch on every execution.`,
         `**Checks kept${inOwner}:** ${plural(kept, 'bounds check')}.`,
+        ...quickFix(fixes),
         BOUNDS_ADVICE,
       ];
     case 'sliceCheck':
@@ -52,6 +59,7 @@ export function optimisationHoverParts(
         `**Bounds check** on the slice expression ${text}`,
         `At run time the program checks that the slice bounds are in order and within the capacity, and panics ("slice bounds out of range") when they are not. The compiler's prover could not show they always are.`,
         `**Checks kept${inOwner}:** ${plural(kept, 'bounds check')}.`,
+        ...quickFix(fixes),
         BOUNDS_ADVICE,
       ];
     case 'nilCheck':
@@ -84,6 +92,11 @@ export function optimisationHoverParts(
     default:
       return [code(fact.compilerText[fact.compilerText.length - 1] ?? fact.expression)];
   }
+}
+
+/** Names the verified fixes, as an allocation's hover does; nothing when none is offered (yet). */
+function quickFix(fixes: readonly string[]): string[] {
+  return fixes.length === 0 ? [] : [verifiedFixesText(fixes)];
 }
 
 const BOUNDS_ADVICE = [
