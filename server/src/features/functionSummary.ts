@@ -105,13 +105,21 @@ export function inliningLabel(decision: InliningDecision): string {
  * heap allocations are not shown anywhere, so they are not counted either.
  */
 export function summaryCounts(summary: FunctionSummary, annotations: Annotations = DEFAULT_ANNOTATIONS): string {
+  // A zero is said only when nothing else is counted: a function with 4 bounds checks reads "4 bounds
+  // checks", not "0 heap allocations · 4 bounds checks"; one with nothing, "0 heap allocations".
+  const escapes = annotations.escape ? summary.heap.length + summary.leaks.length : 0;
+  const checks: [number, string][] = [
+    ...(annotations.bounds ? ([[summary.boundsChecks.length, 'bounds check']] as [number, string][]) : []),
+    ...(annotations.nil ? ([[summary.nilChecks.length, 'nil check']] as [number, string][]) : []),
+  ];
+  const checksToSay = checks.filter(([count]) => count > 0);
   const parts: string[] = [];
-  if (annotations.escape) {
+  if (annotations.escape && (escapes > 0 || checksToSay.length === 0)) {
     parts.push(plural(summary.heap.length, 'heap allocation'));
     if (summary.leaks.length > 0) parts.push(plural(summary.leaks.length, 'leaking param'));
   }
-  if (annotations.bounds) parts.push(plural(summary.boundsChecks.length, 'bounds check'));
-  if (annotations.nil) parts.push(plural(summary.nilChecks.length, 'nil check'));
+  const saidChecks = checksToSay.length > 0 || annotations.escape ? checksToSay : checks.slice(0, 1);
+  parts.push(...saidChecks.map(([count, noun]) => plural(count, noun)));
   const decision = summary.inlining[0];
   if (decision) {
     parts.push(decision.inlinable ? `inlinable${decision.cost === undefined ? '' : ` (cost ${decision.cost})`}` : inliningLabel(decision));
