@@ -3,7 +3,9 @@
  * runs isolated in a temp folder, driven through Chromium. A copy of the article fixture module is opened;
  * the test looks at what is drawn on screen — squiggles, the Problems panel, the hover, the lightbulb, the
  * status bar, the escape tree — and checks it against the installed Go compiler, run independently
- * (test/helpers/goOracle.ts).
+ * (test/helpers/goOracle.ts). Then the bounds checks: switched on with their toggle command, each one the
+ * compiler keeps in constant-index reads is a squiggle and a Problems row, and the verified hoist is offered,
+ * named by the hover, applied and saved.
  *
  * The steps run in order on one editor session; each is a subtest so a failure names the step, leaves a
  * screenshot (failed-<step>.png) and lets the later steps still report.
@@ -13,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
-import { heapFactsFromCompiler, type OracleFact, requireGo } from '../helpers/goOracle';
+import { compilerLinesMatching, heapFactsFromCompiler, type OracleFact, requireGo } from '../helpers/goOracle';
 import { REASONS } from '../../server/src/features/reasonText';
 import { type CodeServer, installExtension, startCodeServer } from './helpers/codeServer';
 import { artifactsFolder, e2eTools, makeRunFolder, REPOSITORY_ROOT, vsixUnderTest } from './helpers/environment';
@@ -21,6 +23,7 @@ import { endRunProcesses, markedProcesses } from './helpers/processes';
 import { ANALYSIS_TIMEOUT_MS, launchBrowser, Workbench } from './helpers/workbench';
 
 const NEW_POINT_RETURN = 'return &Point{X: x, Y: y}';
+const BOUNDS = /^Found Is(?:Slice)?InBounds$/;
 
 test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go', { timeout: 15 * 60_000 }, async (t) => {
   requireGo();
@@ -45,6 +48,10 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
 
   try {
     const workspace = run.copyFixture('article');
+    // Constant-index reads for the bounds check steps: the annotations fixture's hoist package, in this module.
+    const hoist = path.join(workspace, 'hoist');
+    fs.cpSync(path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'annotations', 'hoist'), hoist, { recursive: true });
+    const hoistFile = path.join(hoist, 'hoist.go');
     const file = path.join(workspace, 'pointers', 'pointers.go');
     const before = factsOf(file);
     const lineOfNewPointReturn = lineNumberOf(file, NEW_POINT_RETURN);
@@ -71,19 +78,7 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
     await step('Ctrl+. as soon as the squiggles settle offers to return Point by value', async (ui) => {
       // The first request: the server waits for the compiler's verification instead of answering "none".
       await ui.clickOn(NEW_POINT_RETURN, '&Point');
-      const fix = ui.page.locator('.action-widget .monaco-list-row', { hasText: /Return Point by value/ });
-      const none = ui.page.getByText('No code actions available');
-      const answer = fix.first().or(none).first();
-      // Only an answer counts: "No code actions available" fails below. A key press the workbench drops while
-      // focus settles after the click shows nothing at all, so silence is met with the key again (at most 3
-      // times, each given longer than the server's bounded wait for a verification).
-      for (let press = 0; press < 3 && !(await answer.isVisible()); press++) {
-        await ui.page.keyboard.press('Control+.');
-        await answer.waitFor({ timeout: 30_000 }).catch(() => undefined);
-      }
-      await answer.waitFor({ timeout: 1_000 });
-      assert.ok(!(await none.isVisible()), 'VS Code said "No code actions available" to the first Ctrl+.');
-      await fix.first().waitFor();
+      await firstCtrlDot(ui, /Return Point by value/);
       await ui.screenshot('02a-first-ctrl-dot');
       await ui.page.keyboard.press('Escape');
     });
@@ -161,6 +156,70 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
       for (const name of functionsOf(file, after)) await escapeTreeRow(ui, name).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
       await escapeTreeRow(ui, 'NewPoint').waitFor({ state: 'detached', timeout: ANALYSIS_TIMEOUT_MS });
     });
+
+    const checks = boundsChecksOf(hoistFile);
+    await step('with bounds checks off (the default), hoist.go shows nothing', async (ui) => {
+      await ui.runCommand('View: Close All Editors');
+      await ui.openFromExplorer('hoist/hoist.go');
+      await ui.waitForLanguage('Go');
+      await ui.line('func Uint32(').waitFor();
+      // The count proves hoist.go was analysed: no squiggle is then the answer, not a wait.
+      await ui.statusBarItem(/Escape: 0 heap\s*$/).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      await ui.waitForSquiggleLines([]);
+    });
+
+    await step('Toggle Bounds Check Annotations: a squiggle and a Problems row on each check the compiler keeps', async (ui) => {
+      assert.ok(checks.length >= 4, `the compiler keeps bounds checks in hoist.go (${checks.length})`);
+      await ui.runCommand('Go Escape Lens: Toggle Bounds Check Annotations');
+      await ui.statusBarItem(new RegExp(`Escape: 0 heap · ${checks.length} bounds`)).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      await ui.waitForSquiggleLines(linesOf(checks));
+      await ui.page.keyboard.press('Control+Shift+M');
+      const rows = ui.page.locator('.markers-panel .monaco-list-row[aria-label*="bounds check"]');
+      // The compiler points at the `[`; the squiggle covers the whole index expression, from its operand.
+      for (const check of checks) {
+        const character = indexExpressionStart(hoistFile, check) + 1;
+        await rows.and(ui.page.locator(`[aria-label*="at line ${check.line} and character ${character}."]`)).waitFor();
+      }
+      assert.equal(await rows.count(), checks.length, 'one Problems row per bounds check, none spurious');
+      await ui.screenshot('07-bounds-checks');
+      await ui.closePanel();
+    });
+
+    // Uint32's return line: Hinted and Array have the same text, so the line is found by its number.
+    const uint32Line = lineNumberOf(hoistFile, 'func Uint32(') + 1;
+    const uint32 = checks.filter((check) => check.line === uint32Line).length;
+    const hinted = checks.filter((check) => check.line === lineNumberOf(hoistFile, '_ = b[3]')).length;
+    const hoistTitle = `Check b's bounds once — removes ${uint32 - hinted} bounds checks (verified)`;
+    await step('Ctrl+. on b[1] offers to check b’s bounds once, the lightbulb shows, and the hover names it', async (ui) => {
+      await ui.clickOn(await ui.lineNumbered(uint32Line), 'b[1]');
+      await firstCtrlDot(ui, hoistTitle);
+      await ui.screenshot('08-bounds-quick-fix');
+      await ui.page.keyboard.press('Escape');
+      await ui.page.locator('.lightBulbWidget:visible').waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      const hover = await ui.hover(await ui.lineNumbered(uint32Line), 'b[1]');
+      await hover.filter({ hasText: hoistTitle }).waitFor();
+      await ui.screenshot('09-bounds-hover');
+      await ui.dismiss();
+    });
+
+    await step('applying the hoist and saving leaves the checks the compiler then keeps', async (ui) => {
+      await ui.clickOn(await ui.lineNumbered(uint32Line), 'b[1]');
+      await ui.page.locator('.lightBulbWidget:visible').click({ timeout: ANALYSIS_TIMEOUT_MS });
+      await ui.page.locator('.action-widget .monaco-list-row', { hasText: hoistTitle }).first().click();
+      await ui.page.locator('.tab.active.dirty', { hasText: 'hoist.go' }).waitFor();
+      await ui.page.keyboard.press('Control+S');
+      await ui.page.locator('.tab.active:not(.dirty)', { hasText: 'hoist.go' }).waitFor();
+      assert.match(fs.readFileSync(hoistFile, 'utf8'), /func Uint32\(b \[\]byte\) uint32 \{\n\t_ = b\[3\]\n\treturn uint32\(b\[0\]\)/);
+      const after = boundsChecksOf(hoistFile);
+      assert.equal(after.length, checks.length - (uint32 - hinted), 'the compiler keeps the checks the title promised to remove');
+      await ui.statusBarItem(new RegExp(`Escape: 0 heap · ${after.length} bounds`)).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      await ui.waitForSquiggleLines(linesOf(after));
+      // Uint32's lens counts what the compiler now keeps, as Hinted's does.
+      const lenses = ui.page.locator('.codelens-decoration');
+      await lenses.filter({ hasText: `${uint32} bounds checks` }).waitFor({ state: 'detached', timeout: ANALYSIS_TIMEOUT_MS });
+      assert.equal(await lenses.filter({ hasText: /^1 bounds check · / }).count(), 2, 'Uint32 and Hinted each keep one check');
+      await ui.screenshot('10-bounds-hoisted');
+    });
   } finally {
     await browser?.close().catch(() => undefined);
     await endRunProcesses(run.id, codeServer?.process.pid ? [codeServer.process.pid] : []);
@@ -175,7 +234,8 @@ test('VS Code: a user measures a benchmark with the lens, and the hover shows th
   requireGo();
   const tools = e2eTools();
   const run = makeRunFolder('vscode-measured');
-  const screenshots = artifactsFolder('vscode');
+  // Its own folder: artifactsFolder empties the folder it returns, and the first test's screenshots stay.
+  const screenshots = artifactsFolder('vscode-measured');
   let codeServer: CodeServer | undefined;
   let browser: BrowserContext | undefined;
   try {
@@ -240,6 +300,42 @@ test('VS Code: a user measures a benchmark with the lens, and the hover shows th
 /** The compiler's heap facts for one file, from the oracle (a plain `go build -gcflags=-m`). */
 function factsOf(file: string): OracleFact[] {
   return heapFactsFromCompiler(path.dirname(file)).filter((fact) => fact.file === file);
+}
+
+/**
+ * Presses Ctrl+. as the first request for the fixes at the cursor and waits for the menu to offer `title`:
+ * the server waits for the compiler's verification instead of answering "none".
+ */
+async function firstCtrlDot(ui: Workbench, title: string | RegExp): Promise<void> {
+  const fix = ui.page.locator('.action-widget .monaco-list-row', { hasText: title });
+  const none = ui.page.getByText('No code actions available');
+  const answer = fix.first().or(none).first();
+  // Only an answer counts: "No code actions available" fails below. A key press the workbench drops while
+  // focus settles after the click shows nothing at all, so silence is met with the key again (at most 3
+  // times, each given longer than the server's bounded wait for a verification).
+  for (let press = 0; press < 3 && !(await answer.isVisible()); press++) {
+    await ui.page.keyboard.press('Control+.');
+    await answer.waitFor({ timeout: 30_000 }).catch(() => undefined);
+  }
+  await answer.waitFor({ timeout: 1_000 });
+  assert.ok(!(await none.isVisible()), 'VS Code said "No code actions available" to the first Ctrl+.');
+  await fix.first().waitFor();
+}
+
+/** The compiler's bounds checks in one file, from the oracle (a plain `go build -gcflags=-d=ssa/check_bce/debug=1`). */
+function boundsChecksOf(file: string): OracleFact[] {
+  return compilerLinesMatching(path.dirname(file), '-d=ssa/check_bce/debug=1', BOUNDS).filter((fact) => fact.file === file);
+}
+
+/** The 0-based column where the index expression whose `[` the compiler points at begins: its operand's start. */
+function indexExpressionStart(file: string, check: OracleFact): number {
+  const line = fs.readFileSync(file, 'utf8').split('\n')[check.line0];
+  const operand = /[\w.]+$/.exec(line.slice(0, check.utf16Column));
+  assert.ok(
+    line[check.utf16Column] === '[' && operand,
+    `${path.basename(file)}:${check.line}: no index expression at ${check.utf16Column}`,
+  );
+  return check.utf16Column - operand[0].length;
 }
 
 function linesOf(facts: readonly OracleFact[]): number[] {

@@ -91,22 +91,32 @@ export class Workbench {
     }
   }
 
-  /** The centre of `text` where it is drawn on the line that contains `lineText`. */
-  async centreOf(lineText: string, text: string): Promise<{ x: number; y: number }> {
-    const line = this.line(lineText);
+  /**
+   * The drawn line numbered `number` (1-based), for text that repeats in the file. A line and its number are
+   * drawn in two layers at the same height on screen, which is how they are matched.
+   */
+  async lineNumbered(number: number): Promise<Locator> {
+    const found = await this.page.waitForFunction(viewLineIndexIf, number);
+    const { index } = (await found.jsonValue()) as { index: number };
+    return this.page.locator('.editor-instance .view-line').nth(index);
+  }
+
+  /** The centre of `text` where it is drawn on the line that contains `lineText` (or on the line given). */
+  async centreOf(lineText: string | Locator, text: string): Promise<{ x: number; y: number }> {
+    const line = typeof lineText === 'string' ? this.line(lineText) : lineText;
     await line.waitFor();
     const box = await line.evaluate(textBoxInLine, text);
     if (!box) throw new Error(`"${text}" is not drawn on the line "${lineText}"`);
     return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
   }
 
-  async hover(lineText: string, text: string): Promise<Locator> {
+  async hover(lineText: string | Locator, text: string): Promise<Locator> {
     const { x, y } = await this.centreOf(lineText, text);
     await this.page.mouse.move(x, y);
     return this.page.locator('.monaco-hover:visible');
   }
 
-  async clickOn(lineText: string, text: string): Promise<void> {
+  async clickOn(lineText: string | Locator, text: string): Promise<void> {
     const { x, y } = await this.centreOf(lineText, text);
     await this.page.mouse.click(x, y);
   }
@@ -186,6 +196,23 @@ function squiggledLinesIf(want: readonly number[] | null): number[] | false {
   }
   const sorted = [...lines].sort((a, b) => a - b);
   return want === null || JSON.stringify(sorted) === JSON.stringify(want) ? sorted : false;
+}
+
+/**
+ * Runs in the page: the index, among the active editor's drawn lines, of the one beside line number
+ * `number`, or false while it is not drawn.
+ */
+function viewLineIndexIf(number: number): { index: number } | false {
+  let top: number | undefined;
+  for (const row of document.querySelectorAll('.editor-instance .margin-view-overlays > div')) {
+    if (row.querySelector('.line-numbers')?.textContent?.trim() === String(number)) top = row.getBoundingClientRect().top;
+  }
+  if (top === undefined) return false;
+  const lines = document.querySelectorAll('.editor-instance .view-line');
+  for (let index = 0; index < lines.length; index++) {
+    if (Math.abs(lines[index].getBoundingClientRect().top - top) < 1) return { index };
+  }
+  return false;
 }
 
 /**
