@@ -15,19 +15,10 @@ import { readPackageSnapshot } from '../server/src/engine/packageSnapshot';
 import { runGo } from '../server/src/engine/runGo';
 import { ensureSkipLinkTool } from '../server/src/engine/skipLinkTool';
 import { prepareCorpus } from './corpus';
-import { formatMilliseconds, summarise } from './stats';
+import { childrenCpuMilliseconds, formatMilliseconds, summarise } from './stats';
 
 const CYCLES = Number(process.env.GEL_BENCH_CYCLES ?? 5);
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const TICKS_PER_SECOND = 100;
-
-/** CPU milliseconds of this process's waited-for children so far (fields 16 and 17 of /proc/self/stat). */
-function childrenCpuMilliseconds(): number {
-  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After the command name, field 3 is index 0: cutime is field 16, cstime field 17.
-  return ((Number(fields[13]) + Number(fields[14])) * 1000) / TICKS_PER_SECOND;
-}
 
 async function measure<T>(work: () => Promise<T>): Promise<{ value: T; wall: number; cpu: number }> {
   const cpuBefore = childrenCpuMilliseconds();

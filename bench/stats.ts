@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+
 /** Medians and spreads: the benchmark reports these, never a single run. */
 export interface Summary {
   readonly median: number;
@@ -17,4 +19,18 @@ export function summarise(values: readonly number[]): Summary {
 export function formatMilliseconds(summary: Summary): string {
   if (summary.runs === 0) return 'n/a';
   return `${summary.median.toFixed(0)} ms (${summary.min.toFixed(0)}–${summary.max.toFixed(0)}, n=${summary.runs})`;
+}
+
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU milliseconds (user + system) of this process's waited-for children so far, their own children
+ * included (fields 16 and 17 of /proc/self/stat). On a shared machine a compile's wall time grows with the
+ * load; its CPU time much less.
+ */
+export function childrenCpuMilliseconds(): number {
+  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the command name, field 3 is index 0: cutime is field 16, cstime field 17.
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / TICKS_PER_SECOND;
 }
