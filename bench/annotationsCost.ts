@@ -10,7 +10,8 @@
  * those per-round ratios, with the load average at the start and the end.
  *
  * Uses its own copy of the installed Go (net/http is edited): `node --import tsx bench/annotationsCost.ts`.
- * GEL_BENCH_CYCLES sets the number of rounds (default 7).
+ * GEL_BENCH_CYCLES sets the number of rounds (default 7); GEL_BENCH_VARIANTS=bounds (or `nil`, `both`, a
+ * comma-separated list) measures only those against the plain compile, for more rounds in the same time.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,12 +23,18 @@ import { DEFAULT_ANNOTATIONS } from '../server/src/model/annotations';
 import { childrenCpuMilliseconds, formatMilliseconds, summarise } from './stats';
 
 const ROUNDS = Number(process.env.GEL_BENCH_CYCLES ?? 7);
-const VARIANTS = {
+const ALL_VARIANTS = {
   'plain -m=2': DEFAULT_ANNOTATIONS,
   '+ bounds': { ...DEFAULT_ANNOTATIONS, bounds: true },
   '+ nil': { ...DEFAULT_ANNOTATIONS, nil: true },
   '+ bounds + nil': { ...DEFAULT_ANNOTATIONS, bounds: true, nil: true },
 };
+const CHOSEN: Record<string, keyof typeof ALL_VARIANTS> = { bounds: '+ bounds', nil: '+ nil', both: '+ bounds + nil' };
+const asked = (process.env.GEL_BENCH_VARIANTS ?? 'bounds,nil,both').split(',').map((name) => name.trim());
+for (const name of asked) if (!CHOSEN[name]) throw new Error(`GEL_BENCH_VARIANTS: unknown variant ${name} (bounds, nil, both)`);
+const VARIANTS: Record<string, (typeof ALL_VARIANTS)[keyof typeof ALL_VARIANTS]> = Object.fromEntries(
+  (['plain -m=2', ...asked.map((name) => CHOSEN[name])] as const).map((name) => [name, ALL_VARIANTS[name]]),
+);
 
 const cache = process.env.GEL_BENCH_CACHE ?? path.join(os.homedir(), '.cache', 'go-escape-lens-bench');
 const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
@@ -50,8 +57,14 @@ interface Measured {
   readonly outputBytes: number;
 }
 
+/**
+ * Makes every edit of every run new: an edit the build cache has seen (the same number and flags in an
+ * earlier run) would be answered from the cache in a fraction of a second instead of compiled.
+ */
+const RUN = `${process.pid}-${Date.now()}`;
+
 function compile(gcflags: string, edit: number): Measured {
-  fs.writeFileSync(editFile, `${pristine}\n// annotations bench edit ${edit} ${gcflags}\n`);
+  fs.writeFileSync(editFile, `${pristine}\n// annotations bench edit ${RUN} ${edit} ${gcflags}\n`);
   const cpuBefore = childrenCpuMilliseconds();
   const started = performance.now();
   const result = spawnSync(go, ['build', '-o', os.devNull, gcflags, '.'], { cwd: directory, env, maxBuffer: 1 << 30 });
@@ -77,7 +90,7 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     // Rotate the order each round: no variant always runs right after another.
     const order = names.map((_, index) => names[(index + round) % names.length]);
-    for (const name of order) rounds.get(name)!.push(compile(analysisGcflags(VARIANTS[name as keyof typeof VARIANTS]), edit++));
+    for (const name of order) rounds.get(name)!.push(compile(analysisGcflags(VARIANTS[name]), edit++));
     process.stderr.write(
       `round ${round + 1}/${ROUNDS} (load ${load()}): ${names.map((name) => `${name} ${rounds.get(name)![round].milliseconds.toFixed(0)} ms wall, ${rounds.get(name)![round].cpuMilliseconds.toFixed(0)} ms CPU`).join('; ')}\n`,
     );
