@@ -70,6 +70,12 @@ export class DiagnosticsPublisher {
   private readonly published = new Map<string, Set<string>>();
   /** Per package, the number of the latest publish, so an older one that finishes later is dropped. */
   private readonly generations = new Map<string, number>();
+  /**
+   * Per open document, the diagnostics last sent for its version. The full publish that follows a file's
+   * early publish usually repeats it exactly; sending it again would still change VS Code's markers, and a
+   * marker change resets the code-action model, which drops a Ctrl+. menu that is waiting for its answer.
+   */
+  private readonly lastSent = new Map<string, string>();
 
   constructor(private readonly dependencies: PublisherDependencies) {}
 
@@ -201,6 +207,7 @@ export class DiagnosticsPublisher {
     // The client no longer has what was last published for the package: opening the file again must send it.
     this.lastPublished.delete(directory);
     const published = this.published.get(directory);
+    this.lastSent.delete(uri);
     if (!published?.delete(file)) return;
     this.dependencies.client.sendDiagnostics({ uri, diagnostics: [] });
   }
@@ -228,6 +235,14 @@ export class DiagnosticsPublisher {
   /** `text` is what the diagnostics were computed for: the document version is sent when it is that text. */
   private send(file: string, uri: string, diagnostics: Diagnostic[], text?: string): void {
     const version = text === undefined ? undefined : this.dependencies.versionOf(file, text);
+    if (version === undefined) {
+      // Not an open document's text: nothing says what the client's markers were placed on, so always send.
+      this.lastSent.delete(uri);
+    } else {
+      const sent = `${version}\0${JSON.stringify(diagnostics)}`;
+      if (this.lastSent.get(uri) === sent) return;
+      this.lastSent.set(uri, sent);
+    }
     this.dependencies.client.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
   }
 

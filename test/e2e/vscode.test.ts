@@ -310,13 +310,17 @@ async function firstCtrlDot(ui: Workbench, title: string | RegExp): Promise<void
   const fix = ui.page.locator('.action-widget .monaco-list-row', { hasText: title });
   const none = ui.page.getByText('No code actions available');
   const answer = fix.first().or(none).first();
-  // Only an answer counts: "No code actions available" fails below. A key press the workbench drops while
-  // focus settles after the click shows nothing at all, so silence is met with the key again (at most 3
-  // times, each given longer than the server's bounded wait for a verification).
-  for (let press = 0; press < 3 && !(await answer.isVisible()); press++) {
+  // Only an answer counts: "No code actions available" fails below. VS Code drops a pending Ctrl+. menu when
+  // its code-action model triggers itself: 250 ms after a cursor move (the click) and on any change of the
+  // file's markers. A press inside that window shows nothing at all, so silence is met with the key again
+  // (at most 3 times, each given longer than the server's bounded wait for a verification).
+  let presses = 0;
+  for (; presses < 3 && !(await answer.isVisible()); presses++) {
     await ui.page.keyboard.press('Control+.');
     await answer.waitFor({ timeout: 30_000 }).catch(() => undefined);
   }
+  // Said in the output, so a run shows whether a press was lost (the menu should come at the first).
+  console.log(`the first Ctrl+. for ${title} was answered after ${presses} press${presses === 1 ? '' : 'es'}`);
   await answer.waitFor({ timeout: 1_000 });
   assert.ok(!(await none.isVisible()), 'VS Code said "No code actions available" to the first Ctrl+.');
   await fix.first().waitFor();
