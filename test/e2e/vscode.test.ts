@@ -283,6 +283,15 @@ test('VS Code: a user measures a benchmark with the lens, and the hover shows th
       await map.filter({ hasText: /Likely cause: map growth/ }).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
       await ui.screenshot('13-measured-map-growth');
       await ui.dismiss();
+
+      // The Heap Allocations view shows the figures on each function, and ranks by them.
+      await openEscapeTree(ui);
+      for (const name of ['Fields', 'NewToken']) {
+        await escapeTreeRow(ui, name)
+          .filter({ hasText: /measured \d+ B\/op/ })
+          .waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      }
+      await ui.screenshot('14-measured-tree');
     } catch (error) {
       await ui.screenshot('failed-measured').catch(() => undefined);
       throw error;
