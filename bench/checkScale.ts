@@ -1,8 +1,13 @@
 /**
- * `check` at scale: `go-escape-lens check ./...` over the whole standard library ($(go env GOROOT)/src),
- * beside a bare `go build -gcflags=-m=2 std` in the same run, each compiling from an empty build cache;
- * the CLI's own peak resident memory; then the same run split with `--shard 1/4` … `4/4` (replayed from the
- * check's cache), whose findings together must equal the unsharded run's.
+ * `check` at scale: `go-escape-lens check ./...` over the whole standard library, beside a bare
+ * `go build -gcflags=-m=2 std` in the same run, each compiling from an empty build cache; the peak resident
+ * memory of the CLI and of its whole process tree (go commands and compilers included) beside the bare
+ * build's tree; then the same run split with `--shard 1/4` … `4/4` (replayed from the check's cache), whose
+ * findings together must equal the unsharded run's.
+ *
+ * The standard library analysed is a private copy of $(go env GOROOT) in a temporary folder, run with the
+ * copy's own go command: nothing is written into the installed Go, and no other benchmark editing its
+ * shared copy can change the findings between the runs.
  *
  *   npm run build && node --import tsx bench/checkScale.ts [--shards 4] [--skip-bare]
  *
@@ -15,6 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Finding } from '../server/src/check/findings';
+import { sampleTreeMemory, type TreeMemory } from './processTreeMemory';
 
 const REPOSITORY = path.resolve(__dirname, '..');
 const CLI = path.join(REPOSITORY, 'dist', 'cli.js');
@@ -30,6 +36,7 @@ interface Timed {
   readonly exitCode: number | null;
   readonly stdout: string;
   readonly stderr: string;
+  readonly memory: TreeMemory;
 }
 
 function run(
@@ -41,6 +48,7 @@ function run(
     const started = performance.now();
     const out = options.stdoutFile ? fs.openSync(options.stdoutFile, 'w') : 'pipe';
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', out, 'pipe'] });
+    const sampler = sampleTreeMemory(child.pid!);
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -51,8 +59,10 @@ function run(
     });
     child.on('error', reject);
     child.on('close', (exitCode) => {
+      const seconds = (performance.now() - started) / 1000;
+      const memory = sampler.stop();
       if (typeof out === 'number') fs.closeSync(out);
-      resolve({ seconds: (performance.now() - started) / 1000, exitCode, stdout, stderr });
+      resolve({ seconds, exitCode, stdout, stderr, memory });
     });
   });
 }
@@ -69,10 +79,24 @@ function findingKeys(file: string): string[] {
 }
 
 async function main(): Promise<void> {
-  const goroot = (await run('go', ['env', 'GOROOT'], { cwd: REPOSITORY, env: process.env })).stdout.trim();
-  const src = path.join(goroot, 'src');
+  const installed = (await run('go', ['env', 'GOROOT'], { cwd: REPOSITORY, env: process.env })).stdout.trim();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gel-check-scale-'));
-  const env = (cache: string): NodeJS.ProcessEnv => ({ ...process.env, GOCACHE: cache, GOFLAGS: '', GOTOOLCHAIN: 'local' });
+  const goroot = path.join(work, 'goroot');
+  await run('cp', ['-a', installed, goroot], { cwd: work, env: process.env });
+  const src = path.join(goroot, 'src');
+  const { GOROOT: _installedGoroot, ...inherited } = process.env;
+  const env = (cache: string): NodeJS.ProcessEnv => ({
+    ...inherited,
+    PATH: `${path.join(goroot, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
+    GOCACHE: cache,
+    GOFLAGS: '',
+    GOTOOLCHAIN: 'local',
+  });
+  const load = () =>
+    os
+      .loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ');
   const lines: string[] = [];
   const say = (line: string) => {
     console.log(line);
@@ -80,14 +104,11 @@ async function main(): Promise<void> {
   };
   try {
     say(
-      `# check at scale: the standard library (${goroot}, ${(await run('go', ['version'], { cwd: src, env: process.env })).stdout.trim()})`,
+      `# check at scale: the standard library (a copy of ${installed}, ${(await run('go', ['version'], { cwd: src, env: env(path.join(work, 'cache-version')) })).stdout.trim()})`,
     );
     say('');
     say(
-      `${os.cpus().length} cores (${os.cpus()[0]?.model ?? os.arch()}), ${Math.round(os.totalmem() / 2 ** 30)} GB; load average at start ${os
-        .loadavg()
-        .map((value) => value.toFixed(2))
-        .join(' ')}`,
+      `${os.cpus().length} cores (${os.cpus()[0]?.model ?? os.arch()}), ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}; load average at start ${load()}`,
     );
     say('');
 
@@ -95,7 +116,7 @@ async function main(): Promise<void> {
       const bare = await run('go', ['build', '-gcflags=-m=2', 'std'], { cwd: src, env: env(path.join(work, 'cache-bare')) });
       if (bare.exitCode !== 0) throw new Error(`go build std failed:\n${bare.stderr.slice(-2000)}`);
       say(
-        `- bare \`go build -gcflags=-m=2 std\`, empty cache: ${bare.seconds.toFixed(1)} s (${(bare.stderr.length / 2 ** 20).toFixed(0)} MB of compiler output)`,
+        `- bare \`go build -gcflags=-m=2 std\`, empty cache: ${bare.seconds.toFixed(1)} s (${(bare.stderr.length / 2 ** 20).toFixed(0)} MB of compiler output), peak RSS of its process tree ${bare.memory.peakTreeMegabytes.toFixed(0)} MB; load average after ${load()}`,
       );
     }
 
@@ -111,7 +132,7 @@ async function main(): Promise<void> {
     const wholeKeys = findingKeys(whole);
     const packages = new Set((JSON.parse(fs.readFileSync(whole, 'utf8')) as Finding[]).map((finding) => finding.package)).size;
     say(
-      `- \`go-escape-lens check --format json ./...\`, empty cache: ${checked.seconds.toFixed(1)} s, peak RSS of the CLI ${maxRssMegabytes(checked.stderr).toFixed(0)} MB; ${wholeKeys.length} findings in ${packages} packages with findings (${(fs.statSync(whole).size / 2 ** 20).toFixed(0)} MB of JSON)`,
+      `- \`go-escape-lens check --format json ./...\`, empty cache: ${checked.seconds.toFixed(1)} s, peak RSS of the CLI ${maxRssMegabytes(checked.stderr).toFixed(0)} MB, of its process tree ${checked.memory.peakTreeMegabytes.toFixed(0)} MB (at most ${checked.memory.mostProcesses} processes); load average after ${load()}; ${wholeKeys.length} findings in ${packages} packages with findings (${(fs.statSync(whole).size / 2 ** 20).toFixed(0)} MB of JSON)`,
     );
 
     const shardKeys: string[] = [];
@@ -130,7 +151,7 @@ async function main(): Promise<void> {
       const keys = findingKeys(file);
       shardKeys.push(...keys);
       say(
-        `- \`--shard ${index}/${SHARDS}\` (build cache warm): ${shard.seconds.toFixed(1)} s, peak RSS ${maxRssMegabytes(shard.stderr).toFixed(0)} MB, ${keys.length} findings`,
+        `- \`--shard ${index}/${SHARDS}\` (build cache warm): ${shard.seconds.toFixed(1)} s, peak RSS ${maxRssMegabytes(shard.stderr).toFixed(0)} MB (process tree ${shard.memory.peakTreeMegabytes.toFixed(0)} MB), ${keys.length} findings`,
       );
     }
     shardKeys.sort();
