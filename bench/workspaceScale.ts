@@ -14,9 +14,12 @@
  * copy's own go command: nothing is written into the installed Go, and no other benchmark editing its
  * shared copy changes the packages between the runs.
  *
- *   npm run build && node --import tsx bench/workspaceScale.ts
+ *   npm run build && node --import tsx bench/workspaceScale.ts [--keep DIR] [--heap-snapshot]
  *
- * Prints the figures and writes them to bench/WORKSPACE-SCALE.md.
+ * Prints the figures and writes them to bench/WORKSPACE-SCALE.md. With `--keep DIR` the copy and its build
+ * cache live in DIR and stay there, so a second run starts warm (the first cold `check --tests` of the
+ * standard library takes many minutes). With `--heap-snapshot` the server writes a V8 heap snapshot into
+ * the work folder once quiet, to see what it still holds.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -30,6 +33,10 @@ import { sampleTreeMemory } from './processTreeMemory';
 
 const REPOSITORY = path.resolve(__dirname, '..');
 const CLI = path.join(REPOSITORY, 'dist', 'cli.js');
+const argument = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+};
 
 function runCheck(cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -67,13 +74,17 @@ async function main(): Promise<void> {
     });
     child.on('close', () => resolve(out.trim()));
   });
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gel-workspace-scale-'));
+  const kept = argument('--keep');
+  const work = kept ? path.resolve(kept) : fs.mkdtempSync(path.join(os.tmpdir(), 'gel-workspace-scale-'));
+  fs.mkdirSync(work, { recursive: true });
   const copy = path.join(work, 'goroot');
-  await new Promise<void>((resolve, reject) =>
-    spawn('cp', ['-a', goroot, copy], { stdio: 'inherit' }).on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`cp -a ${goroot} failed`)),
-    ),
-  );
+  if (!fs.existsSync(path.join(copy, 'bin', 'go'))) {
+    await new Promise<void>((resolve, reject) =>
+      spawn('cp', ['-a', goroot, copy], { stdio: 'inherit' }).on('close', (code) =>
+        code === 0 ? resolve() : reject(new Error(`cp -a ${goroot} failed`)),
+      ),
+    );
+  }
   const src = path.join(copy, 'src');
   const cache = path.join(work, 'cache');
   const { GOROOT: _installedGoroot, ...inherited } = process.env;
@@ -99,12 +110,25 @@ async function main(): Promise<void> {
     say('');
     say(`${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}; load average at start ${load()}`);
     say('');
+    const warmedBefore = fs.existsSync(cache);
     const warmSeconds = await runCheck(src, env);
-    say(`- warming the build cache: \`check --tests ./...\`, empty cache: ${warmSeconds.toFixed(1)} s; load average after ${load()}`);
+    say(
+      `- warming the build cache: \`check --tests ./...\`, ${warmedBefore ? 'cache kept from an earlier run' : 'empty cache'}: ${warmSeconds.toFixed(1)} s; load average after ${load()}`,
+    );
     const cliSeconds = await runCheck(src, env);
     say(`- \`check --tests --format summary ./...\` (warm cache): ${cliSeconds.toFixed(1)} s; load average after ${load()}`);
 
-    const client = await LspTestClient.start(src, { env });
+    const snapshot = process.argv.includes('--heap-snapshot');
+    const client = await LspTestClient.start(src, {
+      env,
+      command: [
+        process.execPath,
+        ...(snapshot ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${work}`] : []),
+        CLI,
+        'serve',
+        '--stdio',
+      ],
+    });
     try {
       const pid = client.process.pid!;
       const tree = sampleTreeMemory(pid);
@@ -135,12 +159,27 @@ async function main(): Promise<void> {
         `- server RSS: peak ${atEnd.peak.toFixed(0)} MB (its process tree with the go commands and compilers: ${treeMemory.peakTreeMegabytes.toFixed(0)} MB), at the end ${atEnd.rss.toFixed(0)} MB, 3 s later ${quiet3.rss.toFixed(0)} MB, 10 s later ${quiet10.rss.toFixed(0)} MB (peak then ${quiet10.peak.toFixed(0)} MB)`,
       );
       for (const failure of summary.failed.slice(0, 10)) say(`  - failed: ${failure}`);
+      if (snapshot) {
+        const before = new Set(fs.readdirSync(work));
+        process.kill(pid, 'SIGUSR2');
+        // The snapshot is complete when its file stops growing; a measurement, so time-based.
+        let written = '';
+        let size = -1;
+        for (;;) {
+          await delay(2000);
+          written = fs.readdirSync(work).find((name) => name.endsWith('.heapsnapshot') && !before.has(name)) ?? '';
+          const now = written ? fs.statSync(path.join(work, written)).size : -1;
+          if (now > 0 && now === size) break;
+          size = now;
+        }
+        console.log(`heap snapshot: ${path.join(work, written)}`);
+      }
       fs.writeFileSync(path.join(REPOSITORY, 'bench', 'WORKSPACE-SCALE.md'), `${lines.join('\n')}\n`);
     } finally {
       await client.stop();
     }
   } finally {
-    fs.rmSync(work, { recursive: true, force: true });
+    if (!kept) fs.rmSync(work, { recursive: true, force: true });
   }
 }
 
