@@ -433,7 +433,7 @@ export class AnalysisCoordinator {
       // Of the others only the diagnostics and the tree are made, which need no leak explanations.
       analyseDirectory: (directory, plan) => {
         const keep = this.keepsFacts(directory);
-        return this.service.analyseDirectory(directory, plan.settings, { retain: keep, leakExplanations: keep });
+        return this.service.analyseDirectory(directory, plan.settings, { retain: keep, leakExplanations: keep, functions: true });
       },
       onResult: (result, plan) => this.publishWorkspaceResult(result, plan.editorSettings, plan.settings),
       progress: reporter,

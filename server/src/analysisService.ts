@@ -13,6 +13,8 @@ import { withOverlay } from './engine/overlay';
 import { isTestFile, readPackageSnapshot, type PackageSnapshot } from './engine/packageSnapshot';
 import { isSuperseded, PackageScheduler } from './engine/packageScheduler';
 import type { GoRunner } from './engine/runGo';
+import { rememberFunctions } from './features/fileSyntax';
+import { functionDeclarations } from './syntax/declarations';
 import { withGoTree } from './syntax/goParser';
 import { locateFact } from './syntax/locateFact';
 import { toSourceText } from './syntax/positions';
@@ -91,6 +93,11 @@ export class AnalysisService {
       retain?: boolean;
       /** False: leaking parameters without their flow explanations. Default: the service's `leakExplanations`. */
       leakExplanations?: boolean;
+      /**
+       * Also read each file's function declarations from the tree its facts are placed with (for the escape
+       * tree, see `rememberFunctions`): the workspace command's packages, which need no second parse then.
+       */
+      functions?: boolean;
     } = {},
   ): Promise<PackageResult | undefined> {
     const includeTests = options.includeTests ?? true;
@@ -149,7 +156,7 @@ export class AnalysisService {
         this.cache.invalidateAll();
         return this.staleResult(key, snapshot, analysis);
       }
-      const located = await this.locate(snapshot, analysis, early);
+      const located = await this.locate(snapshot, analysis, early, options.functions === true);
       if (retain) this.cache.store(key, cacheKey, located);
       return located;
     });
@@ -207,7 +214,8 @@ export class AnalysisService {
   private async locate(
     snapshot: PackageSnapshot,
     analysis: PackageAnalysis,
-    early?: { analysis: FileAnalysis; facts: readonly EscapeFact[] },
+    early: { analysis: FileAnalysis; facts: readonly EscapeFact[] } | undefined,
+    functions: boolean,
   ): Promise<PackageResult> {
     const factsByFile = new Map<string, EscapeFact[]>();
     for (const fact of analysis.facts.facts) {
@@ -226,7 +234,7 @@ export class AnalysisService {
       }
       // Back to the event loop between files: hovers are answered while a large package is being placed.
       await yieldToEventLoop();
-      files.set(file, await locateFile(file, text, factsByFile.get(file) ?? []));
+      files.set(file, await locateFile(file, text, factsByFile.get(file) ?? [], functions));
     }
     return { directory: snapshot.directory, includesTests: snapshot.hasTestFiles, analysis, files, fromCache: false, stale: false };
   }
@@ -243,15 +251,16 @@ export class AnalysisService {
   }
 }
 
-async function locateFile(file: string, text: string, facts: readonly EscapeFact[]): Promise<FileAnalysis> {
+async function locateFile(file: string, text: string, facts: readonly EscapeFact[], functions = false): Promise<FileAnalysis> {
   const source = toSourceText(text);
-  const located =
-    facts.length === 0
-      ? []
-      : await withGoTree(source.text, (tree) =>
-          facts.map((fact) => locateFact(tree, source, fact)).filter((item): item is LocatedFact => item !== null),
-        );
-  return { file, source, located };
+  if (facts.length === 0) return { file, source, located: [] };
+  const placed = await withGoTree(source.text, (tree) => ({
+    located: facts.map((fact) => locateFact(tree, source, fact)).filter((item): item is LocatedFact => item !== null),
+    declarations: functions ? functionDeclarations(tree) : undefined,
+  }));
+  const analysis = { file, source, located: placed.located };
+  if (placed.declarations) rememberFunctions(analysis, placed.declarations);
+  return analysis;
 }
 
 function sameFacts(early: readonly EscapeFact[], final: readonly EscapeFact[]): boolean {

@@ -43,6 +43,32 @@ export function fileSyntax(file: FileAnalysis): Promise<FileSyntax> {
   return syntax;
 }
 
+const functionsMemo = new WeakMap<FileAnalysis, Promise<readonly FunctionDeclaration[]>>();
+
+/**
+ * The file's function declarations alone: all the escape tree needs. Taken from `fileSyntax` when a hover or
+ * lens has already parsed the file, else from `rememberFunctions`, else parsed here with no other query.
+ */
+export function fileFunctions(file: FileAnalysis): Promise<readonly FunctionDeclaration[]> {
+  const full = memo.get(file);
+  if (full) return full.then((syntax) => syntax.functions);
+  let functions = functionsMemo.get(file);
+  if (!functions) {
+    functions = withGoTree(file.source.text, functionDeclarations);
+    functions.catch(() => functionsMemo.delete(file));
+    functionsMemo.set(file, functions);
+  }
+  return functions;
+}
+
+/**
+ * The declarations read from the tree the facts were placed with: the workspace command builds a tree node
+ * of every package, and a second parse of each file only for its functions cost about as much as placing.
+ */
+export function rememberFunctions(file: FileAnalysis, functions: readonly FunctionDeclaration[]): void {
+  functionsMemo.set(file, Promise.resolve(functions));
+}
+
 const packageMemo = new WeakMap<ReadonlyMap<string, FileAnalysis>, Promise<PackageDeclarations>>();
 
 /** The types and constants of every file of a package result, merged: a type declared in another file still has a size. */
