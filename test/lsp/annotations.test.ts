@@ -257,3 +257,31 @@ test('the hover on a constant-index bounds check names the verified hoist, with 
   assert.doesNotMatch(noneText, /Quick fix/);
   await client.close(file);
 });
+
+test('nil checks on, escapes off: the tree and lenses count the explicit nil checks the compiler keeps', async () => {
+  const nilchecks = path.join(FIXTURE, 'nilchecks');
+  const expected = compilerLinesMatching(nilchecks, '-d=nil', /^generated nil check$/);
+  assert.equal(expected.length, 2, JSON.stringify(expected));
+  const file = path.join(nilchecks, 'nilchecks.go');
+  const analysed = client.nextStatus((status) => status.state === 'idle' && status.packageDirectory === nilchecks);
+  await client.changeSettings({ annotations: { escape: false, nil: true } });
+  const uri = await client.open(file);
+  const status = await analysed;
+  assert.deepEqual(status.checksByUri?.[uri], { nil: expected.length });
+
+  const packages = await client.connection.sendRequest(EscapeTreeRequest);
+  const item = packages.find((candidate) => candidate.directory === nilchecks);
+  assert.deepEqual([item?.heapAllocations, item?.boundsChecks, item?.nilChecks], [undefined, undefined, expected.length]);
+  const files = await client.connection.sendRequest(EscapeTreePackageRequest, { directory: nilchecks });
+  assertSitesAt(files, ['nil'], expected);
+  assert.deepEqual(files[0].functions.map((entry) => [entry.name, entry.nilChecks]).sort(), [
+    ['ArrayView', 1],
+    ['FieldAddress', 1],
+  ]);
+  const titles = await lensTitles(uri);
+  assert.deepEqual(
+    titles.map((title) => title.replace(/ · inlinable.*/, '')),
+    ['1 nil check', '1 nil check'],
+  );
+  await client.close(file);
+});
