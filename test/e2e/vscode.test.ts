@@ -220,6 +220,22 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
       assert.equal(await lenses.filter({ hasText: /^1 bounds check · / }).count(), 2, 'Uint32 and Hinted each keep one check');
       await ui.screenshot('10-bounds-hoisted');
     });
+
+    await step('Toggle Inlining Annotations: an `inlined` hint right after each call the compiler inlined', async (ui) => {
+      const sizes = path.join(workspace, 'sizes', 'sizes.go');
+      const inlined = compilerLinesMatching(path.dirname(sizes), '-m', /^inlining call to doWork$/).filter((fact) => fact.file === sizes);
+      assert.ok(inlined.length >= 2, `the compiler inlines doWork in sizes.go (${inlined.length})`);
+      await ui.runCommand('Go Escape Lens: Toggle Inlining Annotations');
+      await ui.openFromExplorer('sizes/sizes.go');
+      await ui.waitForLanguage('Go');
+      for (const fact of inlined) {
+        const line = await ui.lineNumbered(fact.line);
+        await line.filter({ hasText: /doWork\([^)]*\)\s*inlined/ }).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      }
+      // The hints stand for the inlined-call diagnostics: no Hint dots under the calls, only the heap squiggles.
+      await ui.waitForSquiggleLines(linesOf(factsOf(sizes)));
+      await ui.screenshot('11-inlined-hints');
+    });
   } finally {
     await browser?.close().catch(() => undefined);
     await endRunProcesses(run.id, codeServer?.process.pid ? [codeServer.process.pid] : []);
