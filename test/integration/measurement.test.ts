@@ -122,8 +122,10 @@ describe('measuring a benchmark', () => {
     }
     // Fields' append starts in a 32-byte stack array (two strings) and grows to 4, 8 and 16 strings on the
     // heap: 64 + 128 + 256 bytes. (BenchmarkFields alone differs: there its last append grows once more.)
+    // The per-op figures are scaled to -benchmem's B/op, which carries the runtime's odd bytes too: a byte or
+    // two more on some runs.
     const fields = siteAt(measured, PARSE_GO, 'out = append(out, s[start:i])');
-    assert.equal(Math.round(fields.perOp?.bytes ?? 0), 448);
+    assert.ok(Math.abs((fields.perOp?.bytes ?? 0) - 448) <= 4, `${fields.perOp?.bytes} B/op`);
     assert.equal(Math.round(fields.perOp?.allocs ?? 0), 3);
   });
 
