@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     say(`${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}; load average at start ${load()}`);
     say('');
     // A cache kept by an earlier run (--keep) is warm already: its first run filled it.
-    if (fs.existsSync(cache)) say(`- build cache kept from an earlier run in ${cache}`);
+    if (fs.existsSync(cache)) say('- build cache kept from an earlier run (`--keep`)');
     else {
       const { seconds: warmSeconds } = await runCheck(src, env);
       say(`- warming the build cache: \`check --tests ./...\`, empty cache: ${warmSeconds.toFixed(1)} s; load average after ${load()}`);
