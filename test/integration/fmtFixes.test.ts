@@ -79,8 +79,11 @@ describe('fmt and errors rewrites', () => {
     assert.match(edited(103), /return e\.op \+ " " \+ e\.path\n/);
     assert.match(edited(110), /return errors\.New\(e\.op \+ ": " \+ e\.path\)\n/);
     assert.match(edited(114), /return e\.op \+ "\/" \+ e\.path\n/);
+    // Passed to strings.TrimSpace, whose parameter is a string.
+    assert.match(titleAt(141)!.title, /^Concatenate instead of fmt\.Sprintf — removes \d+ heap allocations? \(verified\)$/);
+    assert.match(edited(141), /return strings\.TrimSpace\(e\.op \+ " failed on " \+ e\.path\)\n/);
     // A named string type with a String method, a type parameter and integers do not compile there.
-    for (const line of [120, 129, 133]) {
+    for (const line of [120, 129, 133, 146]) {
       assert.equal(titleAt(line), undefined, `line ${line} got a fix`);
       const candidate = fixes.proposals.candidates.find((item) => item.id.includes(`format.go:${line}:`));
       assert.equal(fixes.verdicts.get(candidate!.id)?.outcome, 'breaks', `line ${line}`);

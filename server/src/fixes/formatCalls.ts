@@ -20,7 +20,7 @@ import type { LspRange, SourceText } from '../model/positions';
 import { splitFormatLiteral, hasNoVerbs, type FormatPart } from './formatString';
 import { descendants, FUNCTION_TYPES, identifiersNamed, isDeclaringName, isWithin } from './goTree';
 import { importEdits } from './importEdits';
-import { isRedeclared, knownBasicType } from './knownTypes';
+import { isRedeclared, knownBasicType, passedAsPlainString } from './knownTypes';
 import { replaceNode } from './textEdits';
 
 export interface FormatRewrite {
@@ -116,7 +116,7 @@ interface Replacement {
 function rewriteCall(call: Node, callee: string, imports: ReadonlyMap<string, string>, separator: string): Replacement | string {
   const args = argumentsOf(call);
   if (typeof args === 'string') return args;
-  const forced = resultMustBeString(call);
+  const forced = resultMustBeString(call) || passedAsPlainString(call, imports);
   if (callee === 'Sprint') return rewriteSprint(args, imports, forced, separator);
   const [format, ...values] = args;
   if (!format || (format.type !== 'interpreted_string_literal' && format.type !== 'raw_string_literal')) {
@@ -262,7 +262,8 @@ function concatenation(
 
 /**
  * True when the call's result goes where only a plain `string` compiles: it is returned, alone at its
- * place, from a function whose result there is written `string`. A named string type is not assignable to
+ * place, from a function whose result there is written `string` (passedAsPlainString: or passed to a
+ * standard-library parameter of type `string`). A named string type is not assignable to
  * `string`, so every term of a concatenation put there must be a plain string (or an untyped constant).
  */
 function resultMustBeString(call: Node): boolean {

@@ -35,6 +35,63 @@ const STRING_FUNCTIONS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
 ]);
 
 /**
+ * Standard-library functions with parameters of type `string` exactly, by package path: the indexes of
+ * those parameters, or `all` for a variadic `...string` (filepath.Join). A value passed there must be a
+ * plain `string` (or an untyped constant) to compile.
+ */
+type StringParameters = ReadonlyMap<string, readonly number[] | 'all'>;
+const STRING_PARAMETERS: ReadonlyMap<string, StringParameters> = new Map<string, StringParameters>([
+  ['errors', new Map([['New', [0]]])],
+  ['io', new Map([['WriteString', [1]]])],
+  ['net/http', new Map([['Error', [1]]])],
+  [
+    'os',
+    new Map([
+      ['Getenv', [0]],
+      ['Open', [0]],
+      ['Create', [0]],
+      ['ReadFile', [0]],
+      ['Stat', [0]],
+      ['Remove', [0]],
+      ['MkdirAll', [0]],
+    ]),
+  ],
+  [
+    'strings',
+    new Map([
+      ['Contains', [0, 1]],
+      ['HasPrefix', [0, 1]],
+      ['HasSuffix', [0, 1]],
+      ['Index', [0, 1]],
+      ['Split', [0, 1]],
+      ['EqualFold', [0, 1]],
+      ['ToLower', [0]],
+      ['ToUpper', [0]],
+      ['TrimSpace', [0]],
+      ['NewReader', [0]],
+    ]),
+  ],
+  ['path', new Map([['Join', 'all' as const]])],
+  ['path/filepath', new Map([['Join', 'all' as const]])],
+]);
+
+/** True when `argument` is passed where a standard-library function takes a plain `string` (see STRING_PARAMETERS). */
+export function passedAsPlainString(argument: Node, imports: ReadonlyMap<string, string>): boolean {
+  const list = argument.parent;
+  const call = list?.parent;
+  if (list?.type !== 'argument_list' || call?.type !== 'call_expression') return false;
+  const callee = call.childForFieldName('function');
+  const operand = callee?.childForFieldName('operand');
+  if (callee?.type !== 'selector_expression' || operand?.type !== 'identifier' || isRedeclared(call, operand.text)) return false;
+  const importPath = imports.get(operand.text);
+  const parameters =
+    importPath === undefined ? undefined : STRING_PARAMETERS.get(importPath)?.get(callee.childForFieldName('field')?.text ?? '');
+  if (parameters === undefined || list.text.includes('...')) return false;
+  const index = list.namedChildren.findIndex((child) => child.id === argument.id);
+  return parameters === 'all' || parameters.includes(index);
+}
+
+/**
  * The basic type (`string`, `int`, `int64`, `bool`, …) of `expression` as the declarations show it, or
  * undefined. `imports` maps the file's import names to paths.
  */
