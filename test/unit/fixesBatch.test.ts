@@ -57,7 +57,8 @@ test('a whole batch that holds is verified with one compile', async () => {
 test('one rewrite that does not build is found by halving: every other one is applied, in far fewer compiles than one each', async () => {
   const all = candidates(32);
   const { calls, verify } = verifier(new Set([13]), new Set(), all);
-  const outcome = await verifyLargestPart(all, verify);
+  const refused = new Set<FixCandidate>();
+  const outcome = await verifyLargestPart(all, verify, refused);
   assert.deepEqual(
     applied(outcome, all),
     all.map((_, index) => index).filter((index) => index !== 13),
@@ -65,13 +66,35 @@ test('one rewrite that does not build is found by halving: every other one is ap
   // 1 for the batch, then per level one failing half split again and one union: about 3 per halving.
   assert.ok(calls.length <= 3 * Math.log2(32) + 1, `${calls.length} compiles`);
   assert.ok(calls.length < 32);
+  // Only the one that failed on its own is not to be tried again.
+  assert.deepEqual([...refused], [all[13]]);
 });
 
 test('rewrites that gain nothing are dropped and the rest verified again once', async () => {
   const all = candidates(10);
   const { calls, verify } = verifier(new Set(), new Set([2, 7]), all);
-  assert.deepEqual(applied(await verifyLargestPart(all, verify), all), [0, 1, 3, 4, 5, 6, 8, 9]);
+  const refused = new Set<FixCandidate>();
+  assert.deepEqual(applied(await verifyLargestPart(all, verify, refused), all), [0, 1, 3, 4, 5, 6, 8, 9]);
   assert.equal(calls.length, 2);
+  assert.deepEqual([...refused], [all[2], all[7]]);
+});
+
+test('when the halves hold alone but not together, the larger is kept and the other is not refused', async () => {
+  const all = candidates(6);
+  let together = 0;
+  const verify = async (part: readonly FixCandidate[]): Promise<BatchOutcome> => {
+    // Fixes 0 and 5 do not add up when verified together (an inlined copy of one of them, say).
+    if (part.includes(all[0]) && part.includes(all[5])) {
+      together++;
+      return { ok: false, reason: 'the batch removed 3 heap facts, not the 2 its fixes account for' };
+    }
+    const fixes = part.map((candidate) => ({ ...candidate, range: candidate.triggerRanges[0], removes: 1, candidate }));
+    return { ok: true, fixes, texts: new Map(), facts: [] };
+  };
+  const refused = new Set<FixCandidate>();
+  assert.deepEqual(applied(await verifyLargestPart(all, verify, refused), all), [0, 1, 2]);
+  assert.equal(together, 2);
+  assert.equal(refused.size, 0);
 });
 
 test('a batch of which nothing holds says why', async () => {

@@ -98,8 +98,12 @@ export async function applyPackageFixes(directory: string, options: ApplyOptions
     );
     if (eligible.length === 0) break;
     const batch = chooseBatch(eligible);
-    for (const candidate of batch) tried.add(keyOf(candidate, state));
-    const accepted = await verifyLargestPart(batch, (part) => verifyBatch(directory, state, facts, part, vetBefore, options));
+    // Only what was applied or failed on its own is not tried again; the rest of the batch comes back next
+    // round, on the new text (it may have been left out only because it did not add up with the others).
+    const refused = new Set<FixCandidate>();
+    const accepted = await verifyLargestPart(batch, (part) => verifyBatch(directory, state, facts, part, vetBefore, options), refused);
+    for (const candidate of refused) tried.add(keyOf(candidate, state));
+    if (accepted.ok) for (const { candidate } of accepted.fixes) tried.add(keyOf(candidate, state));
     if (!accepted.ok) {
       options.log?.(`${path.basename(directory)}: round ${round}: ${accepted.reason}`);
       continue;
@@ -163,19 +167,30 @@ export type BatchOutcome =
  * The largest part of `batch` that holds together, found with few compiles: the whole batch first; when it
  * builds but some fixes gain nothing, the others again; when it does not build (or its removals do not add
  * up), each half on its own and then the two halves' survivors together, so one rewrite that does not
- * compile costs about two compiles per halving instead of one compile per fix.
+ * compile costs about two compiles per halving instead of one compile per fix. `refused` collects the
+ * candidates that failed on their own or removed nothing: the others may be tried again.
  */
 export async function verifyLargestPart(
   batch: readonly FixCandidate[],
   verify: (part: readonly FixCandidate[]) => Promise<BatchOutcome>,
+  refused: Set<FixCandidate> = new Set(),
 ): Promise<BatchOutcome> {
   const outcome = await verify(batch);
-  if (outcome.ok || batch.length === 1) return outcome;
-  if (outcome.gaining && outcome.gaining.length > 0 && outcome.gaining.length < batch.length) {
-    return verifyLargestPart(outcome.gaining, verify);
+  if (outcome.ok) return outcome;
+  if (batch.length === 1) {
+    refused.add(batch[0]);
+    return outcome;
+  }
+  if (outcome.gaining && outcome.gaining.length < batch.length) {
+    for (const candidate of batch) if (!outcome.gaining.includes(candidate)) refused.add(candidate);
+    if (outcome.gaining.length > 0) return verifyLargestPart(outcome.gaining, verify, refused);
+    return outcome;
   }
   const middle = Math.ceil(batch.length / 2);
-  const halves = [await verifyLargestPart(batch.slice(0, middle), verify), await verifyLargestPart(batch.slice(middle), verify)];
+  const halves = [
+    await verifyLargestPart(batch.slice(0, middle), verify, refused),
+    await verifyLargestPart(batch.slice(middle), verify, refused),
+  ];
   const held = halves.filter((half): half is Extract<BatchOutcome, { ok: true }> => half.ok);
   if (held.length === 0) return halves[0];
   if (held.length === 1) return held[0];
