@@ -87,7 +87,7 @@ export function passedAsPlainString(argument: Node, imports: ReadonlyMap<string,
   const parameters =
     importPath === undefined ? undefined : STRING_PARAMETERS.get(importPath)?.get(callee.childForFieldName('field')?.text ?? '');
   if (parameters === undefined || list.text.includes('...')) return false;
-  const index = list.namedChildren.findIndex((child) => child.id === argument.id);
+  const index = list.namedChildren.filter((child) => child.type !== 'comment').findIndex((child) => child.id === argument.id);
   return parameters === 'all' || parameters.includes(index);
 }
 
