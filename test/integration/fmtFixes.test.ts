@@ -93,6 +93,20 @@ describe('fmt and errors rewrites', () => {
     assert.match(refusalOf(fixes, 'fmt.Sprint at line 124'), /spaces between those that are not strings/);
   });
 
+  test('fmt.Fprintf and fmt.Fprint of plain strings become io.WriteString', () => {
+    assert.match(titleAt(151)!.title, /^Use io\.WriteString instead of fmt\.Fprintf — removes \d+ heap allocations? \(verified\)$/);
+    assert.match(titleAt(156)!.title, /^Use io\.WriteString instead of fmt\.Fprint — removes \d+ heap allocations? \(verified\)$/);
+    const fix = fixes.offered.find((item) => item.candidate.id.includes('format.go:151:'))!;
+    const text = applyToSource(
+      toSourceText(fs.readFileSync(path.join(directory, 'format.go'), 'utf8')),
+      fix.candidate.edits.get(path.join(directory, 'format.go'))!,
+    );
+    assert.match(text, /_, err := io\.WriteString\(w, name\+": "\+strconv\.Itoa\(count\)\+"\\n"\)\n/);
+    const trap = fixes.proposals.candidates.find((item) => item.id.includes('format.go:161:'));
+    assert.equal(fixes.verdicts.get(trap!.id)?.outcome, 'breaks');
+    assert.equal(titleAt(161), undefined);
+  });
+
   test('every offered fix compiles, passes vet and the tests, and removes what its title says', () => {
     for (const fix of fixes.offered) checkInCopy(FIXES, directory, fix);
   });

@@ -46,7 +46,7 @@ export interface FormatRefusal {
   readonly reason: string;
 }
 
-const REWRITTEN = new Set(['Sprintf', 'Sprint', 'Errorf']);
+const REWRITTEN = new Set(['Sprintf', 'Sprint', 'Errorf', 'Fprintf', 'Fprint']);
 
 export function formatCallRewrites(
   root: Node,
@@ -70,7 +70,8 @@ export function formatCallRewrites(
     const at = nodeRange(written ?? call).start;
     const subject = `fmt.${callee} at line ${at.line + 1}`;
     if (typeof outcome === 'string') {
-      refused.push({ fix: written ? 'writeFormatted' : callee === 'Errorf' ? 'errorsNew' : 'concatenation', subject, reason: outcome });
+      const fix = written ? 'writeFormatted' : callee === 'Errorf' ? 'errorsNew' : callee.startsWith('F') ? 'writeString' : 'concatenation';
+      refused.push({ fix, subject, reason: outcome });
       continue;
     }
     const outer = written ?? call;
@@ -116,6 +117,7 @@ interface Replacement {
 function rewriteCall(call: Node, callee: string, imports: ReadonlyMap<string, string>, separator: string): Replacement | string {
   const args = argumentsOf(call);
   if (typeof args === 'string') return args;
+  if (callee === 'Fprintf' || callee === 'Fprint') return rewriteFprint(args, callee, imports);
   const forced = resultMustBeString(call) || passedAsPlainString(call, imports);
   if (callee === 'Sprint') return rewriteSprint(args, imports, forced, separator);
   const [format, ...values] = args;
@@ -153,6 +155,34 @@ function rewriteCall(call: Node, callee: string, imports: ReadonlyMap<string, st
         ? `Use ${built.text.replace(/\(.*$/s, '')} instead of fmt.Sprintf`
         : 'Concatenate instead of fmt.Sprintf',
     imports: built.imports,
+  };
+}
+
+/**
+ * `fmt.Fprintf(w, "%s=%d\n", k, n)` → `io.WriteString(w, k+"="+strconv.Itoa(n)+"\n")`, and `fmt.Fprint(w, s)`
+ * → `io.WriteString(w, s)`: fmt writes the formatted bytes with one call to `w.Write` and returns what it
+ * returned; io.WriteString writes the same string with one call to `WriteString`, when `w` has it (the
+ * io.StringWriter contract: the same as Write), or `Write`, and returns the same `(int, error)`. Its
+ * parameter is a plain `string`, so operands of any other type do not compile. Without operands fmt boxes
+ * nothing, so there is nothing to remove.
+ */
+function rewriteFprint(args: readonly Node[], callee: string, imports: ReadonlyMap<string, string>): Replacement | string {
+  const [writer, ...rest] = args;
+  if (!writer) return 'the call has no writer';
+  const format = callee === 'Fprintf' ? rest[0] : undefined;
+  const values = callee === 'Fprintf' ? rest.slice(1) : rest;
+  if (values.length === 0) return 'without operands fmt boxes nothing';
+  if (callee === 'Fprintf' && format?.type !== 'interpreted_string_literal' && format?.type !== 'raw_string_literal') {
+    return 'the format is not a string literal';
+  }
+  // Inside a call of two arguments gofmt writes the + chain without spaces.
+  const built = format ? concatenation(format.text, values, imports, '+') : rewriteSprint(values, imports, true, '+');
+  if (typeof built === 'string') return built;
+  return {
+    fix: 'writeString',
+    text: `io.WriteString(${writer.text}, ${built.text})`,
+    title: `Use io.WriteString instead of fmt.${callee}`,
+    imports: ['io', ...built.imports],
   };
 }
 

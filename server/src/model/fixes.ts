@@ -13,7 +13,7 @@ export interface TextEdit {
 export type FileEdits = ReadonlyMap<string, readonly TextEdit[]>;
 
 /** The rewrites of fmt calls (fixes/formatCalls.ts). */
-export type FormatFixName = 'strconvFormat' | 'concatenation' | 'errorsNew' | 'writeFormatted';
+export type FormatFixName = 'strconvFormat' | 'concatenation' | 'errorsNew' | 'writeFormatted' | 'writeString';
 
 export type FixName = 'returnByValue' | 'valueReceiver' | 'captureByValue' | 'hoistBoundsCheck' | FormatFixName;
 
