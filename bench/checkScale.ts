@@ -20,6 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Finding } from '../server/src/check/findings';
+import { copyGoRoot, goRootCopyEnvironment, loadAverage, resultLines } from './goRootCopy';
 import { sampleTreeMemory, type TreeMemory } from './processTreeMemory';
 
 const REPOSITORY = path.resolve(__dirname, '..');
@@ -82,26 +83,10 @@ async function main(): Promise<void> {
   const installed = (await run('go', ['env', 'GOROOT'], { cwd: REPOSITORY, env: process.env })).stdout.trim();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gel-check-scale-'));
   const goroot = path.join(work, 'goroot');
-  await run('cp', ['-a', installed, goroot], { cwd: work, env: process.env });
-  const src = path.join(goroot, 'src');
-  const { GOROOT: _installedGoroot, ...inherited } = process.env;
-  const env = (cache: string): NodeJS.ProcessEnv => ({
-    ...inherited,
-    PATH: `${path.join(goroot, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
-    GOCACHE: cache,
-    GOFLAGS: '',
-    GOTOOLCHAIN: 'local',
-  });
-  const load = () =>
-    os
-      .loadavg()
-      .map((value) => value.toFixed(2))
-      .join(' ');
-  const lines: string[] = [];
-  const say = (line: string) => {
-    console.log(line);
-    lines.push(line);
-  };
+  const src = copyGoRoot(installed, goroot);
+  const env = (cache: string) => goRootCopyEnvironment(goroot, cache);
+  const load = loadAverage;
+  const { lines, say } = resultLines();
   try {
     say(
       `# check at scale: the standard library (a copy of ${installed}, ${(await run('go', ['version'], { cwd: src, env: env(path.join(work, 'cache-version')) })).stdout.trim()})`,

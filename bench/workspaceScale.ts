@@ -31,6 +31,7 @@ import { performance } from 'node:perf_hooks';
 import { ExecuteCommandRequest } from 'vscode-languageserver-protocol';
 import { COMMANDS, EscapeTreeRequest } from '../server/src/protocol';
 import { LspTestClient } from '../test/helpers/lspClient';
+import { copyGoRoot, goRootCopyEnvironment, loadAverage, resultLines } from './goRootCopy';
 import { sampleTreeMemory } from './processTreeMemory';
 
 const REPOSITORY = path.resolve(__dirname, '..');
@@ -93,33 +94,11 @@ async function main(): Promise<void> {
   const work = kept ? path.resolve(kept) : fs.mkdtempSync(path.join(os.tmpdir(), 'gel-workspace-scale-'));
   fs.mkdirSync(work, { recursive: true });
   const copy = path.join(work, 'goroot');
-  if (!fs.existsSync(path.join(copy, 'bin', 'go'))) {
-    await new Promise<void>((resolve, reject) =>
-      spawn('cp', ['-a', goroot, copy], { stdio: 'inherit' }).on('close', (code) =>
-        code === 0 ? resolve() : reject(new Error(`cp -a ${goroot} failed`)),
-      ),
-    );
-  }
-  const src = path.join(copy, 'src');
+  const src = copyGoRoot(goroot, copy);
   const cache = path.join(work, 'cache');
-  const { GOROOT: _installedGoroot, ...inherited } = process.env;
-  const env: NodeJS.ProcessEnv = {
-    ...inherited,
-    PATH: `${path.join(copy, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
-    GOCACHE: cache,
-    GOFLAGS: '',
-    GOTOOLCHAIN: 'local',
-  };
-  const load = () =>
-    os
-      .loadavg()
-      .map((value) => value.toFixed(2))
-      .join(' ');
-  const lines: string[] = [];
-  const say = (line: string) => {
-    console.log(line);
-    lines.push(line);
-  };
+  const env = goRootCopyEnvironment(copy, cache);
+  const load = loadAverage;
+  const { lines, say } = resultLines();
   try {
     say(`# The whole-workspace analysis at scale: the standard library's folder (a copy of ${goroot})`);
     say('');
