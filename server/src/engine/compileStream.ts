@@ -25,6 +25,8 @@ import * as path from 'node:path';
 /** Lines only the backend prints, so everything escape analysis prints is written before them. */
 const BACKEND_LINES = [Buffer.from(': index bounds check elided\n')];
 const LONGEST_BACKEND_LINE = Math.max(...BACKEND_LINES.map((line) => line.length));
+/** How much one read asks for. */
+const READ_SIZE = 1 << 16;
 
 export type EscapeCompleteSignal = 'backend' | 'exit';
 
@@ -47,7 +49,11 @@ interface FollowedCompile {
   readonly id: string;
   fd?: number;
   read: number;
-  chunks: Buffer[];
+  /**
+   * The output read so far is its first `read` bytes. It grows by doubling, so a long output is copied a
+   * few times in all, not once per read (joining every chunk on each read was quadratic in the output).
+   */
+  output: Buffer;
   /** Where the search for a backend line resumes. */
   scanned: number;
   done: boolean;
@@ -102,7 +108,7 @@ export class CompileStream {
     const [, id, kind] = match;
     let compile = this.compiles.get(id);
     if (!compile) {
-      compile = { id, read: 0, chunks: [], scanned: 0, done: false };
+      compile = { id, read: 0, output: Buffer.alloc(0), scanned: 0, done: false };
       this.compiles.set(id, compile);
     }
     if (compile.done) return;
@@ -113,7 +119,7 @@ export class CompileStream {
       // The wrapper writes the exit status once the compiler has ended: the log is complete.
       if (exitText === undefined || !exitText.endsWith('\n')) return;
       this.readNew(compile);
-      if (!compile.done) this.finish(compile, Buffer.concat(compile.chunks), 'exit', Number(exitText.trim()));
+      if (!compile.done) this.finish(compile, compile.output.subarray(0, compile.read), 'exit', Number(exitText.trim()));
     }
   }
 
@@ -125,23 +131,28 @@ export class CompileStream {
         return;
       }
     }
-    const buffer = Buffer.allocUnsafe(1 << 16);
     for (;;) {
-      const count = fs.readSync(compile.fd, buffer, 0, buffer.length, compile.read);
+      if (compile.output.length - compile.read < READ_SIZE) {
+        const grown = Buffer.allocUnsafe(Math.max(compile.read + READ_SIZE, compile.output.length * 2));
+        compile.output.copy(grown, 0, 0, compile.read);
+        compile.output = grown;
+      }
+      const count = fs.readSync(compile.fd, compile.output, compile.read, READ_SIZE, compile.read);
       if (count === 0) break;
-      compile.chunks.push(Buffer.from(buffer.subarray(0, count)));
       compile.read += count;
     }
-    if (compile.chunks.length > 1) compile.chunks = [Buffer.concat(compile.chunks)];
-    const output = compile.chunks[0];
-    if (!output) return;
+    if (compile.read === 0) return;
+    const output = compile.output.subarray(0, compile.read);
     const end = backendLineStart(output, compile.scanned);
     if (end >= 0) this.finish(compile, output.subarray(0, end), 'backend');
     else compile.scanned = Math.max(0, output.length - LONGEST_BACKEND_LINE);
   }
 
-  private finish(compile: FollowedCompile, output: Buffer, signal: EscapeCompleteSignal, exitCode?: number): void {
+  private finish(compile: FollowedCompile, read: Buffer, signal: EscapeCompleteSignal, exitCode?: number): void {
     compile.done = true;
+    // A copy of exactly what was read: the growing buffer's spare capacity is let go with it.
+    const output = Buffer.from(read);
+    compile.output = Buffer.alloc(0);
     const args = (this.readText(`${compile.id}.args`) ?? '').split('\n').filter((arg) => arg !== '');
     const pid = Number(this.readText(`${compile.id}.pid`));
     this.onComplete({ id: compile.id, args, output, signal, exitCode, pid: Number.isInteger(pid) && pid > 0 ? pid : undefined });
