@@ -13,7 +13,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
 import { compilerLinesMatching, heapFactsFromCompiler, type OracleFact, requireGo } from '../helpers/goOracle';
 import { REASONS } from '../../server/src/features/reasonText';
@@ -30,8 +30,7 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
   const tools = e2eTools();
   const run = makeRunFolder('vscode');
   const screenshots = artifactsFolder('vscode');
-  let codeServer: CodeServer | undefined;
-  let browser: BrowserContext | undefined;
+  const session: EditorSession = {};
   let ui: Workbench | undefined;
   /** Runs one user step as a subtest; on failure, leaves a screenshot and closes whatever the step opened. */
   const step = (name: string, body: (ui: Workbench) => Promise<void>) =>
@@ -61,10 +60,7 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
     );
 
     await t.test('the .vsix installs into an isolated code-server and the editor opens the module', async () => {
-      const dirs = installExtension(tools, run, vsixUnderTest(tools, run));
-      codeServer = await startCodeServer(tools, run, dirs);
-      browser = await launchBrowser(tools, run);
-      ui = await Workbench.open(browser, codeServer.url, workspace, screenshots);
+      ui = await openEditor(session, tools, run, workspace, screenshots);
     });
 
     await step('opening pointers.go puts a squiggle on each line the compiler reports', async (ui) => {
@@ -237,12 +233,7 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
       await ui.screenshot('11-inlined-hints');
     });
   } finally {
-    await browser?.close().catch(() => undefined);
-    await endRunProcesses(run.id, codeServer?.process.pid ? [codeServer.process.pid] : []);
-    keepLogs(codeServer, screenshots);
-    assert.deepEqual(markedProcesses(run.id), [], 'every process the run started has ended');
-    run.remove();
-    t.diagnostic(`screenshots and logs: ${screenshots}`);
+    await closeEditor(t, session, run, screenshots);
   }
 });
 
@@ -252,17 +243,13 @@ test('VS Code: a user measures a benchmark with the lens, and the hover shows th
   const run = makeRunFolder('vscode-measured');
   // Its own folder: artifactsFolder empties the folder it returns, and the first test's screenshots stay.
   const screenshots = artifactsFolder('vscode-measured');
-  let codeServer: CodeServer | undefined;
-  let browser: BrowserContext | undefined;
+  const session: EditorSession = {};
   try {
     const workspace = run.copyFixture('measured');
     // A count keeps the profiled benchmark short on a shared machine.
     fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
     fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'goEscapeLens.measurement.benchtime': '500x' }));
-    const dirs = installExtension(tools, run, vsixUnderTest(tools, run));
-    codeServer = await startCodeServer(tools, run, dirs);
-    browser = await launchBrowser(tools, run);
-    const ui = await Workbench.open(browser, codeServer.url, workspace, screenshots);
+    const ui = await openEditor(session, tools, run, workspace, screenshots);
     try {
       await ui.openFromExplorer('parse/parse_test.go');
       await ui.waitForLanguage('Go');
@@ -313,12 +300,7 @@ test('VS Code: a user measures a benchmark with the lens, and the hover shows th
       throw error;
     }
   } finally {
-    await browser?.close().catch(() => undefined);
-    await endRunProcesses(run.id, codeServer?.process.pid ? [codeServer.process.pid] : []);
-    keepLogs(codeServer, screenshots);
-    assert.deepEqual(markedProcesses(run.id), [], 'every process the run started has ended');
-    run.remove();
-    t.diagnostic(`screenshots and logs: ${screenshots}`);
+    await closeEditor(t, session, run, screenshots);
   }
 });
 
@@ -432,6 +414,37 @@ function escapeTreeRow(ui: Workbench, functionName: string) {
   return escapeTreePane(ui)
     .locator('.monaco-list-row')
     .filter({ has: ui.page.locator('.label-name', { hasText: new RegExp(`^${functionName}$`) }) });
+}
+
+/** What an editor session started, so that its end stops each part, also when the start failed half-way. */
+interface EditorSession {
+  codeServer?: CodeServer;
+  browser?: BrowserContext;
+}
+
+/** Installs the packed extension into a fresh code-server, and opens `workspace` in it from Chromium. */
+async function openEditor(
+  session: EditorSession,
+  tools: ReturnType<typeof e2eTools>,
+  run: ReturnType<typeof makeRunFolder>,
+  workspace: string,
+  screenshots: string,
+): Promise<Workbench> {
+  const dirs = installExtension(tools, run, vsixUnderTest(tools, run));
+  session.codeServer = await startCodeServer(tools, run, dirs);
+  session.browser = await launchBrowser(tools, run);
+  return Workbench.open(session.browser, session.codeServer.url, workspace, screenshots);
+}
+
+/** Closes the editor, ends every process the run started (and checks none is left), keeps the logs. */
+async function closeEditor(t: TestContext, session: EditorSession, run: ReturnType<typeof makeRunFolder>, screenshots: string) {
+  const { browser, codeServer } = session;
+  await browser?.close().catch(() => undefined);
+  await endRunProcesses(run.id, codeServer?.process.pid ? [codeServer.process.pid] : []);
+  keepLogs(codeServer, screenshots);
+  assert.deepEqual(markedProcesses(run.id), [], 'every process the run started has ended');
+  run.remove();
+  t.diagnostic(`screenshots and logs: ${screenshots}`);
 }
 
 /** Keeps code-server's log and the extension's own log beside the screenshots: the first thing to read on a failure. */
