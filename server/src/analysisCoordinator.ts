@@ -361,7 +361,7 @@ export class AnalysisCoordinator {
     if (token?.isCancellationRequested) return [];
     const wait = { cancelled: () => token?.isCancellationRequested === true };
     const actions = this.withFacts(uri, [], (file, result) => this.quickFixActions(result, file, range, only, diagnostics, wait));
-    return this.measured(actions, [], async (found) => this.measurements.withMeasureAgain(uri, found));
+    return this.measured(actions, [], (found) => this.measurements.measuredFixes(uri, found));
   }
 
   /** The escape tree's packages with their counts; their files come with escapeTreePackage. */

@@ -139,6 +139,20 @@ program
   .option('--build-flags <flags>', 'extra go build flags, split like a shell (repeatable)', collect, [])
   .option('--env <KEY=VALUE>', 'extra environment for the go command (repeatable)', collect, [])
   .option('--go <path>', 'the go command to run', 'go')
+  .option(
+    '--bench <regex>',
+    'measure the benchmarks matching <regex> first (as check --bench does) and rank the fixes by the bytes measured on their lines',
+  )
+  .option('--benchtime <t>', '-benchtime for --bench: a duration (1s) or a count (1000x)', '1s')
+  .option(
+    '--profile <file>',
+    'rank the fixes by the bytes an allocation profile (.pb.gz, as check --profile takes) measured on their lines',
+  )
+  .addOption(
+    new Option('--sample-type <type>', 'which figures of --profile count')
+      .choices(['alloc_space', 'alloc_objects', 'inuse_space', 'inuse_objects'])
+      .default('alloc_space'),
+  )
   .addHelpText(
     'after',
     `

@@ -23,6 +23,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ClientSettings } from './clientSettings';
 import { isTestFile } from './engine/packageSnapshot';
 import type { GoRunner } from './engine/runGo';
+import { rankedFixActions } from './features/fixRanking';
 import { measuredDiagnostics } from './features/measuredDiagnostics';
 import { withMeasuredHints } from './features/measuredHints';
 import { measuredHover, measuredHoverSection } from './features/measuredHover';
@@ -246,6 +247,17 @@ export class MeasurementCoordinator {
     return actions.map((action) =>
       action.kind === CodeActionKind.QuickFix && action.edit && !action.command ? { ...action, command } : action,
     );
+  }
+
+  /**
+   * The lightbulb's fixes with a measurement shown: most measured bytes saved first (the editor lists them in
+   * the order given), each measured one's title saying what was measured on its lines, and only the top
+   * quick-fix preferred. Then, in the benchmark's package, each quick-fix carries "Measure again".
+   */
+  async measuredFixes(uri: string, actions: CodeAction[]): Promise<CodeAction[]> {
+    const measurement = await this.current(uri);
+    const ranked = measurement ? rankedFixActions(actions, measurement, fileURLToPath(uri)) : actions;
+    return this.withMeasureAgain(uri, ranked);
   }
 
   /** The measurement the Heap Allocations tree is ranked by: the one shown, whichever file it is of. */

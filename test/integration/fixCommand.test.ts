@@ -109,3 +109,79 @@ describe('go-escape-lens fix', () => {
     assert.deepEqual(snapshot(path.join(module, 'format')), before);
   });
 });
+
+describe('go-escape-lens fix with a measurement ranks the fixes by measured bytes', () => {
+  const MEASURED = path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'measured');
+  /** The fixture's two fixes, in file order: fmt.Sprint runs once per Render, newPoint a hundred times. */
+  const copyOfMeasured = () => {
+    const copy = fs.mkdtempSync(path.join(temporary, 'measured-'));
+    fs.cpSync(MEASURED, copy, { recursive: true });
+    return copy;
+  };
+  const listed = (run: ReturnType<typeof fix>) => {
+    assert.equal(run.status, 0, run.stderr);
+    return (JSON.parse(run.stdout) as { fixes: FixReport[] }).fixes;
+  };
+
+  test('without one the fixes keep their order; with --bench the hundred points come first, with their bytes per op', () => {
+    const module = copyOfMeasured();
+    const unranked = listed(fix(module, ['--dry-run', '--format', 'json', './ranked']));
+    assert.deepEqual(
+      unranked.map((item) => [item.fix, item.measured]),
+      [
+        ['strconvFormat', undefined],
+        ['returnByValue', undefined],
+      ],
+    );
+
+    const ranked = listed(fix(module, ['--dry-run', '--format', 'json', '--bench', 'Render', '--benchtime', '200x', './ranked']));
+    assert.deepEqual(
+      ranked.map((item) => item.fix),
+      ['returnByValue', 'strconvFormat'],
+    );
+    const [points, label] = ranked.map((item) => item.measured as { benchmark: string; bytesPerOp: number; allocsPerOp: number });
+    assert.equal(points.benchmark, 'BenchmarkRender');
+    // A hundred 16-byte points per op, give or take the benchmark's one-off allocations spread over b.N.
+    assert.ok(points.allocsPerOp >= 99 && points.allocsPerOp <= 102, JSON.stringify(points));
+    assert.ok(points.bytesPerOp >= 1500 && points.bytesPerOp <= 1700, JSON.stringify(points));
+    assert.ok(label.bytesPerOp > 0 && label.bytesPerOp < points.bytesPerOp, JSON.stringify(label));
+    // The dry run wrote nothing, the benchmark left no profile behind.
+    assert.equal(
+      fs.readFileSync(path.join(module, 'ranked', 'ranked.go'), 'utf8'),
+      fs.readFileSync(path.join(MEASURED, 'ranked', 'ranked.go'), 'utf8'),
+    );
+    assert.deepEqual(fs.readdirSync(path.join(module, 'ranked')).sort(), ['ranked.go', 'ranked_test.go']);
+  });
+
+  test('--profile ranks by the profile’s bytes, and the text output says what was measured', () => {
+    const module = copyOfMeasured();
+    const profile = path.join(module, 'mem.pb.gz');
+    const taken = go(path.join(module, 'ranked'), [
+      'test',
+      '-run=^$',
+      '-bench=Render',
+      '-benchtime=200x',
+      '-memprofilerate=1',
+      `-memprofile=${profile}`,
+      '.',
+    ]);
+    assert.equal(taken.status, 0, taken.output);
+    const ranked = listed(fix(module, ['--dry-run', '--format', 'json', '--profile', profile, './ranked']));
+    assert.deepEqual(
+      ranked.map((item) => item.fix),
+      ['returnByValue', 'strconvFormat'],
+    );
+    const points = ranked[0].measured as { profile: string; bytes: number; objects: number };
+    assert.equal(points.profile, 'mem.pb.gz');
+    assert.ok(points.objects >= 100 * 200, JSON.stringify(points));
+
+    const text = fix(module, ['--dry-run', '--profile', profile, './ranked']);
+    assert.equal(text.status, 0, text.stderr);
+    const lines = text.stdout.trim().split('\n');
+    assert.match(
+      lines[0],
+      /^ranked\/ranked\.go:\d+:\d+: Return point by value — removes 1; [\d.]+ KB, [\d,]+ objects measured on its lines in mem\.pb\.gz$/,
+    );
+    assert.match(lines[1], /Use strconv\.Itoa instead of fmt\.Sprint — removes 2; .* measured on its lines in mem\.pb\.gz$/);
+  });
+});

@@ -273,6 +273,64 @@ describe('a quick-fix in a measured package measures the benchmark again', () =>
   });
 });
 
+describe('with a benchmark measured, the lightbulb lists the fixes by the bytes measured on their lines', () => {
+  const RANKED = path.join(MODULE, 'ranked');
+  const RANKED_GO = path.join(RANKED, 'ranked.go');
+  let client: LspTestClient;
+  before(async () => {
+    requireGo();
+    client = await LspTestClient.start(MODULE, { settings: SETTINGS });
+  });
+  after(() => client.stop());
+
+  test('before: file order; after measuring: the hundred points first, titled with their bytes, and alone preferred', async () => {
+    const text = fs.readFileSync(RANKED_GO, 'utf8');
+    const analysed = client.nextStatus((status) => status.state === 'idle' && status.packageDirectory === RANKED);
+    const uri = await client.open(RANKED_GO);
+    const testUri = await client.open(path.join(RANKED, 'ranked_test.go'));
+    await analysed;
+    // The whole file selected, as a user selects a function or a block and presses Ctrl+.
+    const lines = text.split('\n');
+    const everything = { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: 0 } };
+    const actions = async () =>
+      (await client.connection.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri },
+        range: everything,
+        context: { diagnostics: [] },
+      })) as CodeAction[];
+
+    const unmeasured = await actions();
+    assert.deepEqual(
+      unmeasured.map((action) => [action.title, action.isPreferred]),
+      [
+        ['Use strconv.Itoa instead of fmt.Sprint — removes 2 heap allocations (verified)', true],
+        ['Return point by value — removes 1 heap allocation (verified)', true],
+      ],
+    );
+
+    const measured = (await client.connection.sendRequest(ExecuteCommandRequest.type, {
+      command: COMMANDS.measureBenchmark,
+      arguments: [testUri, 'BenchmarkRender'],
+    })) as MeasurementOutcome;
+    assert.ok(measured.ok, measured.message);
+    const ranked = await actions();
+    assert.equal(ranked.length, 2, JSON.stringify(ranked.map((action) => action.title)));
+    // A hundred 16-byte points per op (give or take one-off allocations spread over b.N), then the label's few bytes.
+    assert.match(
+      ranked[0].title,
+      /^Return point by value — removes 1 heap allocation \(verified\) · 1\.[56] KB\/op measured on its lines in BenchmarkRender$/,
+    );
+    assert.match(
+      ranked[1].title,
+      /^Use strconv\.Itoa instead of fmt\.Sprint — removes 2 heap allocations \(verified\) · [\d.]+ B\/op measured on its lines in BenchmarkRender$/,
+    );
+    assert.deepEqual(
+      ranked.map((action) => action.isPreferred),
+      [true, undefined],
+    );
+  });
+});
+
 test('in Restricted Mode nothing is measured', async () => {
   requireGo();
   const client = await LspTestClient.start(MODULE, { settings: SETTINGS, initializationOptions: { workspaceTrusted: false } });

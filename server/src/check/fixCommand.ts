@@ -19,12 +19,17 @@ import type { GoRunner } from '../engine/runGo';
 import { ensureSkipLinkTool } from '../engine/skipLinkTool';
 import { type AppliedFix, applyPackageFixes, type PackageFixRun } from '../fixes/applyFixes';
 import { type CheckCommandOptions, EXIT, goSettingsFrom } from './checkCommand';
+import { type MeasuredSaving, measuredSaving, rankByMeasuredBytes, savingFigures } from '../features/fixRanking';
+import { placeOnSource } from '../measurementService';
+import type { Measurement } from '../model/measurement';
+import { type Measured, measureForCheck } from './measuredFindings';
 import { resolvePackages } from './resolvePackages';
 
 export const FIX_FORMATS = ['text', 'json', 'diff'] as const;
 export type FixFormat = (typeof FIX_FORMATS)[number];
 
-export interface FixCommandOptions extends Pick<CheckCommandOptions, 'tags' | 'buildFlags' | 'env' | 'go'> {
+export interface FixCommandOptions
+  extends Pick<CheckCommandOptions, 'tags' | 'buildFlags' | 'env' | 'go' | 'bench' | 'benchtime' | 'profile' | 'sampleType'> {
   readonly dryRun: boolean;
   readonly format: FixFormat;
   readonly includeRefactors: boolean;
@@ -48,7 +53,16 @@ export interface FixReport {
   readonly title: string;
   /** Heap facts the compiler no longer reports because of this fix. */
   readonly removes: number;
+  /**
+   * With `--bench` or `--profile`: what was measured, before the fixes, on the lines of the facts this fix
+   * removes (per op from a benchmark, totals from a profile). The list is ranked by its bytes.
+   */
+  readonly measured?: MeasuredFixFigures;
 }
+
+export type MeasuredFixFigures =
+  | { readonly benchmark: string; readonly bytesPerOp: number; readonly allocsPerOp: number }
+  | { readonly profile: string; readonly bytes: number; readonly objects: number };
 
 export async function runFixCommand(patterns: readonly string[], options: FixCommandOptions, io: FixIo): Promise<number> {
   const say = (message: string) => io.stderr.write(`go-escape-lens fix: ${message}\n`);
@@ -67,6 +81,25 @@ export async function runFixCommand(patterns: readonly string[], options: FixCom
     say(`no packages matched ${patterns.join(' ')}`);
     return EXIT.cannotRun;
   }
+  // Measured first, on the code as it is: the figures say what each fix's lines cost before it.
+  let measured: Extract<Measured, { ok: true }> | undefined;
+  if (options.bench !== undefined || options.profile !== undefined) {
+    const result = await measureForCheck(
+      packages,
+      {
+        bench: options.bench,
+        benchtime: options.benchtime ?? '1s',
+        profile: options.profile,
+        sampleType: options.sampleType ?? 'alloc_space',
+      },
+      { settings, runGo: io.runGo, cwd: io.cwd, onProgress: say },
+    );
+    if (!result.ok) {
+      say(result.message);
+      return EXIT.cannotRun;
+    }
+    measured = result;
+  }
   const dependencies = { runGo: io.runGo, skipLinkTool: ensureSkipLinkTool() };
   const runs: { importPath: string; run: PackageFixRun }[] = [];
   for (const [index, pkg] of packages.entries()) {
@@ -84,16 +117,23 @@ export async function runFixCommand(patterns: readonly string[], options: FixCom
     runs.push({ importPath: pkg.importPath, run });
   }
 
-  const reports: FixReport[] = runs.flatMap(({ importPath, run }) =>
-    run.applied.map((fix) => ({
-      package: importPath,
-      file: path.relative(io.cwd, fix.file),
-      range: fix.range,
-      fix: fix.fix,
-      title: fix.title,
-      removes: fix.removes,
-    })),
+  const savingOf = measured ? await measuredSavings(measured) : () => undefined;
+  const listed: FixReport[] = runs.flatMap(({ importPath, run }) =>
+    run.applied.map((fix) => {
+      const saving = savingOf(fix.file, fix.factLines);
+      return {
+        package: importPath,
+        file: path.relative(io.cwd, fix.file),
+        range: fix.range,
+        fix: fix.fix,
+        title: fix.title,
+        removes: fix.removes,
+        ...(saving ? { measured: figuresOf(saving) } : {}),
+      };
+    }),
   );
+  // With a measurement, the fixes that save the most measured bytes come first.
+  const reports = measured ? rankByMeasuredBytes(listed, (report) => bytesOf(report.measured)) : listed;
   const changed = new Map(runs.flatMap(({ run }) => [...run.changedFiles]));
   const removed = reports.reduce((sum, report) => sum + report.removes, 0);
   const before = runs.reduce((sum, { run }) => sum + run.heapFactsBefore, 0);
@@ -125,7 +165,9 @@ export async function runFixCommand(patterns: readonly string[], options: FixCom
     case 'text':
       for (const report of reports) {
         io.stdout.write(
-          `${report.file}:${report.range.start.line + 1}:${report.range.start.character + 1}: ${report.title} — removes ${report.removes}\n`,
+          `${report.file}:${report.range.start.line + 1}:${report.range.start.character + 1}: ${report.title} — removes ${report.removes}${
+            report.measured ? `; ${measuredText(report.measured)}` : ''
+          }\n`,
         );
       }
       break;
@@ -169,6 +211,44 @@ async function checkWhole(
     const newlyFailing = [...failedAfter].filter((name) => !failedBefore.has(name));
     return newlyFailing.length > 0 ? `go test -short fails in ${newlyFailing.join(', ')}, which passed before` : undefined;
   });
+}
+
+/**
+ * Per fix (its file and the original lines of its facts), what the measurements placed on the source as it
+ * is now (the fixes are not written yet) say about those lines: the biggest of the measurements.
+ */
+async function measuredSavings(
+  measured: Extract<Measured, { ok: true }>,
+): Promise<(file: string, lines: readonly number[]) => MeasuredSaving | undefined> {
+  const placed: Measurement[] = [];
+  for (const taken of measured.taken) placed.push(await placeOnSource(taken.attribution, taken.source, measured.context));
+  return (file, lines) => {
+    let best: MeasuredSaving | undefined;
+    for (const measurement of placed) {
+      const saving = lines.length > 0 ? measuredSaving(measurement, file, lines) : undefined;
+      if (saving && (!best || saving.bytes > best.bytes)) best = saving;
+    }
+    return best;
+  };
+}
+
+/** Rounded as `check`'s JSON rounds its per-op figures. */
+function figuresOf(saving: MeasuredSaving): MeasuredFixFigures {
+  const round = (value: number) => Math.round(value * 100) / 100;
+  return saving.perOp
+    ? { benchmark: saving.from, bytesPerOp: round(saving.bytes), allocsPerOp: round(saving.allocations) }
+    : { profile: saving.from, bytes: saving.bytes, objects: saving.allocations };
+}
+
+function bytesOf(figures: MeasuredFixFigures | undefined): MeasuredSaving | undefined {
+  if (!figures) return undefined;
+  return 'benchmark' in figures
+    ? { bytes: figures.bytesPerOp, allocations: figures.allocsPerOp, perOp: true, from: figures.benchmark }
+    : { bytes: figures.bytes, allocations: figures.objects, perOp: false, from: figures.profile };
+}
+
+function measuredText(figures: MeasuredFixFigures): string {
+  return `${savingFigures(bytesOf(figures)!)} measured on its lines in ${'benchmark' in figures ? figures.benchmark : figures.profile}`;
 }
 
 function failedPackages(output: string): Set<string> {

@@ -12,6 +12,8 @@ import type { FixCandidate } from '../model/fixes';
 import { rangesIntersect } from '../syntax/positions';
 import type { Verification } from '../model/fixes';
 import type { LspRange } from '../model/positions';
+import type { LocatedFact } from '../model/analysis';
+import { removedFactLines } from './fixRanking';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 
 export interface CodeActionRequest {
@@ -23,6 +25,15 @@ export interface CodeActionRequest {
   /** `context.diagnostics`: ours among them are linked to the quick-fix that addresses them. */
   readonly diagnostics: readonly Diagnostic[];
   readonly uriOf: (file: string) => string;
+  /** The located facts of a file, so each action names the lines of the heap facts it removes (for ranking). */
+  readonly locatedIn?: (file: string) => readonly LocatedFact[] | undefined;
+}
+
+/** What an action carries for the server's later steps: which fix it is, and the lines of the facts it removes. */
+export interface FixActionData {
+  readonly fix: string;
+  /** 1-based lines of `file`'s heap facts inside the fix's trigger ranges: what measured bytes rank it by. */
+  readonly factLines?: readonly number[];
 }
 
 export function fixCodeActions(
@@ -49,7 +60,7 @@ export function candidatesAt(candidates: readonly FixCandidate[], file: string, 
 export function codeAction(
   candidate: FixCandidate,
   verdict: Verification,
-  request: Pick<CodeActionRequest, 'diagnostics' | 'uriOf'>,
+  request: Pick<CodeActionRequest, 'diagnostics' | 'uriOf' | 'locatedIn'>,
 ): CodeAction | undefined {
   const removed = verdict.outcome === 'removes' ? verdict.before - verdict.after : 0;
   if (verdict.outcome === 'breaks' || verdict.outcome === 'adds') return undefined;
@@ -62,8 +73,9 @@ export function codeAction(
     title: `${candidate.title} — ${measured} (${details.join('; ')})`,
     kind: quickFix ? CodeActionKind.QuickFix : CodeActionKind.RefactorRewrite,
     edit: workspaceEdit(candidate, request.uriOf),
-    // Which fix it is, so a hover names only the fixes for what it is about (a bounds check's hoist).
-    data: { fix: candidate.fix },
+    // Which fix it is, so a hover names only the fixes for what it is about (a bounds check's hoist), and
+    // where its allocations are, so a measurement can rank it.
+    data: fixActionData(candidate, request.locatedIn?.(candidate.file)),
   };
   if (quickFix) {
     action.isPreferred = true;
@@ -74,6 +86,11 @@ export function codeAction(
     if (addressed.length > 0) action.diagnostics = addressed;
   }
   return action;
+}
+
+function fixActionData(candidate: FixCandidate, located: readonly LocatedFact[] | undefined): FixActionData {
+  if (!located || candidate.boundsChecks) return { fix: candidate.fix };
+  return { fix: candidate.fix, factLines: removedFactLines(candidate.triggerRanges, located) };
 }
 
 function workspaceEdit(candidate: FixCandidate, uriOf: (file: string) => string): WorkspaceEdit {

@@ -22,7 +22,9 @@ import type { LspRange, SourceText } from '../model/positions';
 import { withGoTree } from '../syntax/goParser';
 import { comparePositions, compilerToLspPosition, offsetAt, toSourceText } from '../syntax/positions';
 import { collectFixCandidates } from './fixCandidates';
+import { factLinesInside } from '../features/fixRanking';
 import { importEdits } from './importEdits';
+import { followEdit, initialOrigins, type LineOrigins } from './lineOrigins';
 import { moduleOf, importPathOf } from './fixService';
 import { applyToSource, editsOverlap } from './textEdits';
 import { mustNotEscapeAfter, newFindings, stillOnHeap, vetFindings } from './verifyFix';
@@ -36,6 +38,11 @@ export interface AppliedFix {
   /** Heap facts the compiler no longer reports because of it. */
   readonly removes: number;
   readonly round: number;
+  /**
+   * The 1-based lines, in the file as it was before any fix, of the heap facts the fix is about (inside its
+   * trigger ranges): where a measurement of the unfixed code says what it saves.
+   */
+  readonly factLines: readonly number[];
 }
 
 export interface PackageFixRun {
@@ -79,6 +86,7 @@ export async function applyPackageFixes(directory: string, options: ApplyOptions
   const heapFactsBefore = first.filter(isHeapFact).length;
   let facts = first;
   const applied: AppliedFix[] = [];
+  const origins = new Map([...state.files].map(([file, source]) => [file, initialOrigins(source.text)]));
   const tried = new Set<string>();
 
   for (let round = 1; round <= (options.maxRounds ?? 30); round++) {
@@ -108,8 +116,15 @@ export async function applyPackageFixes(directory: string, options: ApplyOptions
       options.log?.(`${path.basename(directory)}: round ${round}: ${accepted.reason}`);
       continue;
     }
-    for (const { candidate: _, ...fix } of accepted.fixes) applied.push({ ...fix, round });
-    for (const [file, text] of accepted.texts) state.files.set(file, toSourceText(text));
+    for (const { candidate, ...fix } of accepted.fixes) {
+      const lines = originalFactLines(candidate, facts, state.files.get(candidate.file)!, origins.get(candidate.file) ?? []);
+      applied.push({ ...fix, round, factLines: lines });
+    }
+    for (const [file, text] of accepted.texts) {
+      const edited = toSourceText(text);
+      origins.set(file, followEdit(origins.get(file) ?? [], state.files.get(file)?.text ?? '', edited.text));
+      state.files.set(file, edited);
+    }
     facts = accepted.facts;
   }
 
@@ -119,6 +134,14 @@ export async function applyPackageFixes(directory: string, options: ApplyOptions
     if (text !== original.get(file)) changedFiles.set(file, text);
   }
   return { ...base, heapFactsBefore, heapFactsAfter: facts.filter(isHeapFact).length, applied, changedFiles };
+}
+
+/** The original lines of the heap facts inside the candidate's trigger ranges, in the text it was proposed on. */
+function originalFactLines(candidate: FixCandidate, facts: readonly EscapeFact[], source: SourceText, origins: LineOrigins): number[] {
+  const positions = facts
+    .filter((fact) => isHeapFact(fact) && fact.position.file === candidate.file)
+    .flatMap((fact) => compilerToLspPosition(source, fact.position.line, fact.position.byteColumn) ?? []);
+  return factLinesInside(candidate.triggerRanges, positions).flatMap((line) => origins[line - 1] ?? []);
 }
 
 /** Identifies a candidate across rounds, whose positions move: its fix, file and the text it is about. */
@@ -149,7 +172,7 @@ function chooseBatch(candidates: readonly FixCandidate[]): FixCandidate[] {
 export type BatchOutcome =
   | {
       readonly ok: true;
-      readonly fixes: readonly (Omit<AppliedFix, 'round'> & { readonly candidate: FixCandidate })[];
+      readonly fixes: readonly (Omit<AppliedFix, 'round' | 'factLines'> & { readonly candidate: FixCandidate })[];
       readonly texts: ReadonlyMap<string, string>;
       readonly facts: readonly EscapeFact[];
     }
@@ -248,7 +271,10 @@ async function verifyBatch(
   return { ok: true, fixes, texts: edited.texts, facts };
 }
 
-function describe(candidate: FixCandidate, removes: number): Omit<AppliedFix, 'round'> & { readonly candidate: FixCandidate } {
+function describe(
+  candidate: FixCandidate,
+  removes: number,
+): Omit<AppliedFix, 'round' | 'factLines'> & { readonly candidate: FixCandidate } {
   return { fix: candidate.fix, file: candidate.file, range: candidate.triggerRanges[0], title: candidate.title, removes, candidate };
 }
 

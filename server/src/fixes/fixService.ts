@@ -158,7 +158,8 @@ export class QuickFixService {
         );
       }
     }
-    return fixCodeActions(current, verdictOf, query);
+    const locatedIn = (file: string) => result.files.get(file)?.located;
+    return fixCodeActions(current, verdictOf, { ...query, locatedIn });
   }
 
   /** Verifies every candidate of the package and returns what is offered (for tests and the CLI). */
