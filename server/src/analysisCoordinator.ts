@@ -40,7 +40,8 @@ import { withMeasuredTree } from './features/measuredTree';
 import { hoverAt } from './features/hover';
 import { inlayHints } from './features/inlayHints';
 import { predictedDiagnosticsForText } from './features/predictedDiagnostics';
-import { analyseWorkspace, type WorkspaceAnalysisSummary } from './features/workspaceAnalysis';
+import { analyseWorkspace, type WorkspaceAnalysisSummary, type WorkspacePackageOutcome } from './features/workspaceAnalysis';
+import { heapAllocationCount } from './features/packageStatus';
 import { QuickFixService } from './fixes/fixService';
 import { KeyedDebouncer } from './keyedDebouncer';
 import { MeasurementCoordinator } from './measurementCoordinator';
@@ -52,6 +53,8 @@ import type { OnceLog } from './onceLog';
 import type { EscapeTreeFile, EscapeTreePackage, EscapeTreePackageWithFiles, StatusParams } from './protocol';
 import type { Settings } from './settings';
 import { disposeGoQueries } from './syntax/goQueries';
+import { WorkspaceWorkerClient } from './workspaceWorkerClient';
+import type { WorkspacePackageSummary } from './workspaceWorkerProtocol';
 
 /** The open documents, as the LSP text-document sync keeps them. */
 export interface OpenDocuments {
@@ -131,6 +134,8 @@ export class AnalysisCoordinator {
    * located facts with their flows. A package's facts are analysed again when one of its files is opened.
    */
   private readonly workspaceTree = new Map<string, EscapeTreePackageWithFiles>();
+  /** The workspace command's worker process while the command runs. */
+  private workspaceWorker: WorkspaceWorkerClient | undefined;
 
   constructor(private readonly dependencies: CoordinatorDependencies) {
     const { client, log, verbose, onceLog, readmeUri } = dependencies;
@@ -258,6 +263,7 @@ export class AnalysisCoordinator {
     if (!trusted) this.service.cancelAll();
     if (!trusted) this.quickFixes.cancelAll();
     if (!trusted) this.measurements.cancel();
+    if (!trusted) this.workspaceWorker?.cancel();
     const { log } = this.dependencies;
     log(trusted ? 'The workspace is trusted: analysing with the Go compiler.' : 'The workspace is no longer trusted: predictions only.');
     this.analyseOpenDocuments();
@@ -269,6 +275,7 @@ export class AnalysisCoordinator {
     this.memoryRelease.dispose();
     this.service.cancelAll();
     this.quickFixes.cancelAll();
+    this.workspaceWorker?.dispose();
     disposeGoQueries();
     this.measurements.cancel();
   }
@@ -411,7 +418,7 @@ export class AnalysisCoordinator {
   }
 
   /** The workspace command: every package of every folder, each with its folder's settings. */
-  async analyseWorkspace(isCancelled: () => boolean): Promise<WorkspaceAnalysisSummary | undefined> {
+  async analyseWorkspace(cancellation: CancellationToken): Promise<WorkspaceAnalysisSummary | undefined> {
     const { client, settings: clientSettings, log } = this.dependencies;
     if (!this.context.trusted) {
       client.showInformation('Go Escape Lens: trust the workspace to analyse it with the Go compiler.');
@@ -426,28 +433,94 @@ export class AnalysisCoordinator {
       }),
     );
     const reporter = await client.createWorkDoneProgress();
-    const summary = await analyseWorkspace({
-      folders,
-      runGo: this.runGo,
-      // Facts are kept only for packages the user works in: those with open files or kept results.
-      // Of the others only the diagnostics and the tree are made, which need no leak explanations.
-      analyseDirectory: (directory, plan) => {
-        const keep = this.keepsFacts(directory);
-        return this.service.analyseDirectory(directory, plan.settings, { retain: keep, leakExplanations: keep, functions: true });
-      },
-      onResult: (result, plan) => this.publishWorkspaceResult(result, plan.editorSettings, plan.settings),
-      progress: reporter,
-      isCancelled: () => isCancelled() || reporter.token.isCancellationRequested,
-      parallelism: Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
-    });
-    log(
-      `workspace: ${summary.analysed}/${summary.packages} packages analysed, ${summary.heapAllocations} heap allocations${summary.cancelled ? ' (cancelled)' : ''}`,
-    );
-    for (const failure of summary.failed) log(`workspace: ${failure}`);
-    return summary;
+    const worker = this.startWorkspaceWorker();
+    // Cancelled from the progress or by the request: the packages being analysed stop too.
+    const cancelled = () => cancellation.isCancellationRequested || reporter.token.isCancellationRequested;
+    const stop = [cancellation, reporter.token].map((token) => token.onCancellationRequested(() => worker.cancel()));
+    try {
+      const summary = await analyseWorkspace({
+        folders,
+        runGo: this.runGo,
+        analyseDirectory: (directory, plan) => this.analyseForWorkspace(directory, plan, worker),
+        progress: reporter,
+        isCancelled: cancelled,
+        parallelism: Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
+      });
+      log(
+        `workspace: ${summary.analysed}/${summary.packages} packages analysed, ${summary.heapAllocations} heap allocations${summary.cancelled ? ' (cancelled)' : ''}`,
+      );
+      for (const failure of summary.failed) log(`workspace: ${failure}`);
+      return summary;
+    } finally {
+      for (const listener of stop) listener.dispose();
+      // The worker exits, and the memory of the whole run goes with it.
+      await worker.dispose();
+      if (this.workspaceWorker === worker) this.workspaceWorker = undefined;
+    }
   }
 
-  /** Publishes a workspace command's result; of a package whose facts are not kept, keeps its tree only. */
+  private startWorkspaceWorker(): WorkspaceWorkerClient {
+    const { log, verbose, error, client } = this.dependencies;
+    const worker = new WorkspaceWorkerClient({
+      log,
+      verbose,
+      error,
+      onStarted: (directory) => {
+        this.progress.started(directory);
+        client.sendStatus({ state: 'analysing', packageDirectory: directory, message: `Analysing ${path.basename(directory)}` });
+      },
+    });
+    this.workspaceWorker?.cancel();
+    this.workspaceWorker = worker;
+    return worker;
+  }
+
+  /**
+   * One package of the workspace command. Its facts are kept only for packages the user works in (those
+   * with open files or kept results), and only those, or all in the `package` diagnostics scope (which
+   * publishes every file's diagnostics), are analysed in the server. Every other package is analysed by the
+   * workspace worker, which sends back its tree and counts only.
+   */
+  private async analyseForWorkspace(
+    directory: string,
+    plan: { readonly editorSettings: Settings; readonly settings: GoSettings },
+    worker: WorkspaceWorkerClient,
+  ): Promise<WorkspacePackageOutcome | undefined> {
+    const keep = this.keepsFacts(directory);
+    if (keep || plan.editorSettings.diagnostics.scope === 'package') {
+      // The diagnostics and the tree need no leak explanations.
+      const result = await this.service.analyseDirectory(directory, plan.settings, {
+        retain: keep,
+        leakExplanations: keep,
+        functions: true,
+      });
+      if (!result) return undefined;
+      void this.publishWorkspaceResult(result, plan.editorSettings, plan.settings);
+      const heapAllocations = [...result.files.values()].reduce((sum, file) => sum + heapAllocationCount(file), 0);
+      return { status: result.analysis.status, message: result.analysis.message, heapAllocations };
+    }
+    try {
+      const summary = await worker.analyse(directory, plan.settings, plan.editorSettings.annotations);
+      if (summary) this.publishWorkspaceSummary(summary, plan.settings);
+      return summary;
+    } catch (error) {
+      void this.progress.finished(directory);
+      return { status: 'failed', message: error instanceof Error ? error.message : String(error), heapAllocations: 0 };
+    }
+  }
+
+  /** Shows what the workspace worker sent of a package: its status, its log line, and its tree. */
+  private publishWorkspaceSummary(summary: WorkspacePackageSummary, go: GoSettings): void {
+    const { directory } = summary;
+    void this.progress.finished(directory);
+    this.publisher.publishSummary(summary);
+    this.dependencyDownloads.afterAnalysis(directory, summary, go);
+    // A package opened meanwhile has facts of its own, which the tree shows: they are newer.
+    if (summary.tree && !this.service.hasResult(directory)) this.workspaceTree.set(directory, summary.tree);
+    else this.workspaceTree.delete(directory);
+  }
+
+  /** Publishes a workspace command's result analysed in the server; of a package whose facts are not kept, keeps its tree only. */
   private async publishWorkspaceResult(result: PackageResult, settings: Settings, go: GoSettings): Promise<void> {
     await this.publish(result, settings, go);
     if (this.service.hasResult(result.directory)) {
@@ -656,7 +729,7 @@ export class AnalysisCoordinator {
     void this.progress.finished(result.directory);
     if (!result.fromCache) this.memoryRelease.analysisFinished();
     await this.publisher.publish(result, settings, go);
-    this.dependencyDownloads.afterAnalysis(result, go);
+    this.dependencyDownloads.afterAnalysis(result.directory, result.analysis, go);
   }
 
   /** Restricted Mode: the open document's predicted allocations, and no go command at all. */

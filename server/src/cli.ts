@@ -11,6 +11,8 @@ import type { Shard } from './check/runCheck';
 import { FIX_FORMATS, runFixCommand } from './check/fixCommand';
 import { runGo } from './engine/runGo';
 import { startLanguageServer } from './server';
+import { runWorkspaceWorker } from './workspaceWorker';
+import { WORKSPACE_WORKER_ARGUMENT } from './workspaceWorkerProtocol';
 
 const program = new Command()
   .name('go-escape-lens')
@@ -187,11 +189,14 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 /** go's single-dash `-tags x` / `-tags=x`, which commander would read as four short flags. */
 const argv = process.argv.map((arg) => (arg === '-tags' || arg.startsWith('-tags=') ? `-${arg}` : arg));
 
-program.parseAsync(argv).catch((error: unknown) => {
-  if (error instanceof CommanderError) {
-    // Commander has already printed the message; --help and --version are not errors.
-    process.exit(error.exitCode === 0 ? EXIT.clean : EXIT.cannotRun);
-  }
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(EXIT.cannotRun);
-});
+// The server's workspace worker (workspaceWorkerClient.ts starts this bundle again) is no CLI command.
+if (process.argv.includes(WORKSPACE_WORKER_ARGUMENT)) runWorkspaceWorker();
+else
+  program.parseAsync(argv).catch((error: unknown) => {
+    if (error instanceof CommanderError) {
+      // Commander has already printed the message; --help and --version are not errors.
+      process.exit(error.exitCode === 0 ? EXIT.clean : EXIT.cannotRun);
+    }
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(EXIT.cannotRun);
+  });

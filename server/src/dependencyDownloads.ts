@@ -8,7 +8,7 @@
  */
 import * as path from 'node:path';
 import type { WorkDoneProgressServerReporter } from 'vscode-languageserver';
-import type { PackageResult } from './model/analysis';
+import type { PackageAnalysis } from './model/analysis';
 import { downloadModules } from './engine/downloadModules';
 import type { GoSettings } from './engine/goCommand';
 import type { GoRunner } from './engine/runGo';
@@ -49,18 +49,18 @@ export class DependencyDownloads {
   constructor(private readonly options: DependencyDownloadsOptions) {}
 
   /** After each analysis: remember what is missing, and offer the download the first time. */
-  afterAnalysis(result: PackageResult, go: GoSettings): void {
-    const modules = result.analysis.missingModules;
+  afterAnalysis(directory: string, analysis: Pick<PackageAnalysis, 'missingModules' | 'message'>, go: GoSettings): void {
+    const modules = analysis.missingModules;
     if (!modules) {
-      this.missing.delete(result.directory);
+      this.missing.delete(directory);
       return;
     }
-    this.missing.set(result.directory, { modules, go });
-    const key = `${result.directory}\n${modules.map((module) => `${module.path}@${module.version}`).join(' ')}`;
+    this.missing.set(directory, { modules, go });
+    const key = `${directory}\n${modules.map((module) => `${module.path}@${module.version}`).join(' ')}`;
     if (this.offered.has(key) || !this.options.isTrusted()) return;
     this.offered.add(key);
-    void this.options.client.askToAct(`Go Escape Lens: ${result.analysis.message}`, DOWNLOAD_ACTION).then(
-      (clicked) => (clicked ? this.download([result.directory]) : undefined),
+    void this.options.client.askToAct(`Go Escape Lens: ${analysis.message}`, DOWNLOAD_ACTION).then(
+      (clicked) => (clicked ? this.download([directory]) : undefined),
       () => undefined,
     );
   }

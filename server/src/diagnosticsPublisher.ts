@@ -15,17 +15,16 @@ import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver
 import type { FileAnalysis, PackageResult } from './model/analysis';
 import { markNewSince, type NewSince } from './check/editorBaseline';
 import type { GoSettings } from './engine/goCommand';
-import { isHeapFact } from './model/facts';
-import { buildContext, buildExclusion, describeExclusion } from './engine/buildConstraints';
 import { isTestFile } from './engine/packageSnapshot';
 import { packageBudgetDiagnostics } from './features/budgets';
 import { fileDiagnostics } from './features/diagnostics';
+import { heapAllocationCount, notInBuildNotes, statusCounts } from './features/packageStatus';
 import { analysisTimes, heapFactLogLines } from './features/logLines';
 import { standInDiagnostics } from './features/predictedDiagnostics';
 import type { OnceLog } from './onceLog';
-import { isBoundsCheckKind } from './model/checks';
 import type { StatusParams } from './protocol';
 import type { Settings } from './settings';
+import type { WorkspacePackageSummary } from './workspaceWorkerProtocol';
 
 /** What the publisher sends to the client; the server hands it the connection's methods. */
 export interface DiagnosticsClient {
@@ -182,6 +181,33 @@ export class DiagnosticsPublisher {
   }
 
   /**
+   * A package the workspace worker analysed: its status and log line. None of its files is open (or it would
+   * have been analysed here), so in the `openFiles` scope it has no diagnostics to send; and the next result
+   * of the package is sent in full.
+   */
+  publishSummary(summary: WorkspacePackageSummary): void {
+    const { client, log, onceLog, verbose } = this.dependencies;
+    const { directory } = summary;
+    this.lastPublished.delete(directory);
+    if (summary.status === 'ok') {
+      onceLog.forget(directory);
+      log(`${path.basename(directory)}: ${summary.heapAllocations} heap allocations (${summary.times})`);
+      for (const line of summary.verboseLines) verbose(line);
+      for (const [uri, note] of Object.entries(summary.notInBuildByUri ?? {})) onceLog.say(`not-in-build:${uri}`, note);
+      client.sendStatus({
+        state: 'idle',
+        packageDirectory: directory,
+        ...summary.counts,
+        notInBuildByUri: summary.notInBuildByUri,
+        fromCache: false,
+      });
+    } else {
+      onceLog.say(directory, `${path.basename(directory)}: ${summary.message ?? summary.status}`);
+      client.sendStatus({ state: 'paused', packageDirectory: directory, message: summary.message, ...summary.counts });
+    }
+  }
+
+  /**
    * One file's facts ahead of its package's full publish: the file the user just saved need not wait for
    * the rest of a large package. Budgets, baseline marks and the other files follow with `publish`.
    */
@@ -246,42 +272,14 @@ export class DiagnosticsPublisher {
     this.dependencies.client.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
   }
 
-  /** Per document URI, what the status bar counts: only the kinds whose annotations are on. */
   private statusCounts(result: PackageResult, settings: Settings): Pick<StatusParams, 'heapAllocationsByUri' | 'checksByUri'> {
-    const { escape: escapes, bounds, nil } = settings.annotations;
-    const heapAllocationsByUri: Record<string, number> = {};
-    const checksByUri: Record<string, { bounds?: number; nil?: number }> = {};
-    for (const file of result.files.values()) {
-      const uri = this.dependencies.uriOf(file.file);
-      if (escapes) heapAllocationsByUri[uri] = heapAllocationCount(file);
-      // Every file is listed, even with no kind on: the client then forgets counts of kinds switched off.
-      checksByUri[uri] = {
-        ...(bounds ? { bounds: file.located.filter((item) => isBoundsCheckKind(item.fact.kind)).length } : {}),
-        ...(nil ? { nil: file.located.filter((item) => item.fact.kind === 'nilCheck').length } : {}),
-      };
-    }
-    return { heapAllocationsByUri, checksByUri };
+    return statusCounts(result.files.values(), settings.annotations, this.dependencies.uriOf);
   }
 
-  /**
-   * The files of the package that its build leaves out under the current settings (`//go:build ignore`,
-   * another GOOS), each with why and what would include it; each is said once in the log too.
-   */
+  /** The files the package's build leaves out, each said once in the log too. */
   private notInBuild(result: PackageResult, go: GoSettings): Record<string, string> | undefined {
-    const context = buildContext(go);
-    const notes: Record<string, string> = {};
-    for (const file of result.files.values()) {
-      if (file.located.length > 0) continue;
-      const exclusion = buildExclusion(path.basename(file.file), file.source.text, context);
-      if (!exclusion) continue;
-      const note = describeExclusion(path.basename(file.file), exclusion);
-      notes[this.dependencies.uriOf(file.file)] = note;
-      this.dependencies.onceLog.say(`not-in-build:${file.file}`, note);
-    }
-    return Object.keys(notes).length > 0 ? notes : undefined;
+    const notes = notInBuildNotes(result.files.values(), go, this.dependencies.uriOf);
+    for (const [uri, note] of Object.entries(notes ?? {})) this.dependencies.onceLog.say(`not-in-build:${uri}`, note);
+    return notes;
   }
-}
-
-function heapAllocationCount(file: FileAnalysis): number {
-  return file.located.filter((item) => isHeapFact(item.fact)).length;
 }

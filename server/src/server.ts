@@ -142,7 +142,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
     const isCancelled = () => token.isCancellationRequested;
     switch (params.command) {
       case COMMANDS.analyseWorkspace:
-        return coordinator.analyseWorkspace(isCancelled);
+        return coordinator.analyseWorkspace(token);
       case COMMANDS.downloadDependencies: {
         // Arguments (optional): package directories; without them, every package that misses modules.
         const directories = (params.arguments ?? []).filter((argument): argument is string => typeof argument === 'string');

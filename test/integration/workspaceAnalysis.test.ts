@@ -5,9 +5,13 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { PackageResult } from '../../server/src/model/analysis';
 import { runGo } from '../../server/src/engine/runGo';
-import { analyseWorkspace, listPackageDirectories, type WorkspaceProgress } from '../../server/src/features/workspaceAnalysis';
+import {
+  analyseWorkspace,
+  listPackageDirectories,
+  type WorkspacePackageOutcome,
+  type WorkspaceProgress,
+} from '../../server/src/features/workspaceAnalysis';
 import { requireGo } from '../helpers/goOracle';
 import { REPOSITORY_ROOT } from '../helpers/lspClient';
 
@@ -24,21 +28,9 @@ function recordingProgress() {
   return { events, progress };
 }
 
-function okResult(directory: string): PackageResult {
-  return {
-    directory,
-    includesTests: false,
-    analysis: {
-      directory,
-      status: 'ok',
-      facts: { importPaths: [], facts: [], errors: [], unrecognised: [] },
-      durationMilliseconds: 0,
-      commandLine: '',
-    },
-    files: new Map(),
-    fromCache: false,
-    stale: false,
-  } as unknown as PackageResult;
+/** A package that compiled with two heap allocations. */
+function okOutcome(): WorkspacePackageOutcome {
+  return { status: 'ok', heapAllocations: 2 };
 }
 
 test('go list ./... finds every package directory of the module', async () => {
@@ -52,22 +44,20 @@ test('go list ./... finds every package directory of the module', async () => {
 test('every package is analysed once, with progress from 0 to 100 and a final done', async () => {
   requireGo();
   const analysed: string[] = [];
-  const published: string[] = [];
   const { events, progress } = recordingProgress();
   const summary = await analyseWorkspace({
     folders: [{ folder: ARTICLE, settings: GO }],
     runGo,
-    analyseDirectory: async (directory) => (analysed.push(directory), okResult(directory)),
-    onResult: (result) => published.push(result.directory),
+    analyseDirectory: async (directory) => (analysed.push(directory), okOutcome()),
     progress,
     isCancelled: () => false,
     parallelism: 2,
   });
   const expected = await listPackageDirectories(ARTICLE, GO, runGo);
   assert.deepEqual([...analysed].sort(), [...expected].sort());
-  assert.deepEqual([...published].sort(), [...expected].sort());
   assert.equal(summary.packages, expected.length);
   assert.equal(summary.analysed, expected.length);
+  assert.equal(summary.heapAllocations, 2 * expected.length, 'the heap allocations of every package are added up');
   assert.equal(summary.cancelled, false);
   assert.equal(events[0], 'begin 0 listing packages true');
   assert.equal(events[events.length - 2], `report 100 ${expected.length}/${expected.length} packages`);
@@ -85,9 +75,8 @@ test('cancelling stops before the next package and still ends the progress', asy
     analyseDirectory: async (directory) => {
       analysed.push(directory);
       cancelled = true; // the user presses cancel while the first package is being analysed
-      return okResult(directory);
+      return okOutcome();
     },
-    onResult: () => undefined,
     progress,
     isCancelled: () => cancelled,
     parallelism: 1,
@@ -107,8 +96,7 @@ test('in a multi-root workspace each package is analysed with the settings of it
   await analyseWorkspace({
     folders: [article, fixes],
     runGo,
-    analyseDirectory: async (directory, plan) => (analysedWith.set(directory, plan.name), okResult(directory)),
-    onResult: () => undefined,
+    analyseDirectory: async (directory, plan) => (analysedWith.set(directory, plan.name), okOutcome()),
     progress,
     isCancelled: () => false,
     parallelism: 2,

@@ -13,7 +13,9 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
-import { WorkspaceTrustNotification } from '../../server/src/protocol';
+import { ExecuteCommandRequest } from 'vscode-languageserver-protocol/node';
+import type { WorkspaceAnalysisSummary } from '../../server/src/features/workspaceAnalysis';
+import { COMMANDS, WorkspaceTrustNotification } from '../../server/src/protocol';
 import { requireGo } from '../helpers/goOracle';
 import { LspTestClient, REPOSITORY_ROOT } from '../helpers/lspClient';
 
@@ -112,6 +114,26 @@ test('trusting the workspace switches to the compiler without a restart, and bac
     await resaved;
     assert.ok(client.diagnostics.get(uri)?.diagnostics.every(isPredicted));
     assert.equal(goCalls().length, callsWhenTrusted, 'go ran after trust was withdrawn');
+  } finally {
+    await client.stop();
+  }
+});
+
+test('withdrawing trust during the workspace command stops it, and its worker and every go command it started have ended', async () => {
+  const client = await startRestricted();
+  try {
+    await client.connection.sendNotification(WorkspaceTrustNotification, { trusted: true });
+    const answered = client.connection.sendRequest(ExecuteCommandRequest.type, {
+      command: COMMANDS.analyseWorkspace,
+    }) as Promise<WorkspaceAnalysisSummary>;
+    const line = await client.logLine((candidate) => /worker process \(pid \d+\)/.test(candidate));
+    const pid = Number(/pid (\d+)/.exec(line)![1]);
+    await client.connection.sendNotification(WorkspaceTrustNotification, { trusted: false });
+    const summary = await answered;
+    assert.ok(summary.analysed < summary.packages, JSON.stringify(summary));
+    assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' }, 'the worker still runs');
+    // What ran in the worker: every go command it started has ended with it (each is killed with its group).
+    for (const call of goCalls()) assert.throws(() => process.kill(Number(call.split(' ')[0]), 0), { code: 'ESRCH' }, call);
   } finally {
     await client.stop();
   }

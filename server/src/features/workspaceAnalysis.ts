@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { analysisEnvironment, type GoSettings } from '../engine/goCommand';
 import type { GoRunner } from '../engine/runGo';
-import type { PackageResult } from '../model/analysis';
+import type { AnalysisStatus } from '../model/analysis';
 
 export interface WorkspaceProgress {
   begin(title: string, percentage: number, message: string, cancellable: boolean): void;
@@ -26,14 +26,23 @@ export interface WorkspaceFolderPlan {
 export interface WorkspaceAnalysisOptions<Plan extends WorkspaceFolderPlan> {
   readonly folders: readonly Plan[];
   readonly runGo: GoRunner;
-  /** Analyses one package with its folder's settings. */
-  readonly analyseDirectory: (directory: string, plan: Plan) => Promise<PackageResult | undefined>;
-  /** Called with each package's result as it arrives, so diagnostics and the tree update as we go. */
-  readonly onResult: (result: PackageResult, plan: Plan) => void;
+  /**
+   * Analyses one package with its folder's settings, and shows its result as it arrives (diagnostics and
+   * the tree update as we go). Undefined when the analysis was cancelled or replaced by a newer one.
+   */
+  readonly analyseDirectory: (directory: string, plan: Plan) => Promise<WorkspacePackageOutcome | undefined>;
   readonly progress: WorkspaceProgress;
   readonly isCancelled: () => boolean;
   /** How many packages are analysed at once (the scheduler bounds compiler processes anyway). */
   readonly parallelism: number;
+}
+
+/** What the command counts of one package. */
+export interface WorkspacePackageOutcome {
+  readonly status: AnalysisStatus;
+  /** For every status but `ok`: one line a user can act on. */
+  readonly message?: string;
+  readonly heapAllocations: number;
 }
 
 export interface WorkspaceAnalysisSummary {
@@ -93,15 +102,12 @@ export async function analyseWorkspace<Plan extends WorkspaceFolderPlan>(
       for (let directory = queue.shift(); directory !== undefined; directory = queue.shift()) {
         if (options.isCancelled()) return;
         const plan = directories.get(directory)!;
-        const result = await options.analyseDirectory(directory, plan);
+        const outcome = await options.analyseDirectory(directory, plan);
         finished++;
-        if (result) {
-          options.onResult(result, plan);
-          if (result.analysis.status === 'ok') analysed++;
-          else failed.push(`${directory}: ${result.analysis.message ?? result.analysis.status}`);
-          for (const file of result.files.values()) {
-            heapAllocations += file.located.filter((item) => item.fact.kind === 'escape' || item.fact.kind === 'moved').length;
-          }
+        if (outcome) {
+          if (outcome.status === 'ok') analysed++;
+          else failed.push(`${directory}: ${outcome.message ?? outcome.status}`);
+          heapAllocations += outcome.heapAllocations;
         }
         progress.report(Math.round((finished / directories.size) * 100), `${finished}/${directories.size} packages`);
       }
