@@ -12,6 +12,11 @@ export interface TreeMemory {
   readonly peakRootMegabytes: number;
   /** The most processes seen in the tree at once. */
   readonly mostProcesses: number;
+  /**
+   * The largest own peak (VmHWM at its last sample) of a process in the tree, other than the root, whose
+   * command line holds `peakOfCommand` (the server's workspace worker), in MB; 0 when none was seen.
+   */
+  readonly peakMatchingMegabytes: number;
 }
 
 function parentsAndMemory(): Map<number, { parent: number; rssKilobytes: number }> {
@@ -30,11 +35,22 @@ function parentsAndMemory(): Map<number, { parent: number; rssKilobytes: number 
   return processes;
 }
 
+/** The process's own peak resident memory in kB when its command line holds `command`, else 0. */
+function ownPeakIfMatching(pid: number, command: string): number {
+  try {
+    if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(command)) return 0;
+    return Number(/^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0; // it has exited
+  }
+}
+
 /** Starts sampling the tree under `rootPid`; `stop()` returns the figures. */
-export function sampleTreeMemory(rootPid: number, intervalMilliseconds = 200): { stop: () => TreeMemory } {
+export function sampleTreeMemory(rootPid: number, intervalMilliseconds = 200, peakOfCommand?: string): { stop: () => TreeMemory } {
   let peakTree = 0;
   let peakRoot = 0;
   let mostProcesses = 0;
+  let peakMatching = 0;
   const sample = () => {
     const processes = parentsAndMemory();
     const inTree = new Set([rootPid]);
@@ -55,6 +71,7 @@ export function sampleTreeMemory(rootPid: number, intervalMilliseconds = 200): {
       if (!found) continue;
       sum += found.rssKilobytes;
       count++;
+      if (peakOfCommand && pid !== rootPid) peakMatching = Math.max(peakMatching, ownPeakIfMatching(pid, peakOfCommand));
     }
     peakTree = Math.max(peakTree, sum);
     mostProcesses = Math.max(mostProcesses, count);
@@ -70,7 +87,12 @@ export function sampleTreeMemory(rootPid: number, intervalMilliseconds = 200): {
   return {
     stop: () => {
       clearInterval(timer);
-      return { peakTreeMegabytes: peakTree / 1024, peakRootMegabytes: peakRoot / 1024, mostProcesses };
+      return {
+        peakTreeMegabytes: peakTree / 1024,
+        peakRootMegabytes: peakRoot / 1024,
+        mostProcesses,
+        peakMatchingMegabytes: peakMatching / 1024,
+      };
     },
   };
 }

@@ -513,6 +513,8 @@ export class AnalysisCoordinator {
   private publishWorkspaceSummary(summary: WorkspacePackageSummary, go: GoSettings): void {
     const { directory } = summary;
     void this.progress.finished(directory);
+    // Receiving the trees leaves garbage too: collected once the command is over.
+    this.memoryRelease.analysisFinished();
     this.publisher.publishSummary(summary);
     this.dependencyDownloads.afterAnalysis(directory, summary, go);
     // A package opened meanwhile has facts of its own, which the tree shows: they are newer.

@@ -77,7 +77,7 @@ test('the packages without open files are analysed in a worker process, which ha
   const closures = path.join(ARTICLE, 'closures');
   const closuresUri = pathToFileURL(path.join(closures, 'closures.go')).href;
   const fromWorker = await client.connection.sendRequest(EscapeTreePackageRequest, { directory: closures });
-  const workerStatus = client.statuses.findLast((status) => status.packageDirectory === closures && status.state === 'idle');
+  const workerStatus = [...client.statuses].reverse().find((status) => status.packageDirectory === closures && status.state === 'idle');
   assert.equal(workerStatus?.heapAllocationsByUri?.[closuresUri], fromWorker[0]?.heapAllocations);
   assert.ok((fromWorker[0]?.heapAllocations ?? 0) > 0);
 
