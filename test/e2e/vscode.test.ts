@@ -153,6 +153,27 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
       await escapeTreeRow(ui, 'NewPoint').waitFor({ state: 'detached', timeout: ANALYSIS_TIMEOUT_MS });
     });
 
+    await step('Analyse the Whole Workspace lists a package never opened; expanding it shows its functions', async (ui) => {
+      // closures has no open file: the server's workspace worker analyses it and sends its tree.
+      const closuresFile = path.join(workspace, 'closures', 'closures.go');
+      const closuresFunctions = functionsOf(closuresFile, factsOf(closuresFile));
+      assert.ok(closuresFunctions.length > 0, 'the compiler reports no heap allocation in closures.go');
+      await ui.runCommand('Go Escape Lens: Analyse the Whole Workspace');
+      await ui.openView(escapeTreeViewName());
+      const closures = escapeTreePane(ui)
+        .locator('.monaco-list-row[aria-level="1"]')
+        .filter({ has: ui.page.locator('.label-name', { hasText: /^example\.com\/article\/closures$/ }) });
+      await closures.waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      if ((await closures.getAttribute('aria-expanded')) === 'false') await closures.click();
+      const file = escapeTreePane(ui)
+        .locator('.monaco-list-row[aria-level="2"]')
+        .filter({ has: ui.page.locator('.label-name', { hasText: /^closures\.go$/ }) });
+      await file.waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      if ((await file.getAttribute('aria-expanded')) === 'false') await file.click();
+      for (const name of closuresFunctions) await escapeTreeRow(ui, name).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      await ui.screenshot('07-whole-workspace');
+    });
+
     const checks = boundsChecksOf(hoistFile);
     await step('with bounds checks off (the default), hoist.go shows nothing', async (ui) => {
       await ui.runCommand('View: Close All Editors');
