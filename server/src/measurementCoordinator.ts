@@ -19,16 +19,19 @@ import {
   MarkupKind,
   type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ClientSettings } from './clientSettings';
 import { isTestFile } from './engine/packageSnapshot';
 import type { GoRunner } from './engine/runGo';
-import { rankedFixActions } from './features/fixRanking';
+import type { FixActionData } from './features/codeActions';
+import { type MeasuredSaving, rankedFixActions } from './features/fixRanking';
+import { benchmarkDifference } from './features/measuredFigures';
 import { measuredDiagnostics } from './features/measuredDiagnostics';
 import { withMeasuredHints } from './features/measuredHints';
 import { measuredHover, measuredHoverSection } from './features/measuredHover';
 import { benchmarkDeclarations, benchmarkLenses, withMeasuredTotals } from './features/measuredLenses';
 import { MeasurementSession } from './measurementSession';
+import { RuntimeFixMeasurer } from './runtimeFixMeasurer';
 import { findWorkspaceModules, goPaths, type MeasureContext } from './measurementService';
 import type { FileAnalysis, PackageResult } from './model/analysis';
 import { ALLOCATION_SAMPLE_TYPES, type AllocationSampleType, type Measurement } from './model/measurement';
@@ -65,8 +68,11 @@ export class MeasurementCoordinator {
   private readonly session = new MeasurementSession();
   private readonly goPathsByBinary = new Map<string, Promise<{ goroot?: string; moduleCache?: string }>>();
   private autoLoadedProfile = '';
+  private readonly runtimeFixes: RuntimeFixMeasurer;
 
-  constructor(private readonly dependencies: MeasurementDependencies) {}
+  constructor(private readonly dependencies: MeasurementDependencies) {
+    this.runtimeFixes = new RuntimeFixMeasurer(dependencies.runGo, dependencies.log);
+  }
 
   /** Bumped by every new or cleared measurement. */
   get generation(): number {
@@ -256,8 +262,111 @@ export class MeasurementCoordinator {
    */
   async measuredFixes(uri: string, actions: CodeAction[]): Promise<CodeAction[]> {
     const measurement = await this.current(uri);
-    const ranked = measurement ? rankedFixActions(actions, measurement, fileURLToPath(uri)) : actions;
-    return this.withMeasureAgain(uri, ranked);
+    if (!measurement) return actions;
+    const file = fileURLToPath(uri);
+    const byRun = new Map<CodeAction, MeasuredSaving>();
+    const resolved: CodeAction[] = [];
+    for (const action of actions) {
+      const runtime = (action.data as FixActionData | undefined)?.runtime;
+      if (!runtime) {
+        resolved.push(action);
+        continue;
+      }
+      const measured = await this.measureRuntimeFix(file, action, runtime, measurement);
+      if (measured === 'no gain') continue;
+      if (measured) byRun.set(measured.action, measured.saving);
+      resolved.push(measured?.action ?? action);
+    }
+    return this.withMeasureAgain(uri, rankedFixActions(resolved, measurement, file, byRun));
+  }
+
+  /**
+   * A fix the compiler cannot count, measured by the benchmark shown when it reached the fix's lines: the
+   * package with and without the edit. Undefined where it cannot be measured (no benchmark of this package
+   * shown, its lines not reached, a run failed): the action stays "not measured". 'no gain' when the
+   * benchmark shows no fewer allocations: then it is not offered.
+   */
+  private async measureRuntimeFix(
+    file: string,
+    action: CodeAction,
+    runtime: NonNullable<FixActionData['runtime']>,
+    measurement: Measurement,
+  ): Promise<{ action: CodeAction; saving: MeasuredSaving } | 'no gain' | undefined> {
+    const benchmark = this.session.shownBenchmark();
+    const edits = action.edit?.changes?.[pathToFileURL(file).href] ?? Object.values(action.edit?.changes ?? {})[0];
+    if (!benchmark || benchmark.directory !== path.dirname(file) || !edits || !this.dependencies.trusted()) return undefined;
+    const reached = measurement.sites.some(
+      (site) => site.file === file && site.line >= runtime.lines.from && site.line <= runtime.lines.to,
+    );
+    if (!reached) return undefined;
+    const uri = pathToFileURL(file).href;
+    const settings = await this.dependencies.settings.settingsFor(uri);
+    const go = await this.dependencies.settings.goSettingsFor(uri);
+    const current = this.packageTexts(benchmark.directory);
+    const text = current.get(file);
+    if (text === undefined) return undefined;
+    const edited = new Map(current).set(file, TextDocument.applyEdits(TextDocument.create(uri, 'go', 0, text), edits));
+    const run = (texts: ReadonlyMap<string, string>) =>
+      this.runtimeFixes.figures(
+        {
+          directory: benchmark.directory,
+          benchmark: benchmark.name,
+          benchtime: settings.measurement.benchtime,
+          overlays: this.changedFromDisk(texts),
+          texts,
+        },
+        go,
+      );
+    const [before, after] = [await run(current), await run(edited)];
+    if (typeof before === 'string' || typeof after === 'string') return undefined;
+    if (after.allocsPerOp >= before.allocsPerOp) {
+      this.dependencies.log(
+        `${runtime.title}: ${benchmark.name} measured no fewer allocations with it (${benchmarkDifference(before, after)})`,
+      );
+      return 'no gain';
+    }
+    const title = `${runtime.title} — ${benchmarkDifference(before, after)} measured in ${benchmark.name} (builds, vet clean)`;
+    return {
+      action: { ...action, title, kind: CodeActionKind.QuickFix, isPreferred: true },
+      saving: {
+        bytes: before.bytesPerOp - after.bytesPerOp,
+        allocations: before.allocsPerOp - after.allocsPerOp,
+        perOp: true,
+        from: benchmark.name,
+      },
+    };
+  }
+
+  /** The package's Go files as the user sees them (open editors' text, else the disk's). */
+  private packageTexts(directory: string): Map<string, string> {
+    const texts = new Map<string, string>();
+    let names: string[];
+    try {
+      names = fs.readdirSync(directory).filter((name) => name.endsWith('.go'));
+    } catch {
+      return texts;
+    }
+    for (const name of names) {
+      const file = path.join(directory, name);
+      const text = this.textOf(file);
+      if (text !== undefined) texts.set(file, text);
+    }
+    return texts;
+  }
+
+  /** Of `texts`, those that differ from the disk: what the go command must read through -overlay. */
+  private changedFromDisk(texts: ReadonlyMap<string, string>): Map<string, string> {
+    const changed = new Map<string, string>();
+    for (const [file, text] of texts) {
+      let onDisk: string | undefined;
+      try {
+        onDisk = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+      } catch {
+        onDisk = undefined;
+      }
+      if (onDisk !== text) changed.set(file, text);
+    }
+    return changed;
   }
 
   /** The measurement the Heap Allocations tree is ranked by: the one shown, whichever file it is of. */

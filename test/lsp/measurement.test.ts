@@ -331,6 +331,66 @@ describe('with a benchmark measured, the lightbulb lists the fixes by the bytes 
   });
 });
 
+describe('a fix whose gain only a run shows is measured by the benchmark shown', () => {
+  const LOOPS = path.join(MODULE, 'loops');
+  const LOOPS_GO = path.join(LOOPS, 'loops.go');
+  let client: LspTestClient;
+  before(async () => {
+    requireGo();
+    client = await LspTestClient.start(MODULE, { settings: SETTINGS });
+  });
+  after(() => client.stop());
+
+  test('“not measured” refactors until BenchmarkLoops is measured; then quick-fixes titled with the difference per op', async () => {
+    const text = fs.readFileSync(LOOPS_GO, 'utf8');
+    const analysed = client.nextStatus((status) => status.state === 'idle' && status.packageDirectory === LOOPS);
+    const uri = await client.open(LOOPS_GO);
+    const testUri = await client.open(path.join(LOOPS, 'loops_test.go'));
+    await analysed;
+    const actionsAt = async (needle: string) => {
+      const at = positionOf(text, needle);
+      return (await client.connection.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri },
+        range: { start: at, end: at },
+        context: { diagnostics: [] },
+      })) as CodeAction[];
+    };
+    const titled = (actions: CodeAction[]) => actions.map((action) => [action.title, action.kind]);
+
+    assert.deepEqual(titled(await actionsAt('var out []int')), [
+      ['Preallocate out with capacity len(src) — not measured (builds, vet clean)', 'refactor.rewrite'],
+    ]);
+    assert.deepEqual(titled(await actionsAt('s := ""')), [
+      ['Build s with a strings.Builder — not measured (builds, vet clean)', 'refactor.rewrite'],
+    ]);
+    // Evens appends only some elements: nothing is offered there.
+    assert.deepEqual(titled(await actionsAt('out := []int{}')), []);
+
+    const measured = (await client.connection.sendRequest(ExecuteCommandRequest.type, {
+      command: COMMANDS.measureBenchmark,
+      arguments: [testUri, 'BenchmarkLoops'],
+    })) as MeasurementOutcome;
+    assert.ok(measured.ok, measured.message);
+
+    // The package with and without each edit, run by BenchmarkLoops through -overlay: 100 ints grow the slice
+    // seven times, twenty names and commas copy the string forty times.
+    const [preallocate] = await actionsAt('var out []int');
+    assert.match(
+      preallocate.title,
+      /^Preallocate out with capacity len\(src\) — −[1-9]\d* allocs?\/op, −[\d,]+ B\/op measured in BenchmarkLoops \(builds, vet clean\)$/,
+    );
+    assert.equal(preallocate.kind, 'quickfix');
+    const [builder] = await actionsAt('s := ""');
+    assert.match(
+      builder.title,
+      /^Build s with a strings\.Builder — −[1-9]\d* allocs\/op, −[\d,]+ B\/op measured in BenchmarkLoops \(builds, vet clean\)$/,
+    );
+    assert.equal(builder.kind, 'quickfix');
+    // Nothing was written: the runs saw the edits through -overlay only.
+    assert.equal(fs.readFileSync(LOOPS_GO, 'utf8'), text);
+  });
+});
+
 test('in Restricted Mode nothing is measured', async () => {
   requireGo();
   const client = await LspTestClient.start(MODULE, { settings: SETTINGS, initializationOptions: { workspaceTrusted: false } });

@@ -87,16 +87,23 @@ export function rankByMeasuredBytes<T>(items: readonly T[], savingOf: (item: T) 
  * Code actions of one file ranked by what was measured on their facts' lines (`data.factLines`, set by
  * features/codeActions.ts): measured titles end with the figure, and only the first quick-fix is preferred.
  */
-export function rankedFixActions(actions: readonly CodeAction[], measurement: Measurement, file: string): CodeAction[] {
+export function rankedFixActions(
+  actions: readonly CodeAction[],
+  measurement: Measurement,
+  file: string,
+  /** Savings measured by running the fix itself (their titles say so already). */
+  measuredByRun: ReadonlyMap<CodeAction, MeasuredSaving> = new Map(),
+): CodeAction[] {
   const savings = new Map<CodeAction, MeasuredSaving | undefined>();
   for (const action of actions) {
     const lines = (action.data as { factLines?: readonly number[] } | undefined)?.factLines;
-    savings.set(action, lines && lines.length > 0 ? measuredSaving(measurement, file, lines) : undefined);
+    savings.set(action, measuredByRun.get(action) ?? (lines && lines.length > 0 ? measuredSaving(measurement, file, lines) : undefined));
   }
   let preferred = false;
   return rankByMeasuredBytes(actions, (action) => savings.get(action)).map((action) => {
     const saving = savings.get(action);
-    const titled: CodeAction = saving ? { ...action, title: `${action.title} · ${savingText(saving)}` } : { ...action };
+    const titled: CodeAction =
+      saving && !measuredByRun.has(action) ? { ...action, title: `${action.title} · ${savingText(saving)}` } : { ...action };
     if (titled.kind === CodeActionKind.QuickFix && titled.isPreferred && !preferred) preferred = true;
     else delete titled.isPreferred;
     return titled;

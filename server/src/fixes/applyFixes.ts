@@ -102,6 +102,8 @@ export async function applyPackageFixes(directory: string, options: ApplyOptions
       (candidate) =>
         !tried.has(keyOf(candidate, state)) &&
         !isTestFile(candidate.file) &&
+        // Their gain is not in the compiler's count, which is what this applies by.
+        !candidate.runtimeOnly &&
         (!candidate.externalCallersUnseen || options.includeRefactors),
     );
     if (eligible.length === 0) break;

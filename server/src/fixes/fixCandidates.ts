@@ -23,6 +23,8 @@ import { formatCallRewrites } from './formatCalls';
 import { descendants, importsOf, packageNameOf, structFieldsByType, type UseContext } from './goTree';
 import { type ReturnDeclaration, returnByValueCallSites, returnDeclarations, type ReturnTarget } from './returnByValue';
 import { boundsHoists } from './hoistBoundsCheck';
+import { preallocateSliceRewrites } from './preallocateSlice';
+import { stringsBuilderRewrites } from './stringsBuilder';
 import { addEdits, editsOverlap } from './textEdits';
 import { countBoundsChecks } from './verifyFix';
 import type { TextEdit } from '../model/fixes';
@@ -110,6 +112,27 @@ export async function collectFixCandidates(input: FixInput): Promise<FixProposal
           worthWithoutGain: rewrite.worthWithoutGain,
           imports: { file: file.file, change: rewrite.importChange, expressionEdits: rewrite.expressionEdits },
         });
+      }
+      const loops = [
+        preallocateSliceRewrites(tree.rootNode, file.source, { canUseSlicesPackage: atLeastGo(input.languageVersion, 21) }),
+        stringsBuilderRewrites(tree.rootNode, file.source),
+      ];
+      for (const { rewrites, refused: loopRefusals } of loops) {
+        for (const refusal of loopRefusals) refused.push({ ...refusal, file: file.file });
+        for (const rewrite of rewrites) {
+          candidates.push({
+            fix: rewrite.fix,
+            id: `${rewrite.fix}:${path.basename(file.file)}:${rewrite.lines.from}:${rewrite.variable}`,
+            title: rewrite.title,
+            notes: [],
+            file: file.file,
+            triggerRanges: rewrite.triggerRanges,
+            edits: new Map([[file.file, rewrite.edits]]),
+            externalCallersUnseen: false,
+            worthWithoutGain: true,
+            runtimeOnly: { lines: rewrite.lines },
+          });
+        }
       }
       for (const hoist of boundsHoists(tree, file.source, factsHere)) {
         const { from, to } = hoist.functionLines;

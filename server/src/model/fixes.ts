@@ -15,7 +15,10 @@ export type FileEdits = ReadonlyMap<string, readonly TextEdit[]>;
 /** The rewrites of fmt calls (fixes/formatCalls.ts). */
 export type FormatFixName = 'strconvFormat' | 'concatenation' | 'errorsNew' | 'writeFormatted' | 'writeString';
 
-export type FixName = 'returnByValue' | 'valueReceiver' | 'captureByValue' | 'hoistBoundsCheck' | FormatFixName;
+/** Fixes whose gain shows only at run time (the compiler does not count the allocations a loop's growth makes). */
+export type RuntimeFixName = 'preallocateSlice' | 'stringsBuilder';
+
+export type FixName = 'returnByValue' | 'valueReceiver' | 'captureByValue' | 'hoistBoundsCheck' | FormatFixName | RuntimeFixName;
 
 /**
  * For a fix aimed at bounds checks, not allocations: what the compiler's count is taken over. The lines are
@@ -66,6 +69,12 @@ export interface FixCandidate {
   readonly mustNotEscape?: readonly LspPosition[];
   /** Set on a fix that removes bounds checks: verified by their count in one function, not by heap facts. */
   readonly boundsChecks?: BoundsCheckMeasure;
+  /**
+   * Set on a fix whose gain the compiler does not see (a loop's `append` growth, string concatenation): the
+   * compile only shows it builds and vets clean; a benchmark that reached `lines` (1-based, in `file`)
+   * measures what it saves. Without one it is a refactor that says "not measured".
+   */
+  readonly runtimeOnly?: { readonly lines: { readonly from: number; readonly to: number } };
 }
 
 export type Verification =
