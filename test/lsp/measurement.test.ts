@@ -267,8 +267,9 @@ describe('a quick-fix in a measured package measures the benchmark again', () =>
       arguments: fix.command?.arguments,
     })) as MeasurementOutcome;
     assert.ok(again.ok, again.message);
-    // B/op can keep a few bytes of one-off allocations spread over b.N; the ten points are gone.
-    assert.match(again.message, / 0 allocs\/op \(−10 allocs\/op, −1[5-6]\d B\/op\)/);
+    // B/op can keep a few bytes of one-off allocations spread over b.N (more on a busy machine, where the
+    // runtime allocates during the first run); the ten 16-byte points are gone.
+    assert.match(again.message, / 0 allocs\/op \(−10 allocs\/op, −1[5-9]\d B\/op\)/);
     assert.equal(await shown, `Go Escape Lens: after the fix, ${again.message}`);
   });
 });
