@@ -279,9 +279,12 @@ function waitBound(typicalMs: number | undefined): number {
   return Math.min(120_000, Math.max(2_000, 1.5 * (typicalMs ?? 20_000)));
 }
 
-/** Aims at a heap allocation the editor shows, and all its callers are in view. */
+/**
+ * Aims at a heap allocation the editor shows, and all its callers are in view. A fix whose gain only a
+ * run shows is a refactor until a benchmark measures it: verified when asked for, like the refactors.
+ */
 function mayBeQuickFix(candidate: FixCandidate): boolean {
-  return candidate.fix !== 'valueReceiver' && !candidate.externalCallersUnseen;
+  return candidate.fix !== 'valueReceiver' && !candidate.externalCallersUnseen && !candidate.runtimeOnly;
 }
 
 function usable(result: PackageResult): boolean {
