@@ -4,8 +4,9 @@
  * too. Errors are values with a message a user can act on, never exceptions.
  */
 import { gunzipSync } from 'node:zlib';
-import { Profile } from 'pprof-format';
+import { Profile, type ProfileInput, Sample } from 'pprof-format';
 import type { AllocationProfile, ProfileFrame } from '../model/measurement';
+import { SampleColumns } from './sampleColumns';
 
 export type DecodeResult = { readonly ok: true; readonly profile: AllocationProfile } | { readonly ok: false; readonly message: string };
 
@@ -21,11 +22,12 @@ export function decodeAllocationProfile(bytes: Uint8Array, name = 'the profile')
       return { ok: false, message: `${name} is not a complete gzip file (${(error as Error).message}): it may be truncated.` };
     }
   }
-  let decoded: Profile;
+  let decoded: ColumnarProfile;
   try {
     // A plain Uint8Array view, not the Node Buffer gunzip returns: the decoder takes a subarray for every
     // number, and Buffer's subarray builds a Buffer object each time, which was a third of the decode.
-    decoded = Profile.decode(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength));
+    // The library's decode constructs the class it is called on: a ColumnarProfile.
+    decoded = ColumnarProfile.decode(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)) as ColumnarProfile;
   } catch (error) {
     return { ok: false, message: `${name} is not a pprof profile (${(error as Error).message}).` };
   }
@@ -62,9 +64,35 @@ export function decodeAllocationProfile(bytes: Uint8Array, name = 'the profile')
     }
     locations.set(Number(location.id), frames);
   }
-  const samples = decoded.sample.map((sample) => ({
-    locationIds: sample.locationId.map(Number),
-    values: sample.value.map(Number),
-  }));
+  const samples = decoded.columns.finish(sampleTypes.length);
   return { ok: true, profile: { sampleTypes, locations, samples, period: Number(decoded.period) || 1 } };
 }
+
+type ColumnarInput = ProfileInput & { columns?: SampleColumns };
+
+/**
+ * The library's Profile, with each sample put into columns as soon as it is decoded instead of kept as an
+ * object. The library calls `decodeValue` for each field of the profile; everything but the samples goes
+ * to its own.
+ */
+class ColumnarProfile extends Profile {
+  readonly columns: SampleColumns;
+
+  constructor(data: ColumnarInput) {
+    super({ ...data, sample: [] });
+    this.columns = data.columns ?? new SampleColumns();
+  }
+
+  static override decodeValue(data: ColumnarInput, field: number, buffer: Uint8Array): void {
+    if (field !== SAMPLE_FIELD) {
+      Profile.decodeValue(data, field, buffer);
+      return;
+    }
+    const sample = Sample.decode(buffer);
+    data.columns ??= new SampleColumns();
+    data.columns.add(sample.locationId, sample.value);
+  }
+}
+
+/** `repeated Sample sample = 2;` in pprof's profile.proto. */
+const SAMPLE_FIELD = 2;

@@ -75,41 +75,78 @@ export function attributeSamples(profile: AllocationProfile, options: Attributio
     return info;
   };
 
-  const sites = new Map<
-    string,
-    ProfileSite & { bytes: number; objects: number; callees: Map<string, { frames: CalleeFrame[]; bytes: number }> }
-  >();
+  type Callee = { readonly frames: readonly CalleeFrame[]; bytes: number };
+  type Site = Omit<ProfileSite, 'bytes' | 'objects' | 'callees'> & { bytes: number; objects: number; callees: Map<string, Callee> };
+  const sites = new Map<string, Site>();
+  /**
+   * Stacks by their location ids up to the site, innermost first: a node per distinct prefix, and at the
+   * site's node the site and callee entry the stack adds to. Samples share few such prefixes, so most
+   * samples add their values without building a key or a frame.
+   */
+  interface StackNode {
+    readonly children: Map<number, StackNode>;
+    ends?: { site: Site; callee: Callee };
+  }
+  const stacks: StackNode = { children: new Map() };
+  const passes = new Map<number, boolean>();
+  const { samples } = profile;
+  const width = profile.sampleTypes.length;
   let attributedSamples = 0;
   let outsideWorkspace = 0;
   let totalBytes = 0;
   let totalObjects = 0;
-  for (const sample of profile.samples) {
-    const bytes = sample.values[bytesIndex] ?? 0;
-    const objects = sample.values[objectsIndex] ?? 0;
+  for (let sample = 0; sample < samples.count; sample++) {
+    const bytes = bytesIndex < 0 ? 0 : (samples.values[sample * width + bytesIndex] as number);
+    const objects = objectsIndex < 0 ? 0 : (samples.values[sample * width + objectsIndex] as number);
     if (bytes === 0 && objects === 0) continue;
-    if (options.within && !passesThrough(profile, sample.locationIds, options.within)) continue;
-    let site: { frame: ProfileFrame; file: string } | undefined;
-    const inner: CalleeFrame[] = [];
-    for (const id of sample.locationIds) {
-      const frames = profile.locations.get(id) ?? [];
-      const info = infoOf(id, frames);
-      const stop = info.workspaceIndex < 0 ? frames.length : info.workspaceIndex;
-      for (let index = 0; index < stop; index++) {
-        const frame = frames[index] as ProfileFrame;
-        inner.push({ functionName: frame.functionName, file: info.files[index], line: frame.line });
+    const first = samples.locationStarts[sample] as number;
+    const end = samples.locationStarts[sample + 1] as number;
+    if (options.within && !passesThrough(first, end)) continue;
+    let node = stacks;
+    let siteAt = -1;
+    for (let index = first; index < end; index++) {
+      const id = samples.locationIds[index] as number;
+      let child = node.children.get(id);
+      if (!child) {
+        child = { children: new Map() };
+        node.children.set(id, child);
       }
-      if (info.workspaceIndex >= 0) {
-        site = { frame: frames[info.workspaceIndex] as ProfileFrame, file: info.files[info.workspaceIndex] as string };
+      node = child;
+      if (infoOf(id, profile.locations.get(id) ?? []).workspaceIndex >= 0) {
+        siteAt = index;
         break;
       }
     }
-    if (!site) {
+    if (siteAt < 0) {
       outsideWorkspace++;
       continue;
     }
+    node.ends ??= stackEnd(first, siteAt);
     attributedSamples++;
     totalBytes += bytes;
     totalObjects += objects;
+    node.ends.site.bytes += bytes;
+    node.ends.site.objects += objects;
+    node.ends.callee.bytes += bytes;
+  }
+
+  /** The site a stack ends at, and the entry of the frames below it: made once per distinct stack prefix. */
+  function stackEnd(first: number, siteAt: number): NonNullable<StackNode['ends']> {
+    const inner: CalleeFrame[] = [];
+    let site: { frame: ProfileFrame; file: string } | undefined;
+    for (let index = first; index <= siteAt; index++) {
+      const id = samples.locationIds[index] as number;
+      const frames = profile.locations.get(id) ?? [];
+      const info = infoOf(id, frames);
+      const stop = info.workspaceIndex < 0 ? frames.length : info.workspaceIndex;
+      for (let frame = 0; frame < stop; frame++) {
+        const { functionName, line } = frames[frame] as ProfileFrame;
+        inner.push({ functionName, file: info.files[frame], line });
+      }
+      if (info.workspaceIndex >= 0)
+        site = { frame: frames[info.workspaceIndex] as ProfileFrame, file: info.files[info.workspaceIndex] as string };
+    }
+    if (!site) throw new Error('a stack end without a workspace frame');
     const key = `${site.file}\0${site.frame.functionName}\0${site.frame.line}`;
     let entry = sites.get(key);
     if (!entry) {
@@ -124,13 +161,29 @@ export function attributeSamples(profile: AllocationProfile, options: Attributio
       };
       sites.set(key, entry);
     }
-    entry.bytes += bytes;
-    entry.objects += objects;
     const calleeKey = inner.map((frame) => frame.functionName).join('\0');
-    const callee = entry.callees.get(calleeKey);
-    if (callee) callee.bytes += bytes;
-    else entry.callees.set(calleeKey, { frames: inner, bytes });
+    let callee = entry.callees.get(calleeKey);
+    if (!callee) {
+      callee = { frames: inner, bytes: 0 };
+      entry.callees.set(calleeKey, callee);
+    }
+    return { site: entry, callee };
   }
+
+  /** Whether the stack passes through a function `within` accepts; memoized by location. */
+  function passesThrough(first: number, end: number): boolean {
+    for (let index = first; index < end; index++) {
+      const id = samples.locationIds[index] as number;
+      let accepted = passes.get(id);
+      if (accepted === undefined) {
+        accepted = (profile.locations.get(id) ?? []).some((frame) => options.within?.(frame.functionName) ?? true);
+        passes.set(id, accepted);
+      }
+      if (accepted) return true;
+    }
+    return false;
+  }
+
   return {
     sites: [...sites.values()],
     attributedSamples,
@@ -139,11 +192,4 @@ export function attributeSamples(profile: AllocationProfile, options: Attributio
     totalBytes,
     totalObjects,
   };
-}
-
-function passesThrough(profile: AllocationProfile, locationIds: readonly number[], accepts: (functionName: string) => boolean): boolean {
-  for (const id of locationIds) {
-    for (const frame of profile.locations.get(id) ?? []) if (accepts(frame.functionName)) return true;
-  }
-  return false;
 }
