@@ -33,6 +33,8 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' }),
+  // Decodes a share of a large allocation profile on a worker thread (server/src/engine/profileWorkers.ts).
+  esbuild.build({ ...common, entryPoints: ['server/src/engine/profileWorker.ts'], outfile: 'dist/profileWorker.js' }),
 ]);
 fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
 
@@ -49,4 +51,6 @@ for (const file of [
 // package.json's `files` ships that folder. A build without them would fail on the first Go file.
 const queries = fs.readdirSync(path.join(root, 'grammars', 'go')).filter((file) => file.endsWith('.scm'));
 if (queries.length === 0) throw new Error('grammars/go/ holds no .scm query: the server cannot run without them');
-console.log(`built dist/client.js, dist/server.js, dist/cli.js and the tree-sitter runtime files; queries: ${queries.join(', ')}`);
+console.log(
+  `built dist/client.js, dist/server.js, dist/cli.js, dist/profileWorker.js and the tree-sitter runtime files; queries: ${queries.join(', ')}`,
+);

@@ -3,6 +3,7 @@
 // is its own stack, as in a big service's /debug/pprof/allocs.
 //
 //	go run . -depth 18 -out /tmp/large.pb.gz
+//	go run . -depth 19 -stacks 350000 -out /tmp/large.pb.gz   # the first 350,000 paths only
 package main
 
 import (
@@ -36,10 +37,15 @@ func right(depth int, path uint32) { walk(depth, path) }
 
 func main() {
 	depth := flag.Int("depth", 18, "stack depth: 2^depth distinct stacks")
+	stacks := flag.Int("stacks", 0, "how many of the paths to take (0: all 2^depth), to size the profile between powers of two")
 	out := flag.String("out", "large.pb.gz", "where to write the profile")
 	flag.Parse()
+	paths := uint32(1) << *depth
+	if *stacks > 0 && uint32(*stacks) < paths {
+		paths = uint32(*stacks)
+	}
 	runtime.MemProfileRate = 1
-	for path := uint32(0); path < 1<<*depth; path++ {
+	for path := uint32(0); path < paths; path++ {
 		walk(*depth, path)
 	}
 	runtime.GC()

@@ -68,7 +68,7 @@ export async function loadProfile(file: string, sampleType: AllocationSampleType
   } catch (error) {
     return { ok: false, cancelled: false, message: `${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).` };
   }
-  const decoded = decodeAllocationProfile(bytes, path.basename(file));
+  const decoded = await decodeAllocationProfile(bytes, path.basename(file));
   if (!decoded.ok) return { ok: false, cancelled: false, message: decoded.message };
   const attribution = attribute(decoded.profile, context, { sampleType });
   const measurement = await placeOnSource(attribution, { kind: 'profile', file, sampleType }, context);

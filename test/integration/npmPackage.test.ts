@@ -61,6 +61,7 @@ test('the package is publishable, small, and holds only what runs: bundles, wasm
   for (const needed of [
     'dist/cli.js',
     'dist/server.js',
+    'dist/profileWorker.js',
     'dist/web-tree-sitter.wasm',
     'dist/web-tree-sitter.cjs',
     'dist/tree-sitter-go.wasm',

@@ -8,9 +8,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { Function as PprofFunction, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
+import { decodeColumnar } from '../../server/src/engine/columnarProfile';
 import { decodeAllocationProfile } from '../../server/src/engine/decodeAllocationProfile';
+import { startShareWorkers } from '../../server/src/engine/profileWorkers';
+import { concatSamples } from '../../server/src/engine/sampleColumns';
 import { attributeSamples } from '../../server/src/measurement/attributeSamples';
 import type { ResolvedPath } from '../../server/src/measurement/profilePaths';
+import type { ProfileSamples } from '../../server/src/model/measurement';
 
 const SAMPLE_TYPES = ['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space'];
 
@@ -93,10 +97,10 @@ function reference(generated: Generated): Map<string, { bytes: number; objects: 
   return sites;
 }
 
-test('columns and shared stack prefixes attribute every sample as the plain reading does', () => {
-  fc.assert(
-    fc.property(profileArbitrary, (generated) => {
-      const decoded = decodeAllocationProfile(encode(generated));
+test('columns and shared stack prefixes attribute every sample as the plain reading does', async () => {
+  await fc.assert(
+    fc.asyncProperty(profileArbitrary, async (generated) => {
+      const decoded = await decodeAllocationProfile(encode(generated));
       assert.ok(decoded.ok);
       assert.equal(decoded.profile.samples.count, generated.samples.length);
       const attribution = attributeSamples(decoded.profile, { resolve, sampleType: 'alloc_space' });
@@ -118,7 +122,48 @@ test('columns and shared stack prefixes attribute every sample as the plain read
   );
 });
 
-test('a benchmark’s samples are those whose stack passes through it', () => {
+test('samples split into shares and joined again are the samples decoded whole, in another order', () => {
+  fc.assert(
+    fc.property(profileArbitrary, fc.integer({ min: 1, max: 4 }), (generated, parts) => {
+      const raw = encode(generated);
+      const whole = decodeColumnar(raw).columns.finish(SAMPLE_TYPES.length);
+      const shares = Array.from({ length: parts }, (_, part) => decodeColumnar(raw, { part, parts }).columns.finish(SAMPLE_TYPES.length));
+      assert.deepEqual(sampleRows(concatSamples(shares)), sampleRows(whole));
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('worker threads decode their shares of a profile, and the whole comes out as decoded on one thread', async () => {
+  const generated: Generated = {
+    locations: [[{ functionId: 2, line: 1 }], [{ functionId: 3, line: 2 }], [{ functionId: 4, line: 3 }]],
+    samples: Array.from({ length: 5000 }, (_, index) => ({ stack: [index % 3, (index + 1) % 3], values: [1, 16 + (index % 64)] })),
+  };
+  // A Node Buffer, as gunzip gives: the workers' copies must not take its bytes away.
+  const raw = Buffer.from(encode(generated));
+  const workers = startShareWorkers(raw, 3);
+  const results = await workers.results;
+  assert.deepEqual(
+    results.map((result) => result?.ok && result.samples.count),
+    [1667, 1666],
+    'each worker decoded every third sample (this needs the build: dist/profileWorker.js)',
+  );
+  const split = await decodeAllocationProfile(raw, 'the profile', 3);
+  const single = await decodeAllocationProfile(raw, 'the profile', 1);
+  assert.ok(split.ok && single.ok);
+  assert.deepEqual(sampleRows(split.profile.samples), sampleRows(single.profile.samples));
+});
+
+/** Each sample as `ids|values`, sorted: the table's content without its order. */
+function sampleRows(samples: ProfileSamples): string[] {
+  const width = samples.count === 0 ? 0 : samples.values.length / samples.count;
+  return Array.from({ length: samples.count }, (_, index) => {
+    const ids = samples.locationIds.subarray(samples.locationStarts[index], samples.locationStarts[index + 1]);
+    return `${[...ids].join(',')}|${[...samples.values.subarray(index * width, (index + 1) * width)].join(',')}`;
+  }).sort();
+}
+
+test('a benchmark’s samples are those whose stack passes through it', async () => {
   const generated: Generated = {
     locations: [[{ functionId: 2, line: 1 }], [{ functionId: 4, line: 2 }], [{ functionId: 6, line: 3 }]],
     samples: [
@@ -127,7 +172,7 @@ test('a benchmark’s samples are those whose stack passes through it', () => {
       { stack: [1], values: [4, 400] },
     ],
   };
-  const decoded = decodeAllocationProfile(encode(generated));
+  const decoded = await decodeAllocationProfile(encode(generated));
   assert.ok(decoded.ok);
   const within = (functionName: string) => functionName === 'example.com/ws.F6';
   const attribution = attributeSamples(decoded.profile, { resolve, sampleType: 'alloc_space', within });

@@ -4,15 +4,17 @@
  * too. Errors are values with a message a user can act on, never exceptions.
  */
 import { gunzipSync } from 'node:zlib';
-import { Profile, type ProfileInput, Sample } from 'pprof-format';
-import type { AllocationProfile, ProfileFrame } from '../model/measurement';
-import { SampleColumns } from './sampleColumns';
+import type { AllocationProfile, ProfileFrame, ProfileSamples } from '../model/measurement';
+import { type ColumnarProfile, decodeColumnar } from './columnarProfile';
+import { sharesFor, startShareWorkers } from './profileWorkers';
+import { concatSamples } from './sampleColumns';
 
 export type DecodeResult = { readonly ok: true; readonly profile: AllocationProfile } | { readonly ok: false; readonly message: string };
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
-export function decodeAllocationProfile(bytes: Uint8Array, name = 'the profile'): DecodeResult {
+/** `parts`: how many threads share the samples; by default as many as the profile's size and the cores make worth it. */
+export async function decodeAllocationProfile(bytes: Uint8Array, name = 'the profile', parts?: number): Promise<DecodeResult> {
   if (bytes.length === 0) return { ok: false, message: `${name} is empty.` };
   let raw: Uint8Array = bytes;
   if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) {
@@ -22,13 +24,13 @@ export function decodeAllocationProfile(bytes: Uint8Array, name = 'the profile')
       return { ok: false, message: `${name} is not a complete gzip file (${(error as Error).message}): it may be truncated.` };
     }
   }
+  parts ??= sharesFor(raw.length);
+  const workers = startShareWorkers(raw, parts);
   let decoded: ColumnarProfile;
   try {
-    // A plain Uint8Array view, not the Node Buffer gunzip returns: the decoder takes a subarray for every
-    // number, and Buffer's subarray builds a Buffer object each time, which was a third of the decode.
-    // The library's decode constructs the class it is called on: a ColumnarProfile.
-    decoded = ColumnarProfile.decode(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)) as ColumnarProfile;
+    decoded = decodeColumnar(raw, { part: 0, parts });
   } catch (error) {
+    workers.stop();
     return { ok: false, message: `${name} is not a pprof profile (${(error as Error).message}).` };
   }
   const strings = decoded.stringTable.strings;
@@ -43,6 +45,7 @@ export function decodeAllocationProfile(bytes: Uint8Array, name = 'the profile')
         : sampleTypes.length > 0
           ? `a profile of ${sampleTypes.join(', ')}`
           : 'a pprof file without sample types';
+    workers.stop();
     return {
       ok: false,
       message: `${name} is ${kind}, not an allocation profile. Take one with \`go test -memprofile\`, runtime/pprof's "heap" or "allocs" profile, or /debug/pprof/allocs.`,
@@ -64,35 +67,14 @@ export function decodeAllocationProfile(bytes: Uint8Array, name = 'the profile')
     }
     locations.set(Number(location.id), frames);
   }
-  const samples = decoded.columns.finish(sampleTypes.length);
+  const shares: ProfileSamples[] = [decoded.columns.finish(sampleTypes.length)];
+  const results = await workers.results;
+  for (let part = 1; part < parts; part++) {
+    const result = results[part - 1];
+    if (result && !result.ok) return { ok: false, message: `${name} is not a pprof profile (${result.message}).` };
+    // A worker that could not run: its share is decoded here.
+    shares.push(result?.samples ?? decodeColumnar(raw, { part, parts }).columns.finish(sampleTypes.length));
+  }
+  const samples = concatSamples(shares);
   return { ok: true, profile: { sampleTypes, locations, samples, period: Number(decoded.period) || 1 } };
 }
-
-type ColumnarInput = ProfileInput & { columns?: SampleColumns };
-
-/**
- * The library's Profile, with each sample put into columns as soon as it is decoded instead of kept as an
- * object. The library calls `decodeValue` for each field of the profile; everything but the samples goes
- * to its own.
- */
-class ColumnarProfile extends Profile {
-  readonly columns: SampleColumns;
-
-  constructor(data: ColumnarInput) {
-    super({ ...data, sample: [] });
-    this.columns = data.columns ?? new SampleColumns();
-  }
-
-  static override decodeValue(data: ColumnarInput, field: number, buffer: Uint8Array): void {
-    if (field !== SAMPLE_FIELD) {
-      Profile.decodeValue(data, field, buffer);
-      return;
-    }
-    const sample = Sample.decode(buffer);
-    data.columns ??= new SampleColumns();
-    data.columns.add(sample.locationId, sample.value);
-  }
-}
-
-/** `repeated Sample sample = 2;` in pprof's profile.proto. */
-const SAMPLE_FIELD = 2;

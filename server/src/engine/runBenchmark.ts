@@ -79,7 +79,7 @@ export async function runBenchmark(
     } catch {
       return { ok: false, cancelled: false, message: `go test wrote no allocation profile for ${request.benchmark}.`, output };
     }
-    const decoded = decodeAllocationProfile(bytes, `The profile of ${request.benchmark}`);
+    const decoded = await decodeAllocationProfile(bytes, `The profile of ${request.benchmark}`);
     if (!decoded.ok) return { ok: false, cancelled: false, message: decoded.message, output };
     return { ok: true, figures, profile: decoded.profile, output };
   } finally {

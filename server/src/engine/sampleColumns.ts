@@ -55,3 +55,25 @@ function ensureRoom(array: Float64Array<ArrayBuffer>, length: number): Float64Ar
   grown.set(array);
   return grown;
 }
+
+/** The shares of one profile's samples, decoded apart, as one table: the order of samples does not matter. */
+export function concatSamples(shares: readonly ProfileSamples[]): ProfileSamples {
+  if (shares.length === 1) return shares[0] as ProfileSamples;
+  const count = shares.reduce((sum, share) => sum + share.count, 0);
+  const locationIds = new Float64Array(shares.reduce((sum, share) => sum + share.locationIds.length, 0));
+  const locationStarts = new Float64Array(count + 1);
+  const values = new Float64Array(shares.reduce((sum, share) => sum + share.values.length, 0));
+  let sample = 0;
+  let location = 0;
+  let value = 0;
+  for (const share of shares) {
+    locationIds.set(share.locationIds, location);
+    values.set(share.values, value);
+    for (let index = 0; index < share.count; index++) locationStarts[sample + index] = location + (share.locationStarts[index] as number);
+    sample += share.count;
+    location += share.locationIds.length;
+    value += share.values.length;
+  }
+  locationStarts[count] = location;
+  return { count, locationIds, locationStarts, values };
+}
