@@ -145,7 +145,7 @@ test('worker threads decode their shares of a profile, and the whole comes out a
   const results = await workers.results;
   assert.deepEqual(
     results.map((result) => result?.ok && result.samples.count),
-    [1667, 1666],
+    [1667, 1667, 1666],
     'each worker decoded every third sample (this needs the build: dist/profileWorker.js)',
   );
   const split = await decodeAllocationProfile(raw, 'the profile', 3);

@@ -13,6 +13,8 @@ export interface SampleShare {
 }
 
 export const WHOLE: SampleShare = { part: 0, parts: 1 };
+/** Everything but the samples: what the thread that waits for the workers reads. */
+export const NO_SAMPLES: SampleShare = { part: -1, parts: 1 };
 
 export interface ColumnarProfile extends Profile {
   readonly columns: SampleColumns;

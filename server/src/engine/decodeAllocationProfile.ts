@@ -5,7 +5,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type { AllocationProfile, ProfileFrame, ProfileSamples } from '../model/measurement';
-import { type ColumnarProfile, decodeColumnar } from './columnarProfile';
+import { type ColumnarProfile, decodeColumnar, NO_SAMPLES, WHOLE } from './columnarProfile';
 import { sharesFor, startShareWorkers } from './profileWorkers';
 import { concatSamples } from './sampleColumns';
 
@@ -25,12 +25,14 @@ export async function decodeAllocationProfile(bytes: Uint8Array, name = 'the pro
     }
   }
   parts ??= sharesFor(raw.length);
-  const workers = startShareWorkers(raw, parts);
+  // Split, every share goes to a worker and this thread reads only the rest of the profile: the language
+  // server stays free to answer while a large profile decodes.
+  const workers = parts > 1 ? startShareWorkers(raw, parts) : undefined;
   let decoded: ColumnarProfile;
   try {
-    decoded = decodeColumnar(raw, { part: 0, parts });
+    decoded = decodeColumnar(raw, workers ? NO_SAMPLES : WHOLE);
   } catch (error) {
-    workers.stop();
+    workers?.stop();
     return { ok: false, message: `${name} is not a pprof profile (${(error as Error).message}).` };
   }
   const strings = decoded.stringTable.strings;
@@ -45,7 +47,7 @@ export async function decodeAllocationProfile(bytes: Uint8Array, name = 'the pro
         : sampleTypes.length > 0
           ? `a profile of ${sampleTypes.join(', ')}`
           : 'a pprof file without sample types';
-    workers.stop();
+    workers?.stop();
     return {
       ok: false,
       message: `${name} is ${kind}, not an allocation profile. Take one with \`go test -memprofile\`, runtime/pprof's "heap" or "allocs" profile, or /debug/pprof/allocs.`,
@@ -67,14 +69,17 @@ export async function decodeAllocationProfile(bytes: Uint8Array, name = 'the pro
     }
     locations.set(Number(location.id), frames);
   }
-  const shares: ProfileSamples[] = [decoded.columns.finish(sampleTypes.length)];
-  const results = await workers.results;
-  for (let part = 1; part < parts; part++) {
-    const result = results[part - 1];
-    if (result && !result.ok) return { ok: false, message: `${name} is not a pprof profile (${result.message}).` };
-    // A worker that could not run: its share is decoded here.
-    shares.push(result?.samples ?? decodeColumnar(raw, { part, parts }).columns.finish(sampleTypes.length));
+  let samples = decoded.columns.finish(sampleTypes.length);
+  if (workers) {
+    const results = await workers.results;
+    const shares: ProfileSamples[] = [];
+    for (let part = 0; part < parts; part++) {
+      const result = results[part];
+      if (result && !result.ok) return { ok: false, message: `${name} is not a pprof profile (${result.message}).` };
+      // A worker that could not run: its share is decoded here.
+      shares.push(result?.samples ?? decodeColumnar(raw, { part, parts }).columns.finish(sampleTypes.length));
+    }
+    samples = concatSamples(shares);
   }
-  const samples = concatSamples(shares);
   return { ok: true, profile: { sampleTypes, locations, samples, period: Number(decoded.period) || 1 } };
 }
