@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseBenchmarkLine } from '../../server/src/engine/runBenchmark';
 import { likelyCause } from '../../server/src/measurement/likelyCause';
+import { lineCanAllocate } from '../../server/src/measurement/lineCanAllocate';
 import { packagePathOf, pathResolver, shortFunctionName } from '../../server/src/measurement/profilePaths';
 import { functionSpans } from '../../server/src/syntax/functionSpans';
 import { withGoTree } from '../../server/src/syntax/goParser';
@@ -128,4 +129,26 @@ test('function spans name closures as the compiler does', async () => {
     { name: '(*T).M.func2.1', startLine: 9, endLine: 9 },
     { name: 'F', startLine: 13, endLine: 13 },
   ]);
+});
+
+describe('a line a stale site may land on', () => {
+  const frame = (functionName: string) => ({ functionName, line: 1 });
+  test('a blank line, a comment or a lone brace cannot be a site', () => {
+    for (const line of ['', '\t', '\t// A comment.', '\t}', '\t})', '/* block */']) assert.equal(lineCanAllocate(line, [[]]), false, line);
+    assert.equal(lineCanAllocate('\tr := &request{id: id}', [[]]), true);
+  });
+  test('an allocation inside another package’s function needs a call of it by name on the line', () => {
+    const repeat = [frame('strings.Repeat')];
+    assert.equal(lineCanAllocate('\treturn len(strings.Repeat(word, 8))', [repeat]), true);
+    assert.equal(lineCanAllocate('\tword = strings.TrimSpace(word)', [repeat]), false);
+    assert.equal(
+      lineCanAllocate('\tbuf.Write(p) // via io.Writer', [[frame('bytes.(*Buffer).grow'), frame('bytes.(*Buffer).Write')]]),
+      true,
+    );
+    assert.equal(lineCanAllocate('\tout := slices.Collect(seq)', [[frame('slices.Collect[...]')]]), true);
+  });
+  test('runtime helpers and closures are not called by name: the line only needs code', () => {
+    assert.equal(lineCanAllocate('\tout = append(out, s)', [[frame('runtime.growslice')]]), true);
+    assert.equal(lineCanAllocate('\tdo()', [[frame('example.com/x.Run.func1')]]), true);
+  });
 });

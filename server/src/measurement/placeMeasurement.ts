@@ -2,14 +2,16 @@
  * Places attributed profile sites on the source as it is now, and makes a Measurement of them. Pure.
  *
  * A profile taken from older source must never put numbers on the wrong lines: each site is found again by
- * its function's name and its line offset inside the function. A site whose function is gone, or whose
- * offset now falls outside the function, is dropped and counted. For a benchmark the figures are scaled so
+ * its function's name and its line offset inside the function. A site whose function is gone, whose
+ * offset now falls outside the function, or whose offset lands on a line that cannot be it (an edit inside
+ * the function above it moved the offset: lineCanAllocate.ts) is dropped and counted. For a benchmark the figures are scaled so
  * that the sites add up to the benchmark's own B/op and allocs/op.
  */
 import type { AllocationCause, BenchmarkFigures, MeasuredSite, Measurement, MeasurementSource } from '../model/measurement';
 import type { FunctionSpan } from '../syntax/functionSpans';
 import type { Attribution, ProfileSite } from './attributeSamples';
 import { likelyCause } from './likelyCause';
+import { lineCanAllocate } from './lineCanAllocate';
 import { shortFunctionName } from './profilePaths';
 
 /** What the join needs of a workspace file as it is now. */
@@ -38,7 +40,14 @@ export function placeMeasurement(attribution: Attribution, options: PlaceOptions
   for (const site of attribution.sites) {
     const current = options.currentFile(site.file);
     const line = current && currentLine(site, current.functions);
-    if (!current || line === undefined) {
+    if (
+      !current ||
+      line === undefined ||
+      !lineCanAllocate(
+        current.lines[line - 1] ?? '',
+        [...site.callees.values()].map((callee) => callee.frames),
+      )
+    ) {
       staleDropped++;
       continue;
     }
