@@ -35,7 +35,8 @@ import { DependencyDownloads, type DownloadClient } from './dependencyDownloads'
 import { ensureSkipLinkTool } from './engine/skipLinkTool';
 import { AnalysisProgress } from './features/analysisProgress';
 import { codeLenses } from './features/codeLens';
-import { escapeTree, packagesOnly, shownTree, withKeptPackages } from './features/escapeTree';
+import { byCount, escapeTree, packagesOnly, shownTree, withKeptPackages } from './features/escapeTree';
+import { expandKeptTree, type KeptTreePackage, keepTree, keptTreeRow } from './features/keptTree';
 import { withMeasuredTree } from './features/measuredTree';
 import { hoverAt } from './features/hover';
 import { inlayHints } from './features/inlayHints';
@@ -133,7 +134,7 @@ export class AnalysisCoordinator {
    * The escape tree of each package that only the workspace command analysed: counts and sites, not the
    * located facts with their flows. A package's facts are analysed again when one of its files is opened.
    */
-  private readonly workspaceTree = new Map<string, EscapeTreePackageWithFiles>();
+  private readonly workspaceTree = new Map<string, KeptTreePackage>();
   /** The workspace command's worker process while the command runs. */
   private workspaceWorker: WorkspaceWorkerClient | undefined;
 
@@ -373,14 +374,25 @@ export class AnalysisCoordinator {
 
   /** The escape tree's packages with their counts; their files come with escapeTreePackage. */
   async escapeTree(): Promise<EscapeTreePackage[]> {
-    const packages = await this.shown(withKeptPackages(await this.liveTree(this.service.packageResults()), this.workspaceTree.values()));
-    return packagesOnly(withMeasuredTree(packages, await this.measurements.treeMeasurement()));
+    const live = await this.liveTree(this.service.packageResults());
+    const liveDirectories = new Set(live.map((item) => item.directory));
+    const kept = [...this.workspaceTree.values()].filter((item) => !liveDirectories.has(item.directory));
+    const measurement = await this.measurements.treeMeasurement();
+    if (measurement && measurement.sites.length > 0) {
+      // Ranked by the bytes measured on each site: the kept packages' sites are needed too.
+      const packages = await this.shown(withKeptPackages(live, kept.map(expandKeptTree)));
+      return packagesOnly(withMeasuredTree(packages, measurement));
+    }
+    // The kept packages' rows come from their counts, without building their files.
+    const keptRows = await Promise.all(kept.map(async (item) => keptTreeRow(item, await this.annotationsOf(item.directory))));
+    return byCount([...packagesOnly(await this.shown(live)), ...keptRows.filter((row) => row !== undefined)]);
   }
 
   /** One package's part of the escape tree, when the client expands it. */
   async escapeTreePackage(directory: string): Promise<readonly EscapeTreeFile[]> {
     const [live] = await this.liveTree(this.service.packageResults().filter((result) => result.directory === directory));
-    const node = live ?? this.workspaceTree.get(directory);
+    const kept = this.workspaceTree.get(directory);
+    const node = live ?? (kept && expandKeptTree(kept));
     if (!node) return [];
     const [measured] = withMeasuredTree(await this.shown([node]), await this.measurements.treeMeasurement());
     return measured?.files ?? [];
@@ -518,7 +530,7 @@ export class AnalysisCoordinator {
     this.publisher.publishSummary(summary);
     this.dependencyDownloads.afterAnalysis(directory, summary, go);
     // A package opened meanwhile has facts of its own, which the tree shows: they are newer.
-    if (summary.tree && !this.service.hasResult(directory)) this.workspaceTree.set(directory, summary.tree);
+    if (summary.tree && !this.service.hasResult(directory)) this.workspaceTree.set(directory, keepTree(summary.tree));
     else this.workspaceTree.delete(directory);
   }
 
@@ -531,7 +543,7 @@ export class AnalysisCoordinator {
     }
     this.publisher.forgetFacts(result.directory);
     const [node] = await escapeTree([result], (file) => this.uriOf(file));
-    if (node) this.workspaceTree.set(result.directory, node);
+    if (node) this.workspaceTree.set(result.directory, keepTree(node));
     else this.workspaceTree.delete(result.directory);
   }
 

@@ -224,7 +224,7 @@ export function packageName(importPaths: readonly string[], directory: string): 
 }
 
 /** Most allocations first; ties by name (or URI) so the order is stable. */
-function byCount<T extends EscapeTreeCounts & ({ name: string } | { uri: string })>(items: T[]): T[] {
+export function byCount<T extends EscapeTreeCounts & ({ name: string } | { uri: string })>(items: T[]): T[] {
   const key = (item: T) => ('name' in item ? item.name : item.uri);
   return items.sort((a, b) => totalCount(b) - totalCount(a) || key(a).localeCompare(key(b)));
 }
