@@ -5,9 +5,12 @@
  * Mode runs nothing.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import {
   type CodeAction,
   CodeActionRequest,
@@ -408,4 +411,50 @@ test('in Restricted Mode nothing is measured', async () => {
   } finally {
     await client.stop();
   }
+});
+
+describe('loading a large profile in the editor', () => {
+  // bench/profilegen: every path through a binary tree of calls allocates once at `sink = make(…)`, so with
+  // 2^17 paths the profile is over 4 MB and the server decodes it on worker threads (dist/profileWorker.js).
+  const GENERATOR = path.join(REPOSITORY_ROOT, 'bench', 'profilegen');
+  const MAIN_GO = path.join(GENERATOR, 'main.go');
+  const DEPTH = 17;
+  let client: LspTestClient;
+  let scratch: string;
+
+  before(async () => {
+    requireGo();
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'go-escape-lens-large-profile-'));
+    const generated = spawnSync('go', ['run', '.', '-depth', String(DEPTH), '-out', path.join(scratch, 'large.pb.gz')], {
+      cwd: GENERATOR,
+      env: { ...process.env, GOPROXY: 'off', GOTOOLCHAIN: 'local', GOFLAGS: '-buildvcs=false' },
+      encoding: 'utf8',
+    });
+    assert.equal(generated.status, 0, generated.stderr);
+    client = await LspTestClient.start(GENERATOR);
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  test('every sample is counted once on its line, and the hover shows the total', async () => {
+    const profile = path.join(scratch, 'large.pb.gz');
+    assert.ok(gunzipSync(fs.readFileSync(profile)).length > 4 * 1024 * 1024, 'large enough to be split across workers');
+    const outcome = (await client.connection.sendRequest(ExecuteCommandRequest.type, {
+      command: COMMANDS.loadProfile,
+      arguments: [profile, 'alloc_objects'],
+    })) as MeasurementOutcome;
+    assert.ok(outcome.ok, outcome.message);
+    const text = fs.readFileSync(MAIN_GO, 'utf8');
+    const analysed = client.nextStatus((status) => status.state === 'idle' && status.packageDirectory === GENERATOR);
+    const uri = await client.open(MAIN_GO);
+    await analysed;
+    const hover: Hover | null = await client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: positionOf(text, 'sink = make('),
+    });
+    const shown = hover ? (hover.contents as MarkupContent).value : '';
+    assert.match(shown, new RegExp(` in ${(2 ** DEPTH).toLocaleString('en-US')} objects`));
+  });
 });

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import type { FileAnalysis } from '../../server/src/model/analysis';
 import { parseCompilerOutput } from '../../server/src/engine/parseCompilerOutput';
 import { hoverAt, type HoverContext } from '../../server/src/features/hover';
+import { measuredHoverSection } from '../../server/src/features/measuredHover';
 import { withGoTree } from '../../server/src/syntax/goParser';
 import { locateFact } from '../../server/src/syntax/locateFact';
 import type { LocatedFact } from '../../server/src/model/analysis';
@@ -131,4 +132,26 @@ test('stale facts say so first', async () => {
     text ?? '',
     /^_Stale: these are the facts of the last successful analysis \(the package does not build: p\.go:3: syntax error\)\._/,
   );
+});
+
+test('measured figures before the file’s first analysis do not claim the compiler reports nothing there', () => {
+  const site = { file: '/ws/p.go', line: 3, functionName: 'F', bytes: 64, objects: 1, share: 1, causes: [{ kind: 'new-object' as const }] };
+  const measurement = {
+    source: { kind: 'profile' as const, file: '/tmp/heap.pb.gz', sampleType: 'alloc_space' as const },
+    sites: [site],
+    coverage: { attributedSamples: 1, outsideWorkspace: 0, staleDropped: 0, unmatchedFiles: [] },
+    totalBytes: 64,
+    totalObjects: 1,
+    takenAt: 0,
+  };
+  const context = { file: '/ws/p.go', lines: ['package p', '', 'var sink = make([]byte, 64)'], uriOf: (file: string) => `file://${file}` };
+  const before = measuredHoverSection(measurement, { line: 2, character: 4 }, context) ?? '';
+  assert.match(before, /Measured in heap\.pb\.gz/);
+  assert.doesNotMatch(before, /compiler reports no heap allocation/);
+  const analysedWithNothing = measuredHoverSection(
+    measurement,
+    { line: 2, character: 4 },
+    { ...context, analysis: { located: [] } as unknown as FileAnalysis },
+  );
+  assert.match(analysedWithNothing ?? '', /The compiler reports no heap allocation on this line/);
 });

@@ -33,7 +33,8 @@ export function measuredHoverSection(measurement: Measurement, position: LspPosi
   return sites
     .map((site) => {
       const figures = `**Measured in ${name}**: ${siteFigures(site, measurement)}.`;
-      if (heapOnLine) return figures;
+      // Before the file's first analysis nothing is known of what the compiler reports: only the figures.
+      if (heapOnLine || !context.analysis) return figures;
       return `${figures}\n\nThe compiler reports no heap allocation on this line. Likely cause: ${site.causes.map((cause) => causeMarkdown(cause, context)).join('; ')}.`;
     })
     .join('\n\n');
