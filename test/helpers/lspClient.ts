@@ -23,11 +23,24 @@ import {
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
+  WorkDoneProgressCancelNotification,
+  WorkDoneProgressCreateRequest,
 } from 'vscode-languageserver-protocol/node';
 import { type InitializationOptions, type StatusParams, StatusNotification } from '../../server/src/protocol';
 
 export const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
 export const CLI = path.join(REPOSITORY_ROOT, 'dist', 'cli.js');
+
+/** A `$/progress` notification: its token, and `begin`, `report` or `end` with their fields. */
+export interface ProgressParams {
+  readonly token: string | number;
+  readonly value: {
+    readonly kind: 'begin' | 'report' | 'end';
+    readonly title?: string;
+    readonly message?: string;
+    readonly cancellable?: boolean;
+  };
+}
 
 type Waiter<T> = { predicate: (value: T) => boolean; resolve: (value: T) => void };
 
@@ -43,6 +56,9 @@ export class LspTestClient {
   private readonly diagnosticWaiters: Waiter<PublishDiagnosticsParams>[] = [];
   private readonly statusWaiters: Waiter<StatusParams>[] = [];
   private readonly logWaiters: Waiter<string>[] = [];
+  /** Every `$/progress` the server sent (with `workDoneProgress` declared), in order. */
+  readonly progress: ProgressParams[] = [];
+  private readonly progressWaiters: Waiter<ProgressParams>[] = [];
   private versions = new Map<string, number>();
 
   private constructor(
@@ -65,6 +81,12 @@ export class LspTestClient {
       this.logs.push(params.message);
       settle(this.logWaiters, params.message);
     });
+    // Declared only with the `workDoneProgress` option; then every progress the server creates is accepted.
+    this.connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
+    this.connection.onNotification('$/progress', (params: ProgressParams) => {
+      this.progress.push(params);
+      settle(this.progressWaiters, params);
+    });
     this.connection.onRequest(ConfigurationRequest.type, (params) => {
       this.configurationRequests.push(...params.items);
       return params.items.map((item) => (item.section === 'goEscapeLens' ? this.settingsFor(item.scopeUri) : null));
@@ -85,6 +107,8 @@ export class LspTestClient {
       workspaceFolders?: Record<string, Record<string, unknown>>;
       /** Declare `textDocument.inlayHint`, as VS Code does (Neovim 0.7 does not). */
       inlayHints?: boolean;
+      /** Declare `window.workDoneProgress`, as VS Code does: the server then shows progress, which can be cancelled. */
+      workDoneProgress?: boolean;
     } = {},
   ): Promise<LspTestClient> {
     if (!options.command && !fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does).`);
@@ -109,6 +133,7 @@ export class LspTestClient {
           hover: { contentFormat: ['markdown', 'plaintext'] },
           ...(options.inlayHints ? { inlayHint: {} } : {}),
         },
+        ...(options.workDoneProgress ? { window: { workDoneProgress: true } } : {}),
       },
     });
     await client.connection.sendNotification(InitializedNotification.type, {});
@@ -173,6 +198,16 @@ export class LspTestClient {
     const received = this.logs.find(predicate);
     if (received !== undefined) return Promise.resolve(received);
     return new Promise((resolve) => this.logWaiters.push({ predicate, resolve }));
+  }
+
+  /** Resolves with the first `$/progress` (from now on) that satisfies `predicate`. */
+  nextProgress(predicate: (params: ProgressParams) => boolean): Promise<ProgressParams> {
+    return new Promise((resolve) => this.progressWaiters.push({ predicate, resolve }));
+  }
+
+  /** Presses a progress's Cancel, as VS Code's notification does. */
+  async cancelProgress(token: ProgressParams['token']): Promise<void> {
+    await this.connection.sendNotification(WorkDoneProgressCancelNotification.type, { token });
   }
 
   /** Resolves with the first status notification (from now on) that satisfies `predicate`. */

@@ -97,3 +97,29 @@ test('cancelling the command stops it, and its worker has exited when it answers
   assert.ok(summary.analysed < summary.packages, JSON.stringify(summary));
   assert.ok(hasExited(pid), `the worker ${pid} still runs after the command answered`);
 });
+
+test("the progress's Cancel stops the command and its worker, as VS Code's notification does", async () => {
+  const withProgress = await LspTestClient.start(ARTICLE, { settings: {}, workDoneProgress: true });
+  try {
+    const begun = withProgress.nextProgress(
+      (params) => params.value.kind === 'begin' && /analysing the workspace/.test(params.value.title ?? ''),
+    );
+    const answered = withProgress.connection.sendRequest(ExecuteCommandRequest.type, {
+      command: COMMANDS.analyseWorkspace,
+    }) as Promise<WorkspaceAnalysisSummary>;
+    const { token, value } = await begun;
+    assert.equal(value.cancellable, true);
+    const line = await withProgress.logLine((candidate) => WORKER_LINE.test(candidate));
+    await withProgress.cancelProgress(token);
+    const summary = await answered;
+    assert.equal(summary.cancelled, true);
+    assert.ok(summary.analysed < summary.packages, JSON.stringify(summary));
+    assert.ok(hasExited(Number(WORKER_LINE.exec(line)![1])), 'the worker still runs after the command answered');
+    assert.ok(
+      withProgress.progress.some((params) => params.token === token && params.value.kind === 'end'),
+      'the progress was not ended',
+    );
+  } finally {
+    await withProgress.stop();
+  }
+});
