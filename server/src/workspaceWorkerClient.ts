@@ -74,8 +74,10 @@ export class WorkspaceWorkerClient {
     const child = fork(workerEntry(), [WORKSPACE_WORKER_ARGUMENT], {
       // stdout may be the LSP channel (`serve --stdio`): the worker's never goes there.
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      // A debugger's port belongs to the server; the worker must not take it.
-      execArgv: process.execArgv.filter((argument) => !argument.startsWith('--inspect')),
+      // A debugger's port belongs to the server; the worker must not take it. V8's optimize-for-size mode
+      // grows the heap more slowly and collects sooner: on the standard library the worker's peak went from
+      // 357 to 228 MB, and the command took no longer.
+      execArgv: [...process.execArgv.filter((argument) => !argument.startsWith('--inspect')), '--optimize-for-size'],
     });
     child.stderr?.on('data', (chunk: Buffer) => this.options.error(`workspace worker: ${chunk.toString().trimEnd()}`));
     child.on('message', (message: FromWorker) => this.received(message));
