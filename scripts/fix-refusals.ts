@@ -13,6 +13,7 @@ import { runGo } from '../server/src/engine/runGo';
 import { readPackageSnapshot } from '../server/src/engine/packageSnapshot';
 import { ensureSkipLinkTool } from '../server/src/engine/skipLinkTool';
 import { collectFixCandidates } from '../server/src/fixes/fixCandidates';
+import { importPathOf, moduleOf } from '../server/src/fixes/fixService';
 import { type EscapeFact, isHeapFact } from '../server/src/model/facts';
 import { toSourceText } from '../server/src/syntax/positions';
 import { throughFmtLogErrors } from './measure-fix-coverage';
@@ -65,7 +66,16 @@ async function main(): Promise<void> {
     }
     const snapshot = await readPackageSnapshot(pkg.directory, { includeTests: false });
     const files = new Map([...snapshot.files].map(([file, text]) => [file, toSourceText(text)]));
-    const proposals = await collectFixCandidates({ directory: pkg.directory, files, facts, valueReceiverMaxBytes: 64 });
+    // As the editor and `fix` propose them: with the module's Go version (slices.Grow, new(expr)) and import path.
+    const module = await moduleOf(pkg.directory);
+    const proposals = await collectFixCandidates({
+      directory: pkg.directory,
+      files,
+      facts,
+      languageVersion: module?.goVersion,
+      importPath: module ? importPathOf(module, pkg.directory) : undefined,
+      valueReceiverMaxBytes: 64,
+    });
     for (const candidate of proposals.candidates) tally(proposed, candidate.fix);
     // Numbers and names vary; the reason's shape is what is counted.
     for (const refusal of proposals.refused) {
