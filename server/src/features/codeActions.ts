@@ -6,6 +6,8 @@
  * or method) is only a refactor, and says so. A fix that builds but removes nothing is a refactor saying
  * "no heap allocation removed", and only for fixes that are worth having anyway. Anything unverified, that
  * breaks the build or vet, or adds allocations, is not offered at all. Every action carries its edit.
+ * A fix whose gain only a run shows (a loop's growth) is judged by the build and vet alone here, and is a
+ * refactor that says "not measured" until a benchmark measures it (measurementCoordinator.ts).
  */
 import { type CodeAction, CodeActionKind, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { FixCandidate } from '../model/fixes';
@@ -97,17 +99,15 @@ export function codeAction(
 /**
  * A fix whose gain shows only at run time: the compile showed it builds and vets clean, nothing measured
  * it yet, so it is a refactor that says so. The measurement coordinator measures it where a benchmark
- * reached its lines (`data.runtimeLines`) and then titles it with the measured difference.
+ * reached its lines (`data.runtime.lines`) and then titles it with the measured difference.
  */
-function runtimeOnlyAction(candidate: FixCandidate, request: Pick<CodeActionRequest, 'uriOf' | 'locatedIn'>): CodeAction {
+function runtimeOnlyAction(candidate: FixCandidate, request: Pick<CodeActionRequest, 'uriOf'>): CodeAction {
   return {
     title: `${candidate.title} — not measured (builds, vet clean)`,
     kind: CodeActionKind.RefactorRewrite,
     edit: workspaceEdit(candidate, request.uriOf),
-    data: {
-      ...fixActionData(candidate, request.locatedIn?.(candidate.file)),
-      runtime: { title: candidate.title, ...candidate.runtimeOnly! },
-    },
+    // No fact lines: it removes no fact the compiler reports, so what was measured there is not its to claim.
+    data: { fix: candidate.fix, runtime: { title: candidate.title, ...candidate.runtimeOnly! } } satisfies FixActionData,
   };
 }
 
