@@ -16,7 +16,7 @@ import { baselineLabel, baselineSpec, gitBaselineAllocations, gitTopLevel, readB
 import { type AllocationIdentity, byPackage, matchAgainstBaseline } from './baselineMatching';
 import type { AllocationSampleType } from '../model/measurement';
 import { type Finding, isAllocation, measuredBytes } from './findings';
-import { type Measured, measureForCheck, withMeasurements } from './measuredFindings';
+import { type Measured, measureForCheck, measurementOptions, withMeasurements } from './measuredFindings';
 import { FORMATS, type Format, type FindingWriter } from './findingWriter';
 import { githubWriter } from './formatGithub';
 import { jsonWriter } from './formatJson';
@@ -137,16 +137,12 @@ async function check(
   let measured: Extract<Measured, { ok: true }> | undefined;
   if (measuring) {
     const progress = createProgress(io.stderr);
-    const result = await measureForCheck(
-      packages,
-      {
-        bench: options.bench,
-        benchtime: options.benchtime ?? '1s',
-        profile: options.profile,
-        sampleType: options.sampleType ?? 'alloc_space',
-      },
-      { settings, runGo, cwd: io.cwd, onProgress: (message) => progress.update(0, 1, message) },
-    );
+    const result = await measureForCheck(packages, measurementOptions(options), {
+      settings,
+      runGo,
+      cwd: io.cwd,
+      onProgress: (message) => progress.update(0, 1, message),
+    });
     progress.finish();
     if (!result.ok) return fail(io, result.message);
     measured = result;

@@ -22,7 +22,7 @@ import { type CheckCommandOptions, EXIT, goSettingsFrom } from './checkCommand';
 import { type MeasuredSaving, measuredSaving, rankByMeasuredBytes, savingFigures } from '../features/fixRanking';
 import { placeOnSource } from '../measurementService';
 import type { Measurement } from '../model/measurement';
-import { type Measured, measureForCheck } from './measuredFindings';
+import { type Measured, measureForCheck, measurementOptions } from './measuredFindings';
 import { resolvePackages } from './resolvePackages';
 
 export const FIX_FORMATS = ['text', 'json', 'diff'] as const;
@@ -84,16 +84,12 @@ export async function runFixCommand(patterns: readonly string[], options: FixCom
   // Measured first, on the code as it is: the figures say what each fix's lines cost before it.
   let measured: Extract<Measured, { ok: true }> | undefined;
   if (options.bench !== undefined || options.profile !== undefined) {
-    const result = await measureForCheck(
-      packages,
-      {
-        bench: options.bench,
-        benchtime: options.benchtime ?? '1s',
-        profile: options.profile,
-        sampleType: options.sampleType ?? 'alloc_space',
-      },
-      { settings, runGo: io.runGo, cwd: io.cwd, onProgress: say },
-    );
+    const result = await measureForCheck(packages, measurementOptions(options), {
+      settings,
+      runGo: io.runGo,
+      cwd: io.cwd,
+      onProgress: say,
+    });
     if (!result.ok) {
       say(result.message);
       return EXIT.cannotRun;

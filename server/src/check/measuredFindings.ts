@@ -28,6 +28,16 @@ export interface CheckMeasurementOptions {
   readonly sampleType: AllocationSampleType;
 }
 
+/** The options as `check` and `fix` take them from the command line, with their defaults: 1s, alloc_space. */
+export function measurementOptions(given: {
+  readonly bench?: string;
+  readonly benchtime?: string;
+  readonly profile?: string;
+  readonly sampleType?: AllocationSampleType;
+}): CheckMeasurementOptions {
+  return { bench: given.bench, benchtime: given.benchtime ?? '1s', profile: given.profile, sampleType: given.sampleType ?? 'alloc_space' };
+}
+
 /** One benchmark run or one profile, kept as samples by function and offset until a package is reported. */
 interface Taken {
   readonly attribution: Attribution;
