@@ -31,7 +31,7 @@ import { withMeasuredHints } from './features/measuredHints';
 import { measuredHover, measuredHoverSection } from './features/measuredHover';
 import { benchmarkDeclarations, benchmarkLenses, withMeasuredTotals } from './features/measuredLenses';
 import { MeasurementSession } from './measurementSession';
-import { RuntimeFixMeasurer } from './runtimeFixMeasurer';
+import { RuntimeFixMeasurer, type RuntimeRun } from './runtimeFixMeasurer';
 import { findWorkspaceModules, goPaths, type MeasureContext } from './measurementService';
 import type { FileAnalysis, PackageResult } from './model/analysis';
 import { ALLOCATION_SAMPLE_TYPES, type AllocationSampleType, type Measurement } from './model/measurement';
@@ -306,18 +306,21 @@ export class MeasurementCoordinator {
     const text = current.get(file);
     if (text === undefined) return undefined;
     const edited = new Map(current).set(file, TextDocument.applyEdits(TextDocument.create(uri, 'go', 0, text), edits));
-    const run = (texts: ReadonlyMap<string, string>) =>
-      this.runtimeFixes.figures(
-        {
-          directory: benchmark.directory,
-          benchmark: benchmark.name,
-          benchtime: settings.measurement.benchtime,
-          overlays: this.changedFromDisk(texts),
-          texts,
-        },
-        go,
-      );
-    const [before, after] = [await run(current), await run(edited)];
+    const runOf = (texts: ReadonlyMap<string, string>): RuntimeRun => ({
+      directory: benchmark.directory,
+      benchmark: benchmark.name,
+      benchtime: settings.measurement.benchtime,
+      overlays: this.changedFromDisk(texts),
+      texts,
+    });
+    const runs = [runOf(current), runOf(edited)];
+    // Two benchmark runs the user waits for at the lightbulb: shown as progress, unless both are known.
+    const reporter = runs.every((run) => this.runtimeFixes.isKnown(run, go))
+      ? undefined
+      : await this.dependencies.client.createWorkDoneProgress();
+    reporter?.begin(`Measuring a fix with ${benchmark.name}`, undefined, `${runtime.title}: the benchmark without and with it`, false);
+    // The measurer runs them one after the other.
+    const [before, after] = await Promise.all(runs.map((run) => this.runtimeFixes.figures(run, go))).finally(() => reporter?.done());
     if (typeof before === 'string' || typeof after === 'string') return undefined;
     if (after.allocsPerOp >= before.allocsPerOp) {
       this.dependencies.log(

@@ -32,6 +32,11 @@ export class RuntimeFixMeasurer {
     private readonly log: (message: string) => void,
   ) {}
 
+  /** Whether `run` has been measured, or is being measured: its figures need no new run. */
+  isKnown(run: RuntimeRun, settings: GoSettings): boolean {
+    return this.runs.has(runKey(run, settings));
+  }
+
   /** The benchmark's figures on exactly `run.texts`, or why it could not be measured. */
   figures(run: RuntimeRun, settings: GoSettings): Promise<BenchmarkFigures | string> {
     const key = runKey(run, settings);

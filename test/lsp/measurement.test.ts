@@ -341,7 +341,7 @@ describe('a fix whose gain only a run shows is measured by the benchmark shown',
   let client: LspTestClient;
   before(async () => {
     requireGo();
-    client = await LspTestClient.start(MODULE, { settings: SETTINGS });
+    client = await LspTestClient.start(MODULE, { settings: SETTINGS, workDoneProgress: true });
   });
   after(() => client.stop());
 
@@ -377,8 +377,14 @@ describe('a fix whose gain only a run shows is measured by the benchmark shown',
     assert.ok(measured.ok, measured.message);
 
     // The package with and without each edit, run by BenchmarkLoops through -overlay: 100 ints grow the slice
-    // seven times, twenty names and commas copy the string forty times.
+    // seven times, twenty names and commas copy the string forty times. The runs are shown as progress.
+    const fixMeasurements = () =>
+      client.progress.filter(
+        (progress) => progress.value.kind === 'begin' && progress.value.title === 'Measuring a fix with BenchmarkLoops',
+      );
+    const shown = client.nextProgress((progress) => progress.value.title === 'Measuring a fix with BenchmarkLoops');
     const [preallocate] = await actionsAt('var out []int');
+    assert.match((await shown).value.message ?? '', /^Preallocate out with capacity len\(src\): the benchmark without and with it$/);
     assert.match(
       preallocate.title,
       /^Preallocate out with capacity len\(src\) — −[1-9]\d* allocs?\/op, −[\d,]+ B\/op measured in BenchmarkLoops \(builds, vet clean\)$/,
@@ -390,6 +396,10 @@ describe('a fix whose gain only a run shows is measured by the benchmark shown',
       /^Build s with a strings\.Builder — −[1-9]\d* allocs\/op, −[\d,]+ B\/op measured in BenchmarkLoops \(builds, vet clean\)$/,
     );
     assert.equal(builder.kind, 'quickfix');
+    // Asked again, the figures are known: nothing runs and no progress shows.
+    assert.equal(fixMeasurements().length, 2);
+    assert.equal((await actionsAt('var out []int'))[0]?.title, preallocate.title);
+    assert.equal(fixMeasurements().length, 2);
     // Nothing was written: the runs saw the edits through -overlay only.
     assert.equal(fs.readFileSync(LOOPS_GO, 'utf8'), text);
   });
