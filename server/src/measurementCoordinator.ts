@@ -32,6 +32,7 @@ import { measuredHover, measuredHoverSection } from './features/measuredHover';
 import { benchmarkDeclarations, benchmarkLenses, withMeasuredTotals } from './features/measuredLenses';
 import { MeasurementSession } from './measurementSession';
 import { RuntimeFixMeasurer, type RuntimeRun } from './runtimeFixMeasurer';
+import { oneRunAtATime } from './engine/oneRunAtATime';
 import { findWorkspaceModules, goPaths, type MeasureContext } from './measurementService';
 import type { FileAnalysis, PackageResult } from './model/analysis';
 import { ALLOCATION_SAMPLE_TYPES, type AllocationSampleType, type Measurement } from './model/measurement';
@@ -69,9 +70,12 @@ export class MeasurementCoordinator {
   private readonly goPathsByBinary = new Map<string, Promise<{ goroot?: string; moduleCache?: string }>>();
   private autoLoadedProfile = '';
   private readonly runtimeFixes: RuntimeFixMeasurer;
+  /** The user's benchmarks and the loop fixes' runs, one at a time between them. */
+  private readonly benchmarkRunner: GoRunner;
 
   constructor(private readonly dependencies: MeasurementDependencies) {
-    this.runtimeFixes = new RuntimeFixMeasurer(dependencies.runGo, dependencies.log);
+    this.benchmarkRunner = oneRunAtATime(dependencies.runGo);
+    this.runtimeFixes = new RuntimeFixMeasurer(this.benchmarkRunner, dependencies.log);
   }
 
   /** Bumped by every new or cleared measurement. */
@@ -116,7 +120,7 @@ export class MeasurementCoordinator {
       const outcome = await this.session.measure(
         { directory, benchmark, benchtime: settings.measurement.benchtime, overlays: this.unsavedBuffers(directory) },
         go,
-        this.dependencies.runGo,
+        this.benchmarkRunner,
         await this.context(settings),
         controller.signal,
       );

@@ -2,8 +2,9 @@
  * Measures what a fix saves at run time, for the fixes the compiler cannot count (a loop's `append`
  * growth, string concatenation): the benchmark whose figures are shown runs on the package as it is and on
  * the package with the fix applied (through -overlay: nothing is written), and the difference per op is
- * the fix's. Runs are cached by the exact text they measured and run one at a time, after each other, so
- * a lightbulb asked again answers at once and measuring never competes with itself for the cores.
+ * the fix's. Runs are cached by the exact text they measured, so a lightbulb asked again answers at once;
+ * the runner it is given runs them one at a time with the user's own measurements, so measuring never
+ * competes with itself for the cores.
  */
 import { createHash } from 'node:crypto';
 import type { GoSettings } from './engine/goCommand';
@@ -25,7 +26,6 @@ const KEPT_RUNS = 100;
 
 export class RuntimeFixMeasurer {
   private readonly runs = new Map<string, Promise<BenchmarkFigures | string>>();
-  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly runGo: GoRunner,
@@ -42,7 +42,7 @@ export class RuntimeFixMeasurer {
     const key = runKey(run, settings);
     const known = this.runs.get(key);
     if (known) return known;
-    const measured = this.tail.then(async () => {
+    const measured = (async () => {
       const result = await runBenchmark(
         { directory: run.directory, benchmark: run.benchmark, benchtime: run.benchtime, overlays: run.overlays },
         settings,
@@ -50,8 +50,7 @@ export class RuntimeFixMeasurer {
       );
       if (!result.ok) this.log(`measuring a fix with ${run.benchmark} failed: ${result.message}`);
       return result.ok ? result.figures : result.message;
-    });
-    this.tail = measured.catch(() => undefined);
+    })();
     this.runs.set(key, measured);
     if (this.runs.size > KEPT_RUNS) this.runs.delete(this.runs.keys().next().value!);
     return measured;
