@@ -182,3 +182,26 @@ test('a benchmark’s samples are those whose stack passes through it', async ()
   );
   assert.equal(attribution.attributedSamples, 1);
 });
+
+test('a broken sample is reported as a broken profile, whether one thread or the workers decode it', async () => {
+  const generated: Generated = {
+    locations: [[{ functionId: 2, line: 1 }]],
+    samples: [
+      { stack: [0], values: [1, 16] },
+      { stack: [0], values: [5, 7] },
+    ],
+  };
+  const raw = encode(generated);
+  // The second sample's first field, `0a 01 01` (location ids, length-delimited), given wire type 7,
+  // which does not exist.
+  const sample = Buffer.from([0x0a, 0x01, 0x01, 0x12, 0x02, 0x05, 0x07]);
+  const at = Buffer.from(raw).indexOf(sample);
+  assert.ok(at > 0, 'the sample is in the encoded profile');
+  const broken = Uint8Array.from(raw);
+  broken[at] = 0x0f;
+  for (const parts of [1, 2]) {
+    const decoded = await decodeAllocationProfile(broken, 'heap.pb', parts);
+    assert.equal(decoded.ok, false, `${parts} part(s)`);
+    assert.match(decoded.ok ? '' : decoded.message, /^heap\.pb is not a pprof profile \(.+\)\.$/);
+  }
+});

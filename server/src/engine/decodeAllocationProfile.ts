@@ -25,8 +25,8 @@ export async function decodeAllocationProfile(bytes: Uint8Array, name = 'the pro
     }
   }
   parts ??= sharesFor(raw.length);
-  // Split, every share goes to a worker and this thread reads only the rest of the profile: the language
-  // server stays free to answer while a large profile decodes.
+  // When split, every share goes to a worker and this thread reads only the rest of the profile: the
+  // language server stays free to answer while a large profile decodes.
   const workers = parts > 1 ? startShareWorkers(raw, parts) : undefined;
   let decoded: ColumnarProfile;
   try {
@@ -76,8 +76,17 @@ export async function decodeAllocationProfile(bytes: Uint8Array, name = 'the pro
     for (let part = 0; part < parts; part++) {
       const result = results[part];
       if (result && !result.ok) return { ok: false, message: `${name} is not a pprof profile (${result.message}).` };
-      // A worker that could not run: its share is decoded here.
-      shares.push(result?.samples ?? decodeColumnar(raw, { part, parts }).columns.finish(sampleTypes.length));
+      if (result) {
+        shares.push(result.samples);
+        continue;
+      }
+      // A worker that could not run: its share is decoded here. Only a share's samples were not decoded
+      // yet, so a broken one is found here.
+      try {
+        shares.push(decodeColumnar(raw, { part, parts }).columns.finish(sampleTypes.length));
+      } catch (error) {
+        return { ok: false, message: `${name} is not a pprof profile (${(error as Error).message}).` };
+      }
     }
     samples = concatSamples(shares);
   }
