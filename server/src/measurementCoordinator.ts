@@ -317,14 +317,12 @@ export class MeasurementCoordinator {
       overlays: this.changedFromDisk(texts),
       texts,
     });
-    const runs = [runOf(current), runOf(edited)];
-    // Two benchmark runs the user waits for at the lightbulb: shown as progress, unless both are known.
-    const reporter = runs.every((run) => this.runtimeFixes.isKnown(run, go))
-      ? undefined
-      : await this.dependencies.client.createWorkDoneProgress();
-    reporter?.begin(`Measuring a fix with ${benchmark.name}`, undefined, `${runtime.title}: the benchmark without and with it`, false);
     // The measurer runs them one after the other.
-    const [before, after] = await Promise.all(runs.map((run) => this.runtimeFixes.figures(run, go))).finally(() => reporter?.done());
+    const requests = [runOf(current), runOf(edited)].map((run) => this.runtimeFixes.figures(run, go));
+    // Two benchmark runs the user waits for at the lightbulb: shown as progress, unless both are known.
+    const reporter = requests.every((request) => request.known) ? undefined : await this.dependencies.client.createWorkDoneProgress();
+    reporter?.begin(`Measuring a fix with ${benchmark.name}`, undefined, `${runtime.title}: the benchmark without and with it`, false);
+    const [before, after] = await Promise.all(requests.map((request) => request.result)).finally(() => reporter?.done());
     if (typeof before === 'string' || typeof after === 'string') return undefined;
     if (after.allocsPerOp >= before.allocsPerOp) {
       this.dependencies.log(

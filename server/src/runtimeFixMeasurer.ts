@@ -32,16 +32,14 @@ export class RuntimeFixMeasurer {
     private readonly log: (message: string) => void,
   ) {}
 
-  /** Whether `run` has been measured, or is being measured: its figures need no new run. */
-  isKnown(run: RuntimeRun, settings: GoSettings): boolean {
-    return this.runs.has(runKey(run, settings));
-  }
-
-  /** The benchmark's figures on exactly `run.texts`, or why it could not be measured. */
-  figures(run: RuntimeRun, settings: GoSettings): Promise<BenchmarkFigures | string> {
+  /**
+   * The benchmark's figures on exactly `run.texts`, or why it could not be measured; `known` when they were
+   * measured, or are being measured, already, so no new run starts.
+   */
+  figures(run: RuntimeRun, settings: GoSettings): { readonly known: boolean; readonly result: Promise<BenchmarkFigures | string> } {
     const key = runKey(run, settings);
     const known = this.runs.get(key);
-    if (known) return known;
+    if (known) return { known: true, result: known };
     const measured = (async () => {
       const result = await runBenchmark(
         { directory: run.directory, benchmark: run.benchmark, benchtime: run.benchtime, overlays: run.overlays },
@@ -53,7 +51,7 @@ export class RuntimeFixMeasurer {
     })();
     this.runs.set(key, measured);
     if (this.runs.size > KEPT_RUNS) this.runs.delete(this.runs.keys().next().value!);
-    return measured;
+    return { known: false, result: measured };
   }
 }
 
