@@ -13,7 +13,7 @@ import { runGo } from '../server/src/engine/runGo';
 import { readPackageSnapshot } from '../server/src/engine/packageSnapshot';
 import { ensureSkipLinkTool } from '../server/src/engine/skipLinkTool';
 import { collectFixCandidates } from '../server/src/fixes/fixCandidates';
-import { importPathOf, moduleOf } from '../server/src/fixes/fixService';
+import { importPathOf, moduleOf, operandTypesOf } from '../server/src/fixes/fixService';
 import { type EscapeFact, isHeapFact } from '../server/src/model/facts';
 import { toSourceText } from '../server/src/syntax/positions';
 import { throughFmtLogErrors } from './measure-fix-coverage';
@@ -75,6 +75,11 @@ async function main(): Promise<void> {
       languageVersion: module?.goVersion,
       importPath: module ? importPathOf(module, pkg.directory) : undefined,
       valueReceiverMaxBytes: 64,
+      operandTypes: await operandTypesOf(pkg.directory, files, GO, module?.goVersion, {
+        runGo,
+        verbose: console.error,
+        waitForBuild: true,
+      }),
     });
     for (const candidate of proposals.candidates) tally(proposed, candidate.fix);
     // Numbers and names vary; the reason's shape is what is counted.

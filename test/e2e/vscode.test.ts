@@ -23,6 +23,7 @@ import { endRunProcesses, markedProcesses } from './helpers/processes';
 import { ANALYSIS_TIMEOUT_MS, launchBrowser, Workbench } from './helpers/workbench';
 
 const NEW_POINT_RETURN = 'return &Point{X: x, Y: y}';
+const REPORT_SPRINTF = 'return fmt.Sprintf("%s took %dms: %v", name, tookMillis, status)';
 const BOUNDS = /^Found Is(?:Slice)?InBounds$/;
 
 test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go', { timeout: 15 * 60_000 }, async (t) => {
@@ -51,6 +52,10 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
     const hoist = path.join(workspace, 'hoist');
     fs.cpSync(path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'annotations', 'hoist'), hoist, { recursive: true });
     const hoistFile = path.join(hoist, 'hoist.go');
+    // A fmt call whose rewrite needs its operands' types (an int64, a named type with a String method).
+    const report = path.join(workspace, 'report');
+    fs.cpSync(path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'fixes', 'report'), report, { recursive: true });
+    const reportFile = path.join(report, 'report.go');
     const file = path.join(workspace, 'pointers', 'pointers.go');
     const before = factsOf(file);
     const lineOfNewPointReturn = lineNumberOf(file, NEW_POINT_RETURN);
@@ -152,6 +157,36 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
       for (const name of functionsOf(file, after)) await escapeTreeRow(ui, name).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
       await escapeTreeRow(ui, 'NewPoint').waitFor({ state: 'detached', timeout: ANALYSIS_TIMEOUT_MS });
     });
+
+    await step(
+      'with the operands’ types, Ctrl+. on a fmt.Sprintf offers the concatenation that prints the same; applying and saving clears its squiggles',
+      async (ui) => {
+        const sprintfLine = lineNumberOf(reportFile, REPORT_SPRINTF);
+        assert.equal(factsOf(reportFile).filter((fact) => fact.line === sprintfLine).length, 3, 'the compiler boxes the three operands');
+        await ui.openFromExplorer('report/report.go');
+        await ui.waitForLanguage('Go');
+        await ui.waitForSquiggleLines(linesOf(factsOf(reportFile)));
+        await ui.clickOn(REPORT_SPRINTF, 'fmt.Sprintf');
+        const title = 'Concatenate instead of fmt.Sprintf — removes 3 heap allocations (verified)';
+        await firstCtrlDot(ui, title);
+        await ui.screenshot('07a-typed-fmt-fix');
+        await ui.page.locator('.action-widget .monaco-list-row', { hasText: title }).first().click();
+        await ui.page.locator('.tab.active.dirty', { hasText: 'report.go' }).waitFor();
+        await ui.page.keyboard.press('Control+S');
+        await ui.page.locator('.tab.active:not(.dirty)', { hasText: 'report.go' }).waitFor();
+        assert.match(
+          fs.readFileSync(reportFile, 'utf8'),
+          /\treturn name \+ " took " \+ strconv\.FormatInt\(tookMillis, 10\) \+ "ms: " \+ status\.String\(\)\n/,
+        );
+        assert.match(fs.readFileSync(reportFile, 'utf8'), /import "strconv"\n/);
+        const after = factsOf(reportFile);
+        assert.equal(after.length, 0, 'the compiler reports nothing left on the heap in report.go');
+        await ui.closePanel();
+        await ui.statusBarItem(/Escape\b.*\b0\b/).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+        await ui.waitForSquiggleLines([]);
+        await ui.screenshot('07b-typed-fmt-fixed');
+      },
+    );
 
     await step('Analyse the Whole Workspace lists a package never opened; expanding it shows its functions', async (ui) => {
       // closures has no open file: the server's workspace worker analyses it and sends its tree.

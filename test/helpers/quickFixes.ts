@@ -17,6 +17,7 @@ import { ensureSkipLinkTool } from '../../server/src/engine/skipLinkTool';
 import type { FixProposals } from '../../server/src/fixes/fixCandidates';
 import { type OfferedFix, QuickFixService } from '../../server/src/fixes/fixService';
 import { applyToSource } from '../../server/src/fixes/textEdits';
+import type { EscapeFact } from '../../server/src/model/facts';
 import type { Verification } from '../../server/src/model/fixes';
 import { toSourceText } from '../../server/src/syntax/positions';
 import { heapFactsFromCompiler, requireGo } from './goOracle';
@@ -40,12 +41,15 @@ export interface PackageFixes {
   readonly offered: OfferedFix[];
   readonly proposals: FixProposals;
   readonly verdicts: Map<string, Verification>;
+  /** The analysis's facts the candidates were proposed from. */
+  readonly facts: readonly EscapeFact[];
 }
 
 export async function fixesOf(packageDirectory: string): Promise<PackageFixes> {
   const result = await analyses.analyseDirectory(packageDirectory, GO, { includeTests: true });
   assert.ok(result && result.analysis.status === 'ok', `analysis of ${packageDirectory}: ${result?.analysis.message}`);
-  return quickFixes.verifiedFixes(result, GO, FIX_SETTINGS, (file) => pathToFileURL(file).href);
+  const verified = await quickFixes.verifiedFixes(result, GO, FIX_SETTINGS, (file) => pathToFileURL(file).href);
+  return { ...verified, facts: result.analysis.facts.facts };
 }
 
 export function offeredIds(fixes: PackageFixes): string[] {

@@ -25,7 +25,7 @@ import { collectFixCandidates } from './fixCandidates';
 import { factLinesInside } from '../features/fixRanking';
 import { importEdits } from './importEdits';
 import { followEdit, initialOrigins, type LineOrigins } from './lineOrigins';
-import { moduleOf, importPathOf } from './fixService';
+import { importPathOf, moduleOf, operandTypesOf } from './fixService';
 import { applyToSource, editsOverlap } from './textEdits';
 import { mustNotEscapeAfter, newFindings, stillOnHeap, vetFindings } from './verifyFix';
 
@@ -97,6 +97,12 @@ export async function applyPackageFixes(directory: string, options: ApplyOptions
       languageVersion: module?.goVersion,
       importPath: module ? importPathOf(module, directory) : undefined,
       valueReceiverMaxBytes: options.valueReceiverMaxBytes,
+      // Typed again each round: the earlier rounds' edits moved the calls.
+      operandTypes: await operandTypesOf(directory, state.files, options.settings, module?.goVersion, {
+        runGo: options.runGo,
+        verbose: options.log,
+        waitForBuild: true,
+      }),
     });
     const eligible = proposals.candidates.filter(
       (candidate) =>

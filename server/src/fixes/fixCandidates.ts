@@ -11,6 +11,7 @@
  */
 import * as path from 'node:path';
 import type { EscapeFact } from '../model/facts';
+import type { PackageOperandTypes } from '../model/operandTypes';
 import { typeLayout } from '../features/typeSize';
 import { mergeDeclarations, packageDeclarations, type PackageDeclarations } from '../syntax/declarations';
 import { withGoTree } from '../syntax/goParser';
@@ -20,6 +21,7 @@ import { compilerToLspPosition } from '../syntax/positions';
 import type { LspPosition, SourceText } from '../model/positions';
 import { analyseCaptures, type CaptureContext } from './captureByValue';
 import { formatCallRewrites } from './formatCalls';
+import { typedCallsByStart } from './typedCalls';
 import { descendants, importsOf, packageNameOf, structFieldsByType, type UseContext } from './goTree';
 import { type ReturnDeclaration, returnByValueCallSites, returnDeclarations, type ReturnTarget } from './returnByValue';
 import { boundsHoists } from './hoistBoundsCheck';
@@ -56,6 +58,11 @@ export interface FixInput {
   /** The package's import path, to find its functions in external test files (`package p_test`). */
   readonly importPath?: string;
   readonly valueReceiverMaxBytes: number;
+  /**
+   * go/types' answer for the package's non-test files as given in `files`: the fmt rewrites take operand
+   * types from it. Without it (or where it is unavailable) they use the declarations alone.
+   */
+  readonly operandTypes?: PackageOperandTypes;
 }
 
 export interface FixProposals {
@@ -84,6 +91,7 @@ interface PackageContext {
 
 export async function collectFixCandidates(input: FixInput): Promise<FixProposals> {
   const context = await packageContext(input);
+  const typedCalls = typedCallsByStart(input.operandTypes, input.files);
   const candidates: FixCandidate[] = [];
   const refused: RefusedFix[] = [];
 
@@ -97,7 +105,7 @@ export async function collectFixCandidates(input: FixInput): Promise<FixProposal
         returns.push(...returnDeclarations(tree.rootNode, file.file, context.useContext));
         receivers.push(...analyseReceiverBodies(tree.rootNode, file.file, file.imports, context.useContext));
       }
-      const formatted = formatCallRewrites(tree.rootNode, file.source, file.imports);
+      const formatted = formatCallRewrites(tree.rootNode, file.source, file.imports, typedCalls.get(file.file));
       for (const refusal of formatted.refused) refused.push({ ...refusal, file: file.file });
       for (const rewrite of formatted.rewrites) {
         candidates.push({

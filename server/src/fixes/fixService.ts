@@ -11,6 +11,10 @@ import type { CodeAction } from 'vscode-languageserver';
 import type { PackageResult } from '../model/analysis';
 import { isHeapFact } from '../model/facts';
 import type { GoSettings } from '../engine/goCommand';
+import { loadOperandTypes } from '../engine/operandTypes';
+import { typeInfoTool } from '../engine/typeInfoTool';
+import type { GoRunner } from '../engine/runGo';
+import type { PackageOperandTypes } from '../model/operandTypes';
 import { isTestFile, readPackageSnapshot } from '../engine/packageSnapshot';
 import { candidatesAt, codeAction, type CodeActionRequest, fixCodeActions } from '../features/codeActions';
 import { toSourceText } from '../syntax/positions';
@@ -169,6 +173,8 @@ export class QuickFixService {
     fix: FixSettings,
     uriOf: (file: string) => string,
   ): Promise<{ offered: OfferedFix[]; proposals: FixProposals; verdicts: Map<string, Verification> }> {
+    // Every candidate is wanted here, so the type checker's first build is waited for.
+    await typeInfoTool(go, this.options.runGo);
     const state = await this.remember(result, go, fix);
     const proposals = await state.proposals;
     this.verifier.enqueue(proposals.candidates.map((candidate) => this.job(state, candidate)));
@@ -222,13 +228,18 @@ export class QuickFixService {
     }
     const key = packageKey(result, files, go, fix, module);
     this.verifier.packageChanged(result.directory, key);
-    const proposals = collectFixCandidates({
-      directory: result.directory,
-      files,
-      facts: result.analysis.facts.facts,
-      languageVersion: module?.goVersion,
-      importPath: module ? importPathOf(module, result.directory) : undefined,
-      valueReceiverMaxBytes: fix.valueReceiverMaxBytes,
+    const dependencies = { ...this.options, waitForBuild: false };
+    const proposals = operandTypesOf(result.directory, files, go, module?.goVersion, dependencies).then((operandTypes) => {
+      if (operandTypes.status === 'unavailable' && operandTypes.building) this.proposeAgainWhenTypesBuilt(result, go, fix);
+      return collectFixCandidates({
+        directory: result.directory,
+        files,
+        facts: result.analysis.facts.facts,
+        languageVersion: module?.goVersion,
+        importPath: module ? importPathOf(module, result.directory) : undefined,
+        valueReceiverMaxBytes: fix.valueReceiverMaxBytes,
+        operandTypes,
+      });
     });
     proposals.then(
       (resolved) => {
@@ -238,6 +249,19 @@ export class QuickFixService {
       () => undefined,
     );
     return { result, go, fix, files, key, proposals };
+  }
+
+  /**
+   * The first proposals of a session come before the type checker is built (it compiles go/types once per
+   * toolchain): the fmt rewrites then had the declarations alone. Once it is built, the package's
+   * candidates are proposed again with types, unless a newer analysis has replaced them meanwhile.
+   */
+  private proposeAgainWhenTypesBuilt(result: PackageResult, go: GoSettings, fix: FixSettings): void {
+    void typeInfoTool(go, this.options.runGo).then((tool) => {
+      const entry = this.packages.get(result.directory);
+      if (typeof tool !== 'string' || entry?.result !== result) return;
+      this.packages.set(result.directory, { ...entry, state: this.prepare(result, go, fix) });
+    });
   }
 
   private jobKey(state: PackageState, candidate: FixCandidate): string {
@@ -325,6 +349,25 @@ export interface GoModule {
 }
 
 /** The nearest go.mod above `directory`: its module path and `go` directive. */
+/**
+ * go/types' operand types of a package's non-test files as given, for the fmt rewrites. When they cannot be
+ * had (an old toolchain, a package that does not list), the reason is logged at the verbose level and the
+ * rewrites use the declarations alone.
+ */
+export async function operandTypesOf(
+  directory: string,
+  files: ReadonlyMap<string, SourceText>,
+  settings: GoSettings,
+  languageVersion: string | undefined,
+  dependencies: { readonly runGo: GoRunner; readonly verbose?: (message: string) => void; readonly waitForBuild: boolean },
+): Promise<PackageOperandTypes> {
+  const texts = new Map([...files].filter(([file]) => !isTestFile(file)).map(([file, source]) => [file, source.text]));
+  const { runGo, waitForBuild } = dependencies;
+  const types = await loadOperandTypes({ directory, files: texts, settings, languageVersion, runGo, waitForBuild });
+  if (types.status !== 'ok') dependencies.verbose?.(`operand types for ${directory} unavailable: ${types.reason}`);
+  return types;
+}
+
 export async function moduleOf(directory: string): Promise<GoModule | undefined> {
   for (let current = directory; ; current = path.dirname(current)) {
     const text = await fs.readFile(path.join(current, 'go.mod'), 'utf8').catch(() => undefined);

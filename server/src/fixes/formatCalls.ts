@@ -12,15 +12,23 @@
  * `String` method would print differently, so a concatenation is proposed only when one of its terms is
  * known to be a plain `string` (then every other term must be too), or when it goes into `errors.New`.
  * The verification's compile then is the type check: what does not build is never offered.
+ *
+ * Where go/types has typed the call (engine/operandTypes.ts), every operand's term comes from its type
+ * instead (typedOperand.ts): any integer size, named types, `String` and `Error` methods, `[]byte`, floats,
+ * `%x`, and a writer whose own WriteString keeps nothing (`*bytes.Buffer`).
  */
 import type { Node } from 'web-tree-sitter';
 import { nodeRange } from '../syntax/locateFact';
 import type { FormatFixName, ImportChange, TextEdit } from '../model/fixes';
+import type { OperandType, TypedCall } from '../model/operandTypes';
 import type { LspRange, SourceText } from '../model/positions';
 import { splitFormatLiteral, hasNoVerbs, type FormatPart } from './formatString';
 import { descendants, FUNCTION_TYPES, identifiersNamed, isDeclaringName, isWithin } from './goTree';
 import { importEdits } from './importEdits';
 import { isRedeclared, knownBasicType, passedAsPlainString } from './knownTypes';
+import { isNotNilAt } from './nilGuard';
+import { startKey } from './typedCalls';
+import { isStringKind, typedTerm } from './typedOperand';
 import { replaceNode } from './textEdits';
 
 export interface FormatRewrite {
@@ -48,10 +56,15 @@ export interface FormatRefusal {
 
 const REWRITTEN = new Set(['Sprintf', 'Sprint', 'Errorf', 'Fprintf', 'Fprint']);
 
+/**
+ * `typedCalls`: go/types' calls of this file by where each starts (`startKey`), when it could type the
+ * package.
+ */
 export function formatCallRewrites(
   root: Node,
   source: SourceText,
   imports: ReadonlyMap<string, string>,
+  typedCalls?: ReadonlyMap<string, TypedCall>,
 ): { rewrites: FormatRewrite[]; refused: FormatRefusal[] } {
   const rewrites: FormatRewrite[] = [];
   const refused: FormatRefusal[] = [];
@@ -62,11 +75,13 @@ export function formatCallRewrites(
     if (!callee || !REWRITTEN.has(callee)) continue;
     const written = writtenThroughWrite(call);
     const layout = written ? { separator: ' + ', parenthesize: false } : gofmtLayout(call);
+    const typed = typedCalls?.get(startKey(nodeRange(call).start));
+    const types = typed?.callee === `fmt.${callee}` && !typed.spread ? typed.operands : undefined;
     const outcome = written
       ? rewriteWrite(written, call, callee, fmtName)
       : typeof layout === 'string'
         ? layout
-        : rewriteCall(call, callee, imports, layout.separator);
+        : rewriteCall(call, callee, imports, layout.separator, types);
     const at = nodeRange(written ?? call).start;
     const subject = `fmt.${callee} at line ${at.line + 1}`;
     if (typeof outcome === 'string') {
@@ -114,13 +129,24 @@ interface Replacement {
   readonly worthWithoutGain?: boolean;
 }
 
-function rewriteCall(call: Node, callee: string, imports: ReadonlyMap<string, string>, separator: string): Replacement | string {
+/** The operands' types by argument (go/types'), when known: every one of them, or the call is not typed. */
+type ArgumentTypes = readonly (OperandType | undefined)[] | undefined;
+
+function rewriteCall(
+  call: Node,
+  callee: string,
+  imports: ReadonlyMap<string, string>,
+  separator: string,
+  types: ArgumentTypes,
+): Replacement | string {
   const args = argumentsOf(call);
   if (typeof args === 'string') return args;
-  if (callee === 'Fprintf' || callee === 'Fprint') return rewriteFprint(args, callee, imports);
+  const typed = types && types.length === args.length && types.every((type) => type !== undefined) ? types : undefined;
+  if (callee === 'Fprintf' || callee === 'Fprint') return rewriteFprint(args, callee, imports, typed, separator);
   const forced = resultMustBeString(call) || passedAsPlainString(call, imports);
-  if (callee === 'Sprint') return rewriteSprint(args, imports, forced, separator);
+  if (callee === 'Sprint') return rewriteSprint(args, imports, forced, separator, typed);
   const [format, ...values] = args;
+  const valueTypes = typed?.slice(1);
   if (!format || (format.type !== 'interpreted_string_literal' && format.type !== 'raw_string_literal')) {
     return 'the format is not a string literal';
   }
@@ -134,7 +160,7 @@ function rewriteCall(call: Node, callee: string, imports: ReadonlyMap<string, st
         worthWithoutGain: true,
       };
     }
-    const built = concatenation(format.text, values, imports, separator);
+    const built = concatenation(format.text, values, imports, separator, valueTypes);
     if (typeof built === 'string') return built;
     return {
       fix: 'errorsNew',
@@ -143,16 +169,18 @@ function rewriteCall(call: Node, callee: string, imports: ReadonlyMap<string, st
       imports: ['errors', ...built.imports],
     };
   }
-  const built = concatenation(format.text, values, imports, separator);
+  const built = concatenation(format.text, values, imports, separator, valueTypes);
   if (typeof built === 'string') return built;
   if (!built.typedString && !forced) return NO_PLAIN_STRING;
   const single = built.terms.length === 1 && values.length === 1;
+  const strconv = single && built.imports.length > 0;
   return {
-    fix: single && built.imports.length > 0 ? 'strconvFormat' : 'concatenation',
+    fix: strconv ? 'strconvFormat' : 'concatenation',
     text: built.text,
-    title:
-      single && built.imports.length > 0
-        ? `Use ${built.text.replace(/\(.*$/s, '')} instead of fmt.Sprintf`
+    title: strconv
+      ? `Use ${built.text.replace(/\(.*$/s, '')} instead of fmt.Sprintf`
+      : single
+        ? `Use ${built.text === values[0].text ? 'the string' : abbreviate(built.text)} instead of fmt.Sprintf`
         : 'Concatenate instead of fmt.Sprintf',
     imports: built.imports,
   };
@@ -166,24 +194,60 @@ function rewriteCall(call: Node, callee: string, imports: ReadonlyMap<string, st
  * parameter is a plain `string`, so operands of any other type do not compile. Without operands fmt boxes
  * nothing, so there is nothing to remove.
  */
-function rewriteFprint(args: readonly Node[], callee: string, imports: ReadonlyMap<string, string>): Replacement | string {
+function rewriteFprint(
+  args: readonly Node[],
+  callee: string,
+  imports: ReadonlyMap<string, string>,
+  types: ArgumentTypes,
+  separator: string,
+): Replacement | string {
   const [writer, ...rest] = args;
   if (!writer) return 'the call has no writer';
   const format = callee === 'Fprintf' ? rest[0] : undefined;
   const values = callee === 'Fprintf' ? rest.slice(1) : rest;
+  const valueTypes = types?.slice(callee === 'Fprintf' ? 2 : 1);
   if (values.length === 0) return 'without operands fmt boxes nothing';
   if (callee === 'Fprintf' && format?.type !== 'interpreted_string_literal' && format?.type !== 'raw_string_literal') {
     return 'the format is not a string literal';
   }
-  // Inside a call of two arguments gofmt writes the + chain without spaces.
-  const built = format ? concatenation(format.text, values, imports, '+') : rewriteSprint(values, imports, true, '+');
+  const own = types?.[0] && ownStringWriter(writer, types[0]);
+  // Inside a call of two arguments gofmt writes the + chain without spaces; as the one argument, as the call was laid out.
+  const join = own ? separator : '+';
+  const built = format
+    ? concatenation(format.text, values, imports, join, valueTypes)
+    : rewriteSprint(values, imports, true, join, valueTypes);
   if (typeof built === 'string') return built;
+  if (own) {
+    return {
+      fix: 'writeString',
+      text: `${own}.WriteString(${built.text})`,
+      title: `Use ${abbreviate(own)}.WriteString instead of fmt.${callee}`,
+      imports: built.imports,
+    };
+  }
   return {
     fix: 'writeString',
     text: `io.WriteString(${writer.text}, ${built.text})`,
     title: `Use io.WriteString instead of fmt.${callee}`,
     imports: ['io', ...built.imports],
   };
+}
+
+/**
+ * Writers whose WriteString method writes the string's bytes as Write would and keeps nothing of it, with
+ * the same `(int, error)` results as fmt.Fprintf: called directly, the concatenation stays off the heap,
+ * where through io.WriteString's interface it escapes. Returns how to name the writer for the call
+ * (`buf`, or `buffer` for `&buffer`).
+ */
+const OWN_STRING_WRITERS: ReadonlySet<string> = new Set(['*bytes.Buffer', '*strings.Builder', '*bufio.Writer']);
+
+function ownStringWriter(writer: Node, type: OperandType): string | undefined {
+  if (!OWN_STRING_WRITERS.has(type.type)) return undefined;
+  if (writer.type === 'unary_expression' && writer.childForFieldName('operator')?.text === '&') {
+    const operand = writer.childForFieldName('operand');
+    return operand?.type === 'identifier' || operand?.type === 'selector_expression' ? operand.text : undefined;
+  }
+  return writer.type === 'identifier' || writer.type === 'selector_expression' ? writer.text : undefined;
 }
 
 const NO_PLAIN_STRING = 'no term is known to be a plain string, so a %s operand could be a named string type with its own String method';
@@ -199,8 +263,10 @@ function rewriteSprint(
   imports: ReadonlyMap<string, string>,
   forced: boolean,
   separator: string,
+  types?: ArgumentTypes,
 ): Replacement | string {
   if (args.length === 0) return 'fmt.Sprint without operands';
+  if (types) return rewriteTypedSprint(args, imports, separator, types);
   if (args.length > 1) {
     const built = concatenation(`"${'%s'.repeat(args.length)}"`, args, imports, separator);
     if (typeof built === 'string') return built;
@@ -218,6 +284,27 @@ function rewriteSprint(
   return strconvCall(integer);
 }
 
+/** Sprint prints each operand as %v does, with a space between two operands neither of which is a string. */
+function rewriteTypedSprint(
+  args: readonly Node[],
+  imports: ReadonlyMap<string, string>,
+  separator: string,
+  types: readonly (OperandType | undefined)[],
+): Replacement | string {
+  const verbs = types.map((type, index) => {
+    const previous = types[index - 1];
+    return previous && type && !isStringKind(previous) && !isStringKind(type) ? ' %v' : '%v';
+  });
+  const built = concatenation(`"${verbs.join('')}"`, args, imports, separator, types);
+  if (typeof built === 'string') return built;
+  if (args.length > 1)
+    return { fix: 'concatenation', text: built.text, title: 'Concatenate instead of fmt.Sprint', imports: built.imports };
+  if (built.imports.length > 0) return strconvCall(built.text);
+  const title =
+    built.text === args[0].text ? 'Use the string instead of fmt.Sprint' : `Use ${abbreviate(built.text)} instead of fmt.Sprint`;
+  return { fix: 'concatenation', text: built.text, title, imports: [] };
+}
+
 function strconvCall(text: string): Replacement {
   return { fix: 'strconvFormat', text, title: `Use ${text.replace(/\(.*$/s, '')} instead of fmt.Sprint`, imports: ['strconv'] };
 }
@@ -226,7 +313,10 @@ interface Built {
   readonly text: string;
   readonly terms: readonly string[];
   readonly imports: readonly string[];
-  /** One term is a plain `string` (not untyped, not a named type): the compiler then checks all the others. */
+  /**
+   * One term is a plain `string` (not untyped, not a named type): the compiler then checks all the others.
+   * Also set when go/types typed every operand, which makes every term a plain string.
+   */
   readonly typedString: boolean;
 }
 
@@ -235,6 +325,7 @@ function concatenation(
   values: readonly Node[],
   imports: ReadonlyMap<string, string>,
   separator: string,
+  types?: ArgumentTypes,
 ): Built | string {
   const parts = splitFormatLiteral(formatText);
   if (typeof parts === 'string') return parts;
@@ -249,7 +340,18 @@ function concatenation(
       terms.push(part.literal);
       continue;
     }
-    const value = values[operand++];
+    const value = values[operand];
+    const valueType = types?.[operand];
+    operand++;
+    if (valueType) {
+      const notNil = value.type === 'identifier' && isNotNilAt(value.text, value);
+      const term = typedTerm(part.verb, value.text, valueType, PRIMARY_EXPRESSIONS.has(value.type), notNil);
+      if (typeof term === 'string') return term;
+      terms.push(term.text);
+      for (const path of term.imports) used.add(path);
+      typedString = true;
+      continue;
+    }
     const type = knownBasicType(value, imports);
     switch (part.verb) {
       case 's':
@@ -285,6 +387,8 @@ function concatenation(
         used.add('strconv');
         typedString = true;
         break;
+      default:
+        return `%${part.verb} of ${abbreviate(value.text)} needs its type, which the type checker did not give`;
     }
   }
   return { text: terms.length === 0 ? '""' : terms.join(separator), terms, imports: [...used], typedString };
@@ -452,6 +556,16 @@ function usesOutside(root: Node, name: string, except: Node): boolean {
     ).length > 0
   );
 }
+
+/** Expressions a method can be selected on as written. */
+const PRIMARY_EXPRESSIONS: ReadonlySet<string> = new Set([
+  'identifier',
+  'selector_expression',
+  'call_expression',
+  'index_expression',
+  'parenthesized_expression',
+  'type_conversion_expression',
+]);
 
 function needsParentheses(value: Node): boolean {
   return value.type === 'binary_expression' && value.childForFieldName('operator')?.text !== '+';

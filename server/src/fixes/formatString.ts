@@ -1,11 +1,11 @@
 /**
  * Splits a Go format string literal, as written in the source, into literal pieces and plain verbs
- * (`%s`, `%d`, `%v`, `%t`, `%q`). Anything fmt would treat specially (flags, widths, precisions, argument
+ * (`%s`, `%d`, `%v`, `%t`, `%q`, and `%x`, `%f`, `%g`, `%e`, which only an operand of known type can use). Anything fmt would treat specially (flags, widths, precisions, argument
  * indexes, other verbs) makes the whole string unusable: the rewrites built on it must print exactly what
  * fmt prints, and they can only promise that for the plain verbs.
  */
 
-export type PlainVerb = 's' | 'd' | 'v' | 't' | 'q';
+export type PlainVerb = 's' | 'd' | 'v' | 't' | 'q' | 'x' | 'f' | 'g' | 'e';
 
 export type FormatPart = { readonly kind: 'text'; readonly literal: string } | { readonly kind: 'verb'; readonly verb: PlainVerb };
 
@@ -42,14 +42,14 @@ export function splitFormatLiteral(source: string): readonly FormatPart[] | stri
     if (verb === '%') {
       text += '%';
       index++;
-    } else if (verb === 's' || verb === 'd' || verb === 'v' || verb === 't' || verb === 'q') {
+    } else if (isPlainVerb(verb)) {
       flush();
       parts.push({ kind: 'verb', verb });
       index++;
     } else {
       return verb === undefined
         ? 'the format ends with %'
-        : `the format uses %${verb}${/[a-zA-Z]/.test(verb) ? '' : '…'}, not a plain %s, %d, %v, %t or %q`;
+        : `the format uses %${verb}${/[a-zA-Z]/.test(verb) ? '' : '…'}, not a plain %s, %d, %v, %t, %q, %x, %f, %g or %e`;
     }
   }
   flush();
@@ -59,4 +59,8 @@ export function splitFormatLiteral(source: string): readonly FormatPart[] | stri
 /** True when the literal's source text has no `%` at all: fmt prints it as it is. */
 export function hasNoVerbs(source: string): boolean {
   return !source.includes('%') && !/\\(x25|045|u0025|U00000025)/i.test(source);
+}
+
+function isPlainVerb(verb: string | undefined): verb is PlainVerb {
+  return verb !== undefined && 'sdvtqxfge'.includes(verb) && verb.length === 1;
 }
