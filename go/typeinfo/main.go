@@ -63,6 +63,9 @@ type operand struct {
 	Error      bool `json:"error,omitempty"`
 	Stringer   bool `json:"stringer,omitempty"`
 	GoStringer bool `json:"goStringer,omitempty"`
+	// True for a pointer whose Error (or else String) method has a value receiver: called on a nil
+	// pointer it panics, where fmt prints <nil>.
+	ValueMethod bool `json:"valueMethod,omitempty"`
 	// Set for a constant argument: its value as Go would print it.
 	Constant string `json:"constant,omitempty"`
 }
@@ -236,6 +239,16 @@ func describeOperand(fset *token.FileSet, info *types.Info, arg ast.Expr) operan
 	result.Error = hasMethod(methods, "Error", 0, 1)
 	result.Stringer = hasMethod(methods, "String", 0, 1)
 	result.GoStringer = hasMethod(methods, "GoString", 0, 1)
+	if _, pointer := t.Underlying().(*types.Pointer); pointer {
+		name := "String"
+		if result.Error {
+			name = "Error"
+		}
+		if selection := methods.Lookup(nil, name); selection != nil {
+			_, onPointer := selection.Obj().Type().(*types.Signature).Recv().Type().(*types.Pointer)
+			result.ValueMethod = !onPointer
+		}
+	}
 	if tv.Value != nil {
 		result.Constant = tv.Value.ExactString()
 	}

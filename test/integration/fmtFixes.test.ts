@@ -115,11 +115,17 @@ describe('fmt and errors rewrites', () => {
     assert.match(refusalOf(fixes, 'fmt.Errorf at line 52'), /err may be a nil error/);
     assert.match(refusalOf(fixes, 'fmt.Sprintf at line 56'), /v is an interface \(any\)/);
     assert.match(refusalOf(fixes, 'fmt.Sprintf at line 64'), /formats itself \(fmt\.Formatter\)/);
-    for (const line of [52, 56, 64])
+    // A nil *place prints as <nil>; its String method has a value receiver, so calling it would panic.
+    assert.match(refusalOf(fixes, 'fmt.Sprintf at line 74'), /p may be a nil \*format\.place/);
+    for (const line of [52, 56, 64, 74]) {
       assert.equal(
         fixes.offered.find((item) => item.candidate.id.includes(`typed.go:${line}:`)),
         undefined,
+        `typed.go:${line}`,
       );
+    }
+    // Inside `if p != nil` it cannot be nil.
+    assert.equal(editedLine('typed.go', 79), 'return p.String() + " at " + strconv.Itoa(depth)');
   });
 
   test('without go/types, operands of unknown type are proposed only where the compiler then checks them', async () => {

@@ -52,6 +52,7 @@ const operand = z.object({
   error: z.boolean().optional(),
   stringer: z.boolean().optional(),
   goStringer: z.boolean().optional(),
+  valueMethod: z.boolean().optional(),
   constant: z.string().optional(),
 });
 
@@ -144,6 +145,7 @@ function toTypedCall(call: z.infer<typeof answer>['calls'][number]): TypedCall {
             error: item.error ?? false,
             stringer: item.stringer ?? false,
             goStringer: item.goStringer ?? false,
+            valueMethod: item.valueMethod ?? false,
             ...(item.constant === undefined ? {} : { constant: item.constant }),
           },
     ),

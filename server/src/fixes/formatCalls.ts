@@ -344,7 +344,9 @@ function concatenation(
     const valueType = types?.[operand];
     operand++;
     if (valueType) {
-      const notNil = value.type === 'identifier' && isNotNilAt(value.text, value);
+      const notNil =
+        (value.type === 'identifier' && isNotNilAt(value.text, value)) ||
+        (value.type === 'unary_expression' && value.childForFieldName('operator')?.text === '&');
       const term = typedTerm(part.verb, value.text, valueType, PRIMARY_EXPRESSIONS.has(value.type), notNil);
       if (typeof term === 'string') return term;
       terms.push(term.text);

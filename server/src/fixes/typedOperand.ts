@@ -7,8 +7,9 @@
  * its kind; any other type is asked for Format, then Error, then String (the last two for %v %s %q only);
  * what has none of them prints by its underlying kind. A method fmt would call is called directly: the two
  * print the same, except when the method panics, which fmt recovers from and prints as text. A nil
- * interface has no method to call (fmt prints `<nil>`), so an operand of interface type is rewritten only
- * where an `if x != nil` around the call shows it is not nil (nilGuard.ts). An interface's dynamic type
+ * interface has no method to call (fmt prints `<nil>`), and neither has a nil pointer whose method has a
+ * value receiver, so such an operand is rewritten only where it cannot be nil: an `if x != nil` around the
+ * call (nilGuard.ts), or `&x`. A method declared on the pointer decides itself what a nil receiver prints. An interface's dynamic type
  * could also implement fmt.Formatter: an error that formats %v differently from its Error text would then
  * print differently, which no error of the standard library does.
  */
@@ -39,6 +40,9 @@ export function typedTerm(verb: TypedVerb, value: string, type: OperandType, pri
   }
   if (type.kind === 'typeparam') return `${value} has a type parameter's type (${type.type})`;
   // Only a defined type can have methods; a predeclared basic type prints by its kind (printArg's type switch).
+  if (type.named && viaMethod && (type.error || type.stringer) && type.valueMethod && !notNil) {
+    return `${value} may be a nil ${type.type}, which fmt prints as <nil> but whose value method cannot be called`;
+  }
   if (type.named && viaMethod && type.error) return quoteIf(verb, `${operand}.Error()`);
   if (type.named && viaMethod && type.stringer) return quoteIf(verb, `${operand}.String()`);
   if (type.named && (type.error || type.stringer) && verb === 'x')

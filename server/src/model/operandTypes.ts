@@ -21,6 +21,11 @@ export interface OperandType {
   readonly error: boolean;
   readonly stringer: boolean;
   readonly goStringer: boolean;
+  /**
+   * A pointer whose Error (or else String) method has a value receiver: called on a nil pointer it panics,
+   * where fmt prints `<nil>`.
+   */
+  readonly valueMethod: boolean;
   /** A constant's exact value, as Go writes it. */
   readonly constant?: string;
 }
