@@ -73,6 +73,9 @@ export class QuickFixService {
     { readonly result: PackageResult; readonly settings: string; readonly state: Promise<PackageState> }
   >();
 
+  /** Packages whose candidates will be proposed again with types once the type checker is built. */
+  private readonly typesArriving = new Map<string, Promise<void>>();
+
   constructor(private readonly options: FixVerifierOptions & { readonly onVerified?: (directory: string, offered: number) => void }) {
     this.verifier = new FixVerifier(options);
   }
@@ -124,6 +127,10 @@ export class QuickFixService {
     query: CodeActionQuery,
     wait?: { readonly cancelled: () => boolean },
   ): Promise<CodeAction[]> {
+    // A first Ctrl+. while the type checker is built waits for the candidates proposed with types, as it
+    // waits for a verification, rather than answering with those the declarations alone allowed.
+    const typesArriving = result && wait && this.typesArriving.get(result.directory);
+    if (typesArriving) await settledWithin(typesArriving, waitBound(this.verifier.typicalDurationMs()));
     const entry = result && this.packages.get(result.directory);
     if (!result || !entry || entry.result !== result) {
       if (result && wait) this.options.verbose?.(`code actions: no quick-fixes proposed yet for ${path.basename(result.directory)}`);
@@ -257,10 +264,16 @@ export class QuickFixService {
    * candidates are proposed again with types, unless a newer analysis has replaced them meanwhile.
    */
   private proposeAgainWhenTypesBuilt(result: PackageResult, go: GoSettings, fix: FixSettings): void {
-    void typeInfoTool(go, this.options.runGo).then((tool) => {
+    const proposed = typeInfoTool(go, this.options.runGo).then(async (tool) => {
       const entry = this.packages.get(result.directory);
       if (typeof tool !== 'string' || entry?.result !== result) return;
-      this.packages.set(result.directory, { ...entry, state: this.prepare(result, go, fix) });
+      const state = this.prepare(result, go, fix);
+      this.packages.set(result.directory, { ...entry, state });
+      await (await state).proposals;
+    });
+    this.typesArriving.set(result.directory, proposed);
+    void proposed.finally(() => {
+      if (this.typesArriving.get(result.directory) === proposed) this.typesArriving.delete(result.directory);
     });
   }
 
@@ -299,6 +312,16 @@ export class QuickFixService {
  * How long a code-action request waits for verdicts: about one verification and a half as measured here
  * (the candidate may queue behind one already running), 20 s before anything was measured.
  */
+/** Waits for `promise`, at most `ms`; never throws. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([promise.catch(() => undefined), bound]);
+  clearTimeout(timer);
+}
+
 function waitBound(typicalMs: number | undefined): number {
   return Math.min(120_000, Math.max(2_000, 1.5 * (typicalMs ?? 20_000)));
 }
