@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { PackageOperandTypes, TypedCall } from '../model/operandTypes';
 import { analysisEnvironment, type GoSettings } from './goCommand';
 import type { GoRunner } from './runGo';
-import { typeInfoTool, typeInfoToolIfBuilt } from './typeInfoTool';
+import { firstLine, typeInfoTool, typeInfoToolIfBuilt } from './typeInfoTool';
 
 export interface OperandTypesInput {
   readonly directory: string;
@@ -174,8 +174,4 @@ function parseStream<T>(text: string, schema: z.ZodType<T>): T[] {
     if (parsed.success) values.push(parsed.data);
   }
   return values;
-}
-
-function firstLine(text: string): string {
-  return text.trim().split('\n')[0] ?? '';
 }

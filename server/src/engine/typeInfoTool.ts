@@ -84,6 +84,7 @@ async function buildTool(source: string, settings: GoSettings, runGo: GoRunner):
   return tool;
 }
 
-function firstLine(text: string): string {
+/** A go command's first line of output: what it says went wrong, for a one-line reason. */
+export function firstLine(text: string): string {
   return text.trim().split('\n')[0] ?? '';
 }
