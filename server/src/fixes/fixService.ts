@@ -169,6 +169,12 @@ export class QuickFixService {
         );
       }
     }
+    // A newer analysis of the package (with its tests, once a test file is open) or the candidates proposed
+    // again with types replaced these while we waited, and cancelled their verification: answer from those.
+    const newest = this.packages.get(result.directory);
+    if (wait && !wait.cancelled() && newest && newest !== entry && newest.result.files.has(query.file)) {
+      return this.codeActions(newest.result, query, wait);
+    }
     const locatedIn = (file: string) => result.files.get(file)?.located;
     return fixCodeActions(current, verdictOf, { ...query, locatedIn });
   }
