@@ -391,11 +391,13 @@ export async function operandTypesOf(
   dependencies: { readonly runGo: GoRunner; readonly verbose?: (message: string) => void; readonly waitForBuild: boolean },
 ): Promise<PackageOperandTypes> {
   const texts = new Map([...files].filter(([file]) => !isTestFile(file)).map(([file, source]) => [file, source.text]));
-  // Only the fmt rewrites read the types: a package that does not import fmt costs no go command.
+  const { runGo, waitForBuild } = dependencies;
+  // Only the fmt rewrites read the types: a package that does not import fmt costs no go command. The
+  // type checker is still built now, so it is ready when a package that does is opened.
   if (![...texts.values()].some((text) => /^\s*(import\s*\(?\s*)?(\w+\s+)?"fmt"/m.test(text))) {
+    if (!waitForBuild) void typeInfoTool(settings, runGo);
     return { status: 'unavailable', reason: 'the package does not import fmt' };
   }
-  const { runGo, waitForBuild } = dependencies;
   const types = await loadOperandTypes({ directory, files: texts, settings, languageVersion, runGo, waitForBuild });
   if (types.status !== 'ok') dependencies.verbose?.(`operand types for ${directory} unavailable: ${types.reason}`);
   return types;
