@@ -17,6 +17,7 @@ import { analysisEnvironment } from '../engine/goCommand';
 import { withOverlay } from '../engine/overlay';
 import type { GoRunner } from '../engine/runGo';
 import { ensureSkipLinkTool } from '../engine/skipLinkTool';
+import { typeInfoTool } from '../engine/typeInfoTool';
 import { type AppliedFix, applyPackageFixes, type PackageFixRun } from '../fixes/applyFixes';
 import { type CheckCommandOptions, EXIT, goSettingsFrom } from './checkCommand';
 import { type MeasuredSaving, measuredSaving, rankByMeasuredBytes, savingFigures } from '../features/fixRanking';
@@ -97,6 +98,9 @@ export async function runFixCommand(patterns: readonly string[], options: FixCom
     measured = result;
   }
   const dependencies = { runGo: io.runGo, skipLinkTool: ensureSkipLinkTool() };
+  // Said once, not per package: without the type checker the fmt rewrites reach much less.
+  const typeChecker = await typeInfoTool(settings, io.runGo);
+  if (typeof typeChecker !== 'string') say(`the fmt rewrites use the declarations alone: ${typeChecker.failure}`);
   const runs: { importPath: string; run: PackageFixRun }[] = [];
   for (const [index, pkg] of packages.entries()) {
     say(`[${index + 1}/${packages.length}] ${pkg.importPath}`);
