@@ -314,10 +314,6 @@ export class QuickFixService {
   }
 }
 
-/**
- * How long a code-action request waits for verdicts: about one verification and a half as measured here
- * (the candidate may queue behind one already running), 20 s before anything was measured.
- */
 /** Waits for `promise`, at most `ms`; never throws. */
 async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -328,6 +324,10 @@ async function settledWithin(promise: Promise<unknown>, ms: number): Promise<voi
   clearTimeout(timer);
 }
 
+/**
+ * How long a code-action request waits for verdicts: about one verification and a half as measured here
+ * (the candidate may queue behind one already running), 20 s before anything was measured.
+ */
 function waitBound(typicalMs: number | undefined): number {
   return Math.min(120_000, Math.max(2_000, 1.5 * (typicalMs ?? 20_000)));
 }
@@ -377,7 +377,6 @@ export interface GoModule {
   readonly goVersion?: string;
 }
 
-/** The nearest go.mod above `directory`: its module path and `go` directive. */
 /**
  * go/types' operand types of a package's non-test files as given, for the fmt rewrites. When they cannot be
  * had (an old toolchain, a package that does not list), the reason is logged at the verbose level and the
@@ -403,6 +402,7 @@ export async function operandTypesOf(
   return types;
 }
 
+/** The nearest go.mod above `directory`: its module path and `go` directive. */
 export async function moduleOf(directory: string): Promise<GoModule | undefined> {
   for (let current = directory; ; current = path.dirname(current)) {
     const text = await fs.readFile(path.join(current, 'go.mod'), 'utf8').catch(() => undefined);

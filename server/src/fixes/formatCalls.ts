@@ -236,11 +236,11 @@ function rewriteFprint(
 /**
  * Writers whose WriteString method writes the string's bytes as Write would and keeps nothing of it, with
  * the same `(int, error)` results as fmt.Fprintf: called directly, the concatenation stays off the heap,
- * where through io.WriteString's interface it escapes. Returns how to name the writer for the call
- * (`buf`, or `buffer` for `&buffer`).
+ * where through io.WriteString's interface it escapes.
  */
 const OWN_STRING_WRITERS: ReadonlySet<string> = new Set(['*bytes.Buffer', '*strings.Builder', '*bufio.Writer']);
 
+/** How to name `writer` for its own WriteString (`buf`, or `buffer` for `&buffer`), when it has one. */
 function ownStringWriter(writer: Node, type: OperandType): string | undefined {
   if (!OWN_STRING_WRITERS.has(type.type)) return undefined;
   if (writer.type === 'unary_expression' && writer.childForFieldName('operator')?.text === '&') {
