@@ -19,8 +19,8 @@
  * the standard library: the facts read up to the signal equal the facts of the finished compile.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { userTempDirectory } from './userTempDirectory';
 
 /** Lines only the backend prints, so everything escape analysis prints is written before them. */
 const BACKEND_LINES = [Buffer.from(': index bounds check elided\n')];
@@ -66,9 +66,7 @@ export class CompileStream {
   private closed = false;
 
   constructor(private readonly onComplete: (analysis: CompleteEscapeAnalysis) => void) {
-    const parent = path.join(os.tmpdir(), `go-escape-lens-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`);
-    fs.mkdirSync(parent, { recursive: true, mode: 0o700 });
-    this.directory = fs.mkdtempSync(path.join(parent, 'stream-'));
+    this.directory = fs.mkdtempSync(path.join(userTempDirectory(), 'stream-'));
     // inotify (Linux) and FSEvents (macOS) report each write; a missed event only means the facts come
     // when the go command finishes, as without streaming.
     this.watcher = fs.watch(this.directory, (_event, name) => {

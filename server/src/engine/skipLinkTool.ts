@@ -17,8 +17,8 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { userTempDirectory } from './userTempDirectory';
 
 const SCRIPT = `#!/bin/sh
 # Written by Go Escape Lens: runs go tool commands, except that it skips linking, and lets Go Escape Lens
@@ -54,11 +54,8 @@ exec "$tool" "$@"
 export function ensureSkipLinkTool(): string | null {
   if (process.platform === 'win32') return null;
   const version = createHash('sha256').update(SCRIPT).digest('hex').slice(0, 12);
-  const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
-  const directory = path.join(os.tmpdir(), `go-escape-lens-${uid}`);
-  const file = path.join(directory, `toolexec-${version}.sh`);
+  const file = path.join(userTempDirectory(), `toolexec-${version}.sh`);
   if (fs.existsSync(file)) return file;
-  fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
   const temporary = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(temporary, SCRIPT, { mode: 0o755 });
   fs.renameSync(temporary, file);

@@ -6,10 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { GoSettings } from './goCommand';
 import type { GoRunner } from './runGo';
+import { userTempDirectory } from './userTempDirectory';
 
 /** The bundles find go/ beside dist/; tests running from source find it at the repository root. */
 function sourceDirectory(): string | undefined {
@@ -68,11 +68,8 @@ async function buildTool(source: string, settings: GoSettings, runGo: GoRunner):
     .update(fs.readFileSync(path.join(source, 'go.mod')))
     .digest('hex')
     .slice(0, 16);
-  const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
-  const directory = path.join(os.tmpdir(), `go-escape-lens-${uid}`);
-  const tool = path.join(directory, `typeinfo-${hash}${process.platform === 'win32' ? '.exe' : ''}`);
+  const tool = path.join(userTempDirectory(), `typeinfo-${hash}${process.platform === 'win32' ? '.exe' : ''}`);
   if (fs.existsSync(tool)) return tool;
-  fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
   // Built under a name of its own and renamed, so two servers building at once never run a half-written file.
   const temporary = `${tool}.${process.pid}.tmp`;
   const built = await runGo({ goBinary: settings.goBinary, args: ['build', '-trimpath', '-o', temporary, '.'], cwd: source, env });
