@@ -56,6 +56,10 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
     const report = path.join(workspace, 'report');
     fs.cpSync(path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'fixes', 'report'), report, { recursive: true });
     const reportFile = path.join(report, 'report.go');
+    // A module at Go 1.26, nested in the workspace, where errors.AsType exists.
+    const modern = path.join(workspace, 'modern');
+    fs.cpSync(path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'fixes', 'modern'), modern, { recursive: true });
+    const lookupFile = path.join(modern, 'lookup', 'lookup.go');
     const file = path.join(workspace, 'pointers', 'pointers.go');
     const before = factsOf(file);
     const lineOfNewPointReturn = lineNumberOf(file, NEW_POINT_RETURN);
@@ -189,6 +193,37 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
         await ui.statusBarItem(/Escape\b.*\b1\b/).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
         await ui.waitForSquiggleLines(linesOf(after));
         await ui.screenshot('07b-typed-fmt-fixed');
+      },
+    );
+
+    await step(
+      'in a Go 1.26 module, Ctrl+. on the variable errors.As moves to the heap offers errors.AsType; applying and saving clears its squiggle',
+      async (ui) => {
+        const declarationLine = lineNumberOf(lookupFile, 'var pathErr *fs.PathError');
+        assert.deepEqual(
+          factsOf(lookupFile).map((fact) => `${fact.line}: ${fact.message}`),
+          [`${declarationLine}: moved to heap: pathErr`],
+        );
+        await ui.openFromExplorer('modern/lookup/lookup.go');
+        await ui.waitForLanguage('Go');
+        await ui.waitForSquiggleLines([declarationLine]);
+        await ui.clickOn('var pathErr *fs.PathError', 'pathErr');
+        // The package's test inlines FailedPath, and with it the allocation: the count includes that copy.
+        const title = /^Use errors\.AsType instead of errors\.As — removes \d+ heap allocations? \(verified\)$/;
+        await firstCtrlDot(ui, title);
+        await ui.screenshot('08a-errors-astype-fix');
+        await ui.page.locator('.action-widget .monaco-list-row', { hasText: title }).first().click();
+        await ui.page.locator('.tab.active.dirty', { hasText: 'lookup.go' }).waitFor();
+        await ui.page.keyboard.press('Control+S');
+        await ui.page.locator('.tab.active:not(.dirty)', { hasText: 'lookup.go' }).waitFor();
+        const text = fs.readFileSync(lookupFile, 'utf8');
+        assert.match(text, /\n\tif pathErr, ok := errors\.AsType\[\*fs\.PathError\]\(err\); ok \{\n\t\treturn pathErr\.Path\n/);
+        assert.doesNotMatch(text, /var pathErr/);
+        assert.deepEqual(factsOf(lookupFile), [], 'the compiler still reports a heap allocation in lookup.go');
+        await ui.closePanel();
+        await ui.statusBarItem(/Escape\b.*\b0\b/).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+        await ui.waitForSquiggleLines([]);
+        await ui.screenshot('08b-errors-astype-fixed');
       },
     );
 

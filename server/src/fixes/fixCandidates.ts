@@ -20,6 +20,7 @@ import { nodeRange } from '../syntax/locateFact';
 import { compilerToLspPosition } from '../syntax/positions';
 import type { LspPosition, SourceText } from '../model/positions';
 import { analyseCaptures, type CaptureContext } from './captureByValue';
+import { errorsAsTypeRewrites } from './errorsAsType';
 import { formatCallRewrites } from './formatCalls';
 import { typedCallsByStart } from './typedCalls';
 import { descendants, importsOf, packageNameOf, structFieldsByType, type UseContext } from './goTree';
@@ -119,6 +120,24 @@ export async function collectFixCandidates(input: FixInput): Promise<FixProposal
           externalCallersUnseen: false,
           worthWithoutGain: rewrite.worthWithoutGain,
           imports: { file: file.file, change: rewrite.importChange, expressionEdits: rewrite.expressionEdits },
+        });
+      }
+      const asTypes = errorsAsTypeRewrites(tree.rootNode, file.source, file.imports, {
+        canUseAsType: atLeastGo(input.languageVersion, 26),
+        languageVersion: input.languageVersion,
+      });
+      for (const refusal of asTypes.refused) refused.push({ fix: 'errorsAsType', ...refusal, file: file.file });
+      for (const rewrite of asTypes.rewrites) {
+        candidates.push({
+          fix: 'errorsAsType',
+          id: `errorsAsType:${path.basename(file.file)}:${rewrite.line + 1}:${rewrite.variable}`,
+          title: 'Use errors.AsType instead of errors.As',
+          notes: [],
+          file: file.file,
+          triggerRanges: rewrite.triggerRanges,
+          edits: new Map([[file.file, rewrite.edits]]),
+          externalCallersUnseen: false,
+          worthWithoutGain: false,
         });
       }
       const loops = [

@@ -18,7 +18,14 @@ export type FormatFixName = 'strconvFormat' | 'concatenation' | 'errorsNew' | 'w
 /** Fixes whose gain shows only at run time (the compiler does not count the allocations a loop's growth makes). */
 export type RuntimeFixName = 'preallocateSlice' | 'stringsBuilder';
 
-export type FixName = 'returnByValue' | 'valueReceiver' | 'captureByValue' | 'hoistBoundsCheck' | FormatFixName | RuntimeFixName;
+export type FixName =
+  | 'returnByValue'
+  | 'valueReceiver'
+  | 'captureByValue'
+  | 'hoistBoundsCheck'
+  | 'errorsAsType'
+  | FormatFixName
+  | RuntimeFixName;
 
 /**
  * For a fix aimed at bounds checks, not allocations: what the compiler's count is taken over. The lines are

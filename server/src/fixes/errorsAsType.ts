@@ -1,0 +1,232 @@
+/**
+ * `errors.As(err, &target)` → `errors.AsType[T](err)` (Go 1.26), where the target is a local declared just
+ * for the call:
+ *
+ *     var pathErr *fs.PathError                       if pathErr, ok := errors.AsType[*fs.PathError](err); ok {
+ *     if errors.As(err, &pathErr) {             →          return pathErr.Path
+ *         return pathErr.Path                         }
+ *     }
+ *
+ * errors.As takes its target as `any` and hands it to the error's own As method, so the compiler puts the
+ * target on the heap ("moved to heap: pathErr", or "&T{} escapes to heap" for `t := &T{}; errors.As(err, t)`).
+ * AsType keeps the result on the caller's stack, and allocates only for an error in the chain that has an As
+ * method.
+ *
+ * The rewrite declares the variable where errors.As was called: in an if whose condition evaluates the call
+ * first (`errors.As(…)`, `!errors.As(…)`, either followed by `&& …`), where every other use must be inside
+ * the if after the call; or in `ok := errors.As(…)`,
+ * which becomes `v, ok := errors.AsType[T](…)`, with no use between the two. Its declaration must be in the
+ * same block, with nothing in it yet. The compiler checks the rest: a target type that is not an error, or a
+ * use that needed the pointer, does not build and is never offered.
+ *
+ * One difference is left to the error's own As method: one that writes into the target and then answers
+ * false left that value in the variable; AsType's variable is then the zero value.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { LspRange, SourceText } from '../model/positions';
+import type { TextEdit } from '../model/fixes';
+import { nodeRange } from '../syntax/locateFact';
+import { blockStatements, descendants, freshName, identifiersNamed } from './goTree';
+import { insertBefore, replaceNode } from './textEdits';
+
+export interface AsTypeRewrite {
+  /** The target variable, for the candidate's id. */
+  readonly variable: string;
+  readonly line: number;
+  /** The declaration and the call: where the compiler's fact and the lightbulb are. */
+  readonly triggerRanges: readonly LspRange[];
+  readonly edits: readonly TextEdit[];
+}
+
+export interface AsTypeRefusal {
+  readonly subject: string;
+  readonly reason: string;
+}
+
+/** What the target's declaration says: the type AsType is instantiated with. */
+interface TargetDeclaration {
+  readonly statement: Node;
+  readonly typeText: string;
+}
+
+/**
+ * `languageVersion` is the module's `go` directive; AsType needs 1.26 (`canUseAsType`), which go vet's
+ * stdversion check would otherwise report.
+ */
+export function errorsAsTypeRewrites(
+  root: Node,
+  source: SourceText,
+  imports: ReadonlyMap<string, string>,
+  options: { readonly canUseAsType: boolean; readonly languageVersion?: string },
+): { rewrites: AsTypeRewrite[]; refused: AsTypeRefusal[] } {
+  const rewrites: AsTypeRewrite[] = [];
+  const refused: AsTypeRefusal[] = [];
+  const errorsName = [...imports].find(([, importPath]) => importPath === 'errors')?.[0];
+  if (!errorsName || errorsName === '_' || errorsName === '.') return { rewrites, refused };
+
+  const calls = descendants(root, (node) => {
+    if (node.type !== 'call_expression') return false;
+    const callee = node.childForFieldName('function');
+    return (
+      callee?.type === 'selector_expression' &&
+      callee.childForFieldName('operand')?.text === errorsName &&
+      callee.childForFieldName('field')?.text === 'As'
+    );
+  });
+  for (const call of calls) {
+    const outcome = rewriteOf(call, source, errorsName, options);
+    if ('reason' in outcome) refused.push(outcome);
+    else rewrites.push(outcome);
+  }
+  return { rewrites, refused };
+}
+
+function rewriteOf(
+  call: Node,
+  source: SourceText,
+  errorsName: string,
+  options: { readonly canUseAsType: boolean; readonly languageVersion?: string },
+): AsTypeRewrite | AsTypeRefusal {
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((node) => node.type !== 'comment') ?? [];
+  const [errorArgument, target] = args;
+  const variable = targetVariable(target);
+  const subject = variable?.name ?? call.text;
+  const refuse = (reason: string): AsTypeRefusal => ({ subject, reason });
+  if (!options.canUseAsType) {
+    return refuse(`errors.AsType arrived in Go 1.26; the module's go directive is ${options.languageVersion ?? 'missing'}`);
+  }
+  if (args.length !== 2 || !variable) return refuse('the target is not a local variable (`&v`, or `v` declared as `&T{}`)');
+
+  const site = siteOf(call);
+  if (typeof site === 'string') return refuse(site);
+  const declaration = declarationBefore(site.statement, variable.name, variable.byAddress);
+  if (typeof declaration === 'string') return refuse(declaration);
+  const lineEdit = deleteLines(declaration.statement, source);
+  if (!lineEdit) return refuse(`${variable.name}'s declaration shares its line with other code`);
+  if (identifiersNamed(errorArgument, variable.name).length > 0) return refuse(`the error passed to errors.As uses ${variable.name}`);
+
+  // The variable will be declared by the site: no use may come before it, nor, for an if, outside it.
+  const scope = declaration.statement.parent;
+  for (const use of scope ? identifiersNamed(scope, variable.name) : []) {
+    if (use.startIndex < declaration.statement.endIndex || use.id === variable.node.id) continue;
+    const seen =
+      site.kind === 'declaration'
+        ? use.startIndex >= site.statement.endIndex
+        : use.startIndex >= call.endIndex && use.endIndex <= site.statement.endIndex;
+    if (!seen) {
+      return refuse(
+        `${variable.name} is used ${site.kind === 'if' ? 'outside the if' : 'before errors.As'} (line ${use.startPosition.row + 1})`,
+      );
+    }
+  }
+
+  const asType = `${errorsName}.AsType[${declaration.typeText}](${errorArgument.text})`;
+  const ok = site.kind === 'if' ? freshName('ok', [site.statement.text]) : site.result;
+  const rewrite =
+    site.kind === 'if'
+      ? [insertBefore(site.condition, `${variable.name}, ${ok} := ${asType}; `), replaceNode(call, ok)]
+      : [replaceNode(site.statement, `${variable.name}, ${ok} := ${asType}`)];
+  return {
+    variable: variable.name,
+    line: call.startPosition.row,
+    triggerRanges: [nodeRange(declaration.statement), nodeRange(call)],
+    edits: [lineEdit, ...rewrite],
+  };
+}
+
+type Site =
+  | { readonly kind: 'if'; readonly statement: Node; readonly condition: Node }
+  | { readonly kind: 'declaration'; readonly statement: Node; readonly result: string };
+
+/**
+ * Where the call's result goes, if the variable can be declared there. In an if without an initializer,
+ * where the call is evaluated first: the condition is the call, its negation, or either followed by `&&`
+ * (`if errors.As(err, &v) && v.Timeout()`). Or a new variable (`ok := errors.As(…)`).
+ */
+function siteOf(call: Node): Site | string {
+  let first = call.parent?.type === 'unary_expression' && call.parent.childForFieldName('operator')?.text === '!' ? call.parent : call;
+  while (
+    first.parent?.type === 'binary_expression' &&
+    first.parent.childForFieldName('operator')?.text === '&&' &&
+    first.parent.childForFieldName('left')?.id === first.id
+  ) {
+    first = first.parent;
+  }
+  const holder = first.parent;
+  if (holder?.type === 'if_statement' && holder.childForFieldName('condition')?.id === first.id) {
+    if (holder.childForFieldName('initializer')) return 'the if statement already has an initializer';
+    return { kind: 'if', statement: holder, condition: first };
+  }
+  const statement = call.parent?.parent;
+  if (call.parent?.type === 'expression_list' && statement?.type === 'short_var_declaration') {
+    const left = statement.childForFieldName('left')?.namedChildren ?? [];
+    const right = statement.childForFieldName('right')?.namedChildren ?? [];
+    if (left.length === 1 && right.length === 1 && left[0].type === 'identifier' && left[0].text !== '_') {
+      return { kind: 'declaration', statement, result: left[0].text };
+    }
+  }
+  return 'errors.As is neither what an if evaluates first nor the value of a new variable (`ok := errors.As(…)`)';
+}
+
+/** `&v` (the address of a variable) or `v` (a variable holding a pointer). */
+function targetVariable(target: Node | undefined): { name: string; node: Node; byAddress: boolean } | undefined {
+  if (target?.type === 'identifier') return { name: target.text, node: target, byAddress: false };
+  const operand = target?.childForFieldName('operand');
+  if (target?.type === 'unary_expression' && target.childForFieldName('operator')?.text === '&' && operand?.type === 'identifier') {
+    return { name: operand.text, node: operand, byAddress: true };
+  }
+  return undefined;
+}
+
+/**
+ * The statement before `site`, in its block, that declares `name` with nothing in it yet: `var v T`
+ * or `v := T{}` for `&v`, `v := &T{}` for `v`. A string says why there is none.
+ */
+function declarationBefore(site: Node, name: string, byAddress: boolean): TargetDeclaration | string {
+  const block = site.parent?.type === 'statement_list' ? site.parent.parent : site.parent;
+  const statements = block?.type === 'block' ? blockStatements(block) : [];
+  const index = statements.findIndex((statement) => statement.id === site.id);
+  for (let i = index - 1; i >= 0; i--) {
+    const statement = statements[i];
+    if (statement.type === 'var_declaration') {
+      const specs = statement.namedChildren.filter((node) => node.type === 'var_spec');
+      const spec = specs.length === 1 ? specs[0] : undefined;
+      const names = spec?.childrenForFieldName('name') ?? [];
+      if (!spec || names.length !== 1 || names[0].text !== name) continue;
+      const type = spec.childForFieldName('type');
+      if (!type || spec.childForFieldName('value')) return `${name} is declared with a value`;
+      if (!byAddress) return `${name} is passed itself, not its address`;
+      return { statement, typeText: type.text };
+    }
+    if (statement.type === 'short_var_declaration') {
+      const left = statement.childForFieldName('left')?.namedChildren ?? [];
+      if (left.length !== 1 || left[0].text !== name) continue;
+      const right = statement.childForFieldName('right')?.namedChildren ?? [];
+      const typeText = right.length === 1 ? emptyLiteralType(right[0], byAddress) : undefined;
+      return typeText ? { statement, typeText } : `${name} is declared with a value that is not an empty ${byAddress ? 'T{}' : '&T{}'}`;
+    }
+  }
+  return `${name} is not declared before errors.As in the same block`;
+}
+
+/** `T{}` (or `&T{}` when the variable itself is passed): the type text; undefined for anything else. */
+function emptyLiteralType(value: Node, byAddress: boolean): string | undefined {
+  let literal: Node | null = value;
+  if (!byAddress) {
+    if (value.type !== 'unary_expression' || value.childForFieldName('operator')?.text !== '&') return undefined;
+    literal = value.childForFieldName('operand');
+  }
+  if (literal?.type !== 'composite_literal') return undefined;
+  const body = literal.childForFieldName('body');
+  if (!body || body.namedChildren.length > 0) return undefined;
+  return literal.childForFieldName('type')?.text;
+}
+
+/** Deletes the whole lines `statement` spans, when nothing else (code or comment) is on them. */
+function deleteLines(statement: Node, source: SourceText): TextEdit | undefined {
+  const { start, end } = nodeRange(statement);
+  const before = (source.lines[start.line] ?? '').slice(0, start.character);
+  const after = (source.lines[end.line] ?? '').slice(end.character);
+  if (!/^[\t ]*$/.test(before) || !/^[\t ]*\r?$/.test(after)) return undefined;
+  return { range: { start: { line: start.line, character: 0 }, end: { line: end.line + 1, character: 0 } }, newText: '' };
+}
