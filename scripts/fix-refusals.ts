@@ -5,6 +5,8 @@
  * the one analysis per package, so it is quick. Usage:
  *
  *   node --import tsx scripts/fix-refusals.ts /path/to/module [top]
+ *
+ * FIX_REFUSALS_SHOW=regex also lists each refusal whose reason matches, with its file and subject.
  */
 import * as path from 'node:path';
 import { AnalysisService } from '../server/src/analysisService';
@@ -46,6 +48,8 @@ function top(map: Map<string, number>, count: number): string[] {
 async function main(): Promise<void> {
   const moduleRoot = path.resolve(process.argv[2] ?? '.');
   const count = Number(process.argv[3] ?? 25);
+  // FIX_REFUSALS_SHOW=regex lists each refusal whose reason matches, with its file and subject.
+  const show = process.env.FIX_REFUSALS_SHOW ? new RegExp(process.env.FIX_REFUSALS_SHOW) : undefined;
   const resolution = await resolvePackages(['./...'], { cwd: moduleRoot, settings: GO, runGo });
   if (!resolution.ok) throw new Error(resolution.message);
   const service = new AnalysisService({ runGo, skipLinkTool: ensureSkipLinkTool(), parallelism: 2 });
@@ -85,6 +89,7 @@ async function main(): Promise<void> {
     // Numbers and names vary; the reason's shape is what is counted.
     for (const refusal of proposals.refused) {
       tally(refusals, `${refusal.fix}: ${refusal.reason.replace(/`[^`]*`|\b[\w.]+\(.*?\)|\d+/g, '…').slice(0, 110)}`);
+      if (show?.test(refusal.reason)) console.log(`${path.relative(moduleRoot, refusal.file)}: ${refusal.subject}: ${refusal.reason}`);
     }
   }
   console.log(`module: ${moduleRoot}\nheap facts (non-test): ${heap}; through fmt/log/errors: ${fmtLogErrors}`);
