@@ -225,7 +225,10 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
         await ui.statusBarItem(/Escape\b.*\b0\b/).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
         await ui.waitForSquiggleLines([]);
         // The lens above FailedPath counts its heap allocations: none are left.
-        await ui.page.locator('.codelens-decoration', { hasText: /^0 heap|leaking param/ }).first().waitFor({ timeout: 20_000 });
+        await ui.page
+          .locator('.codelens-decoration', { hasText: /^0 heap|leaking param/ })
+          .first()
+          .waitFor({ timeout: 20_000 });
         await ui.page.locator('.codelens-decoration', { hasText: /1 heap allocation/ }).waitFor({ state: 'detached', timeout: 20_000 });
         await ui.screenshot('08b-errors-astype-fixed');
       },
