@@ -17,11 +17,10 @@ import {
   UNCHECKED_BOUNDS_BUDGET,
   uncheckedBoundsBudgets,
 } from '../features/budgets';
-import { diagnosticMessage, rangeText } from '../features/diagnostics';
+import { locatedFactMessage, rangeText } from '../features/diagnostics';
 import { annotationKindOf, isShownOptimisation, OPTIMISATION_CODES, optimisationMessage } from '../features/optimisationDiagnostics';
 import type { Annotations } from '../model/annotations';
 import { reasonText } from '../features/reasonText';
-import { shownExpression } from '../features/userTerms';
 import {
   type DirectiveProblem,
   EMPTY_DIRECTIVES,
@@ -219,7 +218,7 @@ function allocationFinding(
     package: context.importPath,
     function: owner,
     expression: fact.expression,
-    message: diagnosticMessage(fact, shownExpression(located)),
+    message: locatedFactMessage(located),
     compilerMessage: compilerLine(fact),
     ...relativeLocation(fact.position, located.range, context.root),
     steps,
@@ -270,7 +269,7 @@ function budgetFinding(broken: BrokenBudget, file: FileAnalysis, context: FileFi
     steps: [],
     related: broken.allocations.map((item) => ({
       location: relativeLocation(item.fact.position, item.range, context.root),
-      message: diagnosticMessage(item.fact, shownExpression(item)),
+      message: locatedFactMessage(item),
     })),
     violation: true,
     why: [

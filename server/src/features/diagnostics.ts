@@ -9,6 +9,7 @@ import type { SeveritySetting, Settings } from '../settings';
 import type { LocatedFact } from '../model/analysis';
 import { compilerToLspPosition } from '../syntax/positions';
 import type { LspRange, SourceText } from '../model/positions';
+import { CONSTANT_BOXING_NOTE, isConstantBoxing } from './constantBoxing';
 import { explainFlows } from './explanation';
 import {
   annotationKindOf,
@@ -70,7 +71,7 @@ function factDiagnostic(located: LocatedFact, context: DiagnosticContext, source
     source: DIAGNOSTIC_SOURCE,
     code,
     codeDescription: { href: `${context.readmeUri}#${code}` },
-    message: (context.staleReason ? `(stale: ${context.staleReason}) ` : '') + diagnosticMessage(fact, shownExpression(located)),
+    message: (context.staleReason ? `(stale: ${context.staleReason}) ` : '') + locatedFactMessage(located),
     relatedInformation: relatedInformation(fact, context),
     ...(context.staleReason ? { tags: [DiagnosticTag.Unnecessary] } : {}),
     data: { kind, line: fact.position.line, byteColumn: fact.position.byteColumn },
@@ -99,6 +100,12 @@ export function rangeText(source: SourceText, range: LspRange): string {
   const line = source.lines[range.start.line] ?? '';
   if (range.end.line === range.start.line) return line.slice(range.start.character, range.end.character);
   return `${line.slice(range.start.character)}…`;
+}
+
+/** A placed fact's message: in the source's terms, and saying when a constant makes it cost nothing. */
+export function locatedFactMessage(located: LocatedFact): string {
+  const message = diagnosticMessage(located.fact, shownExpression(located));
+  return isConstantBoxing(located) ? `${message}; ${CONSTANT_BOXING_NOTE}` : message;
 }
 
 /**

@@ -15,6 +15,7 @@ import type { LspPosition, LspRange } from '../model/positions';
 import { type Allocation, allocationSizeText } from './allocation';
 import { assignedTo, code, type ExplanationContext, explainFlows, positionLink, renderExplanation } from './explanation';
 import { fileAllocations, fileSyntax } from './fileSyntax';
+import { isConstantBoxing } from './constantBoxing';
 import { adviceCase, adviceText, verifiedFixesText } from './fixAdvice';
 import {
   contains,
@@ -121,7 +122,9 @@ function factMarkdown(
       ? leakParts(located, explanationContext)
       : located.fact.kind === 'noEscape'
         ? stackParts(located, allocation)
-        : heapParts(located, allocation, explanationContext, fixes);
+        : isConstantBoxing(located)
+          ? constantParts(located, explanationContext)
+          : heapParts(located, allocation, explanationContext, fixes);
   parts.push(compilerWords(located));
   return parts.join('\n\n');
 }
@@ -155,6 +158,18 @@ function heapParts(
   let advice = adviceText(which, allocation);
   if (fixes.length > 0) advice += `\n\n${verifiedFixesText(fixes)}`;
   parts.push(`**What usually fixes it:** ${advice}`);
+  return parts;
+}
+
+/** A constant converted to an interface: the compiler's fact stands, but the run time allocates nothing. */
+function constantParts(located: LocatedFact, explanationContext: ExplanationContext): string[] {
+  const parts = [
+    `**${shownMarkdown(located)} escapes to the heap as an interface value, but nothing is allocated**: it is a constant`,
+    "**Why:** the compiler reports that the interface value may outlive this function. A constant's interface value points to read-only data in the binary, so no copy is made at run time (`testing.AllocsPerRun` counts 0).",
+  ];
+  const explanation = explainFlows(located.fact, explanationContext);
+  if (explanation.steps.length > 0) parts.push(renderExplanation(explanation, explanationContext));
+  parts.push('**Nothing to fix:** this line costs no allocation.');
   return parts;
 }
 
