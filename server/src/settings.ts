@@ -33,6 +33,11 @@ export const SETTINGS_SCHEMA = {
   env: setting(z.record(z.string(), z.string()), {}),
   severity: {
     escapesToHeap: setting(severity, 'information'),
+    /**
+     * An `escapes-to-heap` fact about a constant converted to an interface, which allocates nothing at run
+     * time (features/constantBoxing.ts): a hint, so it does not squiggle like an allocation.
+     */
+    constantToInterface: setting(severity, 'hint'),
     movedToHeap: setting(severity, 'information'),
     leakingParam: setting(severity, 'off'),
     /** Allocations predicted from the syntax alone (restricted mode, no go, a package that does not build). */

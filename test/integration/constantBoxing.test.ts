@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { DiagnosticSeverity } from 'vscode-languageserver';
 import { AnalysisService } from '../../server/src/analysisService';
 import { isConstantBoxing } from '../../server/src/features/constantBoxing';
 import { fileDiagnostics } from '../../server/src/features/diagnostics';
@@ -80,6 +81,24 @@ describe('a constant converted to an interface', () => {
       messages.some((message) => /^s escapes to the heap/.test(message) && !message.includes('a constant')),
       messages.join('\n'),
     );
+  });
+
+  test('the diagnostic on a constant is a hint unless set otherwise, and goes with the others when they are off', () => {
+    const diagnostics = (severity: Partial<typeof DEFAULT_SETTINGS.severity>) =>
+      fileDiagnostics(file, {
+        settings: { ...DEFAULT_SETTINGS, severity: { ...DEFAULT_SETTINGS.severity, ...severity } },
+        readmeUri: 'file:///README.md',
+        sourceOf: () => undefined,
+      });
+    const severityOn = (list: ReturnType<typeof diagnostics>, expression: RegExp) =>
+      list.filter((diagnostic) => expression.test(String(diagnostic.message))).map((diagnostic) => diagnostic.severity);
+    const byDefault = diagnostics({});
+    assert.deepEqual(severityOn(byDefault, /^"a constant message"/), [DiagnosticSeverity.Hint]);
+    assert.deepEqual(severityOn(byDefault, /^s escapes/), [DiagnosticSeverity.Information]);
+    assert.deepEqual(severityOn(diagnostics({ constantToInterface: 'warning' }), /^"a constant message"/), [DiagnosticSeverity.Warning]);
+    const escapesOff = diagnostics({ escapesToHeap: 'off' });
+    assert.deepEqual(severityOn(escapesOff, /^"a constant message"/), []);
+    assert.deepEqual(severityOn(escapesOff, /^s escapes/), []);
   });
 
   test('the inlay hint after a constant says const, after a variable heap', async () => {

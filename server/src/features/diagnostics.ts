@@ -62,7 +62,7 @@ function factDiagnostic(located: LocatedFact, context: DiagnosticContext, source
   }
   const kind = fact.kind === 'escape' || fact.kind === 'moved' || fact.kind === 'leak' ? fact.kind : undefined;
   if (!kind || !context.settings.annotations.escape) return undefined;
-  const severity = severityOf(kind, context.settings);
+  const severity = severityOf(kind, context.settings, isConstantBoxing(located));
   if (severity === undefined) return undefined;
   const code = DIAGNOSTIC_CODES[kind];
   return {
@@ -129,9 +129,15 @@ export function diagnosticMessage(fact: EscapeFact, expression = inWords(fact.ex
   }
 }
 
-function severityOf(kind: 'escape' | 'moved' | 'leak', settings: Settings): DiagnosticSeverity | undefined {
+/**
+ * A constant converted to an interface has its own severity (a hint by default: it allocates nothing), and
+ * is hidden with the other escapes when `escapesToHeap` is `off`.
+ */
+function severityOf(kind: 'escape' | 'moved' | 'leak', settings: Settings, constant: boolean): DiagnosticSeverity | undefined {
+  const { severity } = settings;
+  if (kind === 'escape' && constant && severity.escapesToHeap !== 'off') return toDiagnosticSeverity(severity.constantToInterface);
   const setting: SeveritySetting =
-    kind === 'escape' ? settings.severity.escapesToHeap : kind === 'moved' ? settings.severity.movedToHeap : settings.severity.leakingParam;
+    kind === 'escape' ? severity.escapesToHeap : kind === 'moved' ? severity.movedToHeap : severity.leakingParam;
   return toDiagnosticSeverity(setting);
 }
 
