@@ -24,6 +24,8 @@ describe('errors.As becomes errors.AsType in a Go 1.26 module', () => {
 
   test('each variable declared for the call is a quick-fix that removes its allocation', () => {
     assert.deepEqual(offeredIds(fixes), [
+      'errorsAsType:astype.go:117:fields',
+      'errorsAsType:astype.go:150:pathErr',
       'errorsAsType:astype.go:17:pathErr',
       'errorsAsType:astype.go:26:coded',
       'errorsAsType:astype.go:35:pathErr',
@@ -52,18 +54,27 @@ describe('errors.As becomes errors.AsType in a Go 1.26 module', () => {
     assert.equal(conditionOf('errorsAsType:astype.go:35:pathErr'), 'if pathErr, ok := errors.AsType[*fs.PathError](err); !ok {');
     assert.equal(conditionOf('errorsAsType:astype.go:45:pathErr'), 'if pathErr, ok2 := errors.AsType[*fs.PathError](err); ok2 {');
     assert.equal(conditionOf('errorsAsType:astype.go:54:parsed'), 'parsed, found := errors.AsType[*fs.PathError](err)');
+    assert.equal(conditionOf('errorsAsType:astype.go:117:fields'), 'if fields, ok := errors.AsType[Fields](err); ok {');
+    assert.equal(conditionOf('errorsAsType:astype.go:150:pathErr'), 'if pathErr, ok := errors.AsType[*fs.PathError](err); !ok && strict {');
     assert.equal(
       conditionOf('errorsAsType:astype.go:83:pathErr'),
       'if pathErr, ok := errors.AsType[*fs.PathError](err); ok && pathErr.Op == "open" {',
     );
   });
 
-  test('a variable used after the if, an errors.As in a switch case or after another operand is refused with the reason', () => {
+  test('what would compile but change what the code sees is refused before any compile, with the reason', () => {
     const refusals = fixes.proposals.refused.filter((refusal) => refusal.fix === 'errorsAsType').map((refusal) => refusal.reason);
     assert.deepEqual(refusals.sort(), [
+      // AsType's variable is a Coded, not the *Coded the function returns.
+      "coded is used as a pointer (line 127); AsType's variable would be a Coded",
+      // An errors.As in a switch case, and one after another operand, which AsType would be evaluated before.
       'errors.As is neither what an if evaluates first nor the value of a new variable (`ok := errors.As(…)`)',
       'errors.As is neither what an if evaluates first nor the value of a new variable (`ok := errors.As(…)`)',
+      // Fields{} is an empty map; AsType's zero value is nil, which the else branch would write to.
+      "fields is used where errors.As may have found nothing (line 109), where it held Fields{}, not AsType's zero value",
+      'pathErr is used before errors.As (line 161)',
       'pathErr is used outside the if (line 67)',
+      "the function has a goto, which could jump back over pathErr's declaration",
     ]);
   });
 

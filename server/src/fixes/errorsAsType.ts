@@ -14,19 +14,26 @@
  *
  * The rewrite declares the variable where errors.As was called: in an if whose condition evaluates the call
  * first (`errors.As(…)`, `!errors.As(…)`, either followed by `&& …`), where every other use must be inside
- * the if after the call; or in `ok := errors.As(…)`,
- * which becomes `v, ok := errors.AsType[T](…)`, with no use between the two. Its declaration must be in the
- * same block, with nothing in it yet. The compiler checks the rest: a target type that is not an error, or a
- * use that needed the pointer, does not build and is never offered.
+ * the if after the call; or in `ok := errors.As(…)`, which becomes `v, ok := errors.AsType[T](…)`, with no
+ * use between the two. Its declaration must be in the same block, with nothing in it yet. Where nothing
+ * matched, AsType's variable is T's zero value, which the old variable also held only when it was declared
+ * `var v T`, or `v := T{}` with T one of the package's struct types. Otherwise (a map or slice type's `T{}`
+ * is empty, not nil; an imported T is not known) the variable may be used only where a match was found.
+ * `v := &T{}` passed as itself becomes a T, not a *T: every use must then be `v.f` or `v.M(…)`, which mean
+ * the same on both. A `goto` in the function could jump back over the declaration, where the old variable
+ * kept an earlier match: refused. The compiler checks the rest: a target type that is not an error does not
+ * build and is never offered.
  *
- * One difference is left to the error's own As method: one that writes into the target and then answers
- * false left that value in the variable; AsType's variable is then the zero value.
+ * Two differences are left to the errors themselves. An error's own As method that writes into the target
+ * and then answers false left that value in the variable; AsType's variable is then the zero value. And
+ * errors.As matches a dynamic type assignable to T, AsType only T itself: they differ for an error whose
+ * type is unnamed (`struct{ *fs.PathError }{…}`) and a named T with the same underlying type.
  */
 import type { Node } from 'web-tree-sitter';
 import type { LspRange, SourceText } from '../model/positions';
 import type { TextEdit } from '../model/fixes';
 import { nodeRange } from '../syntax/locateFact';
-import { blockStatements, descendants, freshName, identifiersNamed } from './goTree';
+import { blockStatements, closest, descendants, freshName, FUNCTION_TYPES, identifiersNamed, isWithin } from './goTree';
 import { insertBefore, replaceNode } from './textEdits';
 
 export interface AsTypeRewrite {
@@ -43,10 +50,21 @@ export interface AsTypeRefusal {
   readonly reason: string;
 }
 
-/** What the target's declaration says: the type AsType is instantiated with. */
+/**
+ * What the target's declaration says: the type AsType is instantiated with, and how the variable starts:
+ * `var v T` (zero), `v := T{}` (empty literal), `v := &T{}` (pointer, passed as itself).
+ */
 interface TargetDeclaration {
   readonly statement: Node;
   readonly typeText: string;
+  readonly form: 'zero' | 'emptyLiteral' | 'pointer';
+}
+
+export interface AsTypeOptions {
+  readonly canUseAsType: boolean;
+  readonly languageVersion?: string;
+  /** True for a type name the package declares as a struct: its `T{}` is its zero value. */
+  readonly isStructType: (typeText: string) => boolean;
 }
 
 /**
@@ -57,7 +75,7 @@ export function errorsAsTypeRewrites(
   root: Node,
   source: SourceText,
   imports: ReadonlyMap<string, string>,
-  options: { readonly canUseAsType: boolean; readonly languageVersion?: string },
+  options: AsTypeOptions,
 ): { rewrites: AsTypeRewrite[]; refused: AsTypeRefusal[] } {
   const rewrites: AsTypeRewrite[] = [];
   const refused: AsTypeRefusal[] = [];
@@ -81,12 +99,7 @@ export function errorsAsTypeRewrites(
   return { rewrites, refused };
 }
 
-function rewriteOf(
-  call: Node,
-  source: SourceText,
-  errorsName: string,
-  options: { readonly canUseAsType: boolean; readonly languageVersion?: string },
-): AsTypeRewrite | AsTypeRefusal {
+function rewriteOf(call: Node, source: SourceText, errorsName: string, options: AsTypeOptions): AsTypeRewrite | AsTypeRefusal {
   const args = call.childForFieldName('arguments')?.namedChildren.filter((node) => node.type !== 'comment') ?? [];
   const [errorArgument, target] = args;
   const variable = targetVariable(target);
@@ -105,18 +118,33 @@ function rewriteOf(
   if (!lineEdit) return refuse(`${variable.name}'s declaration shares its line with other code`);
   if (identifiersNamed(errorArgument, variable.name).length > 0) return refuse(`the error passed to errors.As uses ${variable.name}`);
 
+  const body = closest(call, FUNCTION_TYPES)?.childForFieldName('body');
+  if (body && descendants(body, (node) => node.type === 'goto_statement').length > 0) {
+    return refuse(`the function has a goto, which could jump back over ${variable.name}'s declaration`);
+  }
+  // Where nothing matched, the old variable held T's zero value only in these forms.
+  const zeroWhereNotFound = declaration.form === 'zero' || options.isStructType(declaration.typeText.replace(/^\(|\)$/g, ''));
+  const found = foundRegions(site, call);
+
   // The variable will be declared by the site: no use may come before it, nor, for an if, outside it.
   const scope = declaration.statement.parent;
   for (const use of scope ? identifiersNamed(scope, variable.name) : []) {
     if (use.startIndex < declaration.statement.endIndex || use.id === variable.node.id) continue;
+    const line = use.startPosition.row + 1;
     const seen =
       site.kind === 'declaration'
         ? use.startIndex >= site.statement.endIndex
         : use.startIndex >= call.endIndex && use.endIndex <= site.statement.endIndex;
     if (!seen) {
+      return refuse(`${variable.name} is used ${site.kind === 'if' ? 'outside the if' : 'before errors.As'} (line ${line})`);
+    }
+    if (!zeroWhereNotFound && !found.some((region) => isWithin(use, region))) {
       return refuse(
-        `${variable.name} is used ${site.kind === 'if' ? 'outside the if' : 'before errors.As'} (line ${use.startPosition.row + 1})`,
+        `${variable.name} is used where errors.As may have found nothing (line ${line}), where it held ${declaration.form === 'pointer' ? '&' : ''}${declaration.typeText}{}, not AsType's zero value`,
       );
+    }
+    if (declaration.form === 'pointer' && !isSelectorOperand(use)) {
+      return refuse(`${variable.name} is used as a pointer (line ${line}); AsType's variable would be a ${declaration.typeText}`);
     }
   }
 
@@ -137,6 +165,24 @@ function rewriteOf(
 type Site =
   | { readonly kind: 'if'; readonly statement: Node; readonly condition: Node }
   | { readonly kind: 'declaration'; readonly statement: Node; readonly result: string };
+
+/**
+ * The parts of an if that run only when errors.As found a match: the rest of a condition `errors.As(…) &&
+ * …` and the if's body; or, for `if !errors.As(…)` alone, its else branch. None for `ok := errors.As(…)`.
+ */
+function foundRegions(site: Site, call: Node): Node[] {
+  if (site.kind !== 'if') return [];
+  const consequence = site.statement.childForFieldName('consequence');
+  const alternative = site.statement.childForFieldName('alternative');
+  const negated = call.parent?.type === 'unary_expression';
+  if (!negated) return [site.condition, ...(consequence ? [consequence] : [])];
+  return site.condition.id === call.parent?.id && alternative ? [alternative] : [];
+}
+
+/** `v.f` or `v.M(…)`: a use that means the same on a `*T` and a `T`. */
+function isSelectorOperand(use: Node): boolean {
+  return use.parent?.type === 'selector_expression' && use.parent.childForFieldName('operand')?.id === use.id;
+}
 
 /**
  * Where the call's result goes, if the variable can be declared there. In an if without an initializer,
@@ -196,14 +242,15 @@ function declarationBefore(site: Node, name: string, byAddress: boolean): Target
       const type = spec.childForFieldName('type');
       if (!type || spec.childForFieldName('value')) return `${name} is declared with a value`;
       if (!byAddress) return `${name} is passed itself, not its address`;
-      return { statement, typeText: type.text };
+      return { statement, typeText: type.text, form: 'zero' };
     }
     if (statement.type === 'short_var_declaration') {
       const left = statement.childForFieldName('left')?.namedChildren ?? [];
       if (left.length !== 1 || left[0].text !== name) continue;
       const right = statement.childForFieldName('right')?.namedChildren ?? [];
       const typeText = right.length === 1 ? emptyLiteralType(right[0], byAddress) : undefined;
-      return typeText ? { statement, typeText } : `${name} is declared with a value that is not an empty ${byAddress ? 'T{}' : '&T{}'}`;
+      if (!typeText) return `${name} is declared with a value that is not an empty ${byAddress ? 'T{}' : '&T{}'}`;
+      return { statement, typeText, form: byAddress ? 'emptyLiteral' : 'pointer' };
     }
   }
   return `${name} is not declared before errors.As in the same block`;

@@ -125,6 +125,7 @@ export async function collectFixCandidates(input: FixInput): Promise<FixProposal
       const asTypes = errorsAsTypeRewrites(tree.rootNode, file.source, file.imports, {
         canUseAsType: atLeastGo(input.languageVersion, 26),
         languageVersion: input.languageVersion,
+        isStructType: (name) => context.declarations.types.get(name)?.shape.kind === 'struct',
       });
       for (const refusal of asTypes.refused) refused.push({ fix: 'errorsAsType', ...refusal, file: file.file });
       for (const rewrite of asTypes.rewrites) {
