@@ -7,9 +7,11 @@
  *
  * Escape analysis prints a constant by its value, after constant propagation: gin's `reset` is
  * `"\x1b[0m"`, `syscall.EPIPE` is `syscall.Errno(32)`; a variable is never printed as a literal. A
- * literal is a constant wherever it is placed (also at an inlined call that passes it on). `T(literal)`
+ * literal is a constant wherever it is placed (also at an inlined call that passes it on). `T(number)`
  * is one when placed on a name; placed on a call (or where no node matched), `Errno(32)` could as well
- * be a function's result (`stack(3)`), which the syntax does not tell, so it is not claimed.
+ * be a function's result (`stack(3)`), which the syntax does not tell, so it is not claimed. `T("…")`
+ * is never claimed: with `type B []byte` and `const s = "abc"`, `B(s)` prints as `B("abc")` on the name
+ * `s`, and allocates the bytes.
  */
 import type { LocatedFact } from '../model/analysis';
 
@@ -17,7 +19,8 @@ const STRING = String.raw`"(?:[^"\\]|\\.)*(?:"|\.\.\.)|` + '`[^`]*`';
 const NUMBER = String.raw`[-+]?(?:0[xX][0-9a-fA-F_]+|\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)i?`;
 const RUNE = String.raw`'(?:[^'\\]|\\.)+'`;
 const LITERAL = new RegExp(`^(?:${STRING}|${NUMBER}|${RUNE})$`);
-const CONVERTED_LITERAL = new RegExp(String.raw`^[\p{L}_][\p{L}\p{N}_.]*\((?:${STRING}|${NUMBER}|${RUNE})\)$`, 'u');
+/** A number converted to a named type (`syscall.Errno(32)`); a string could be a `[]byte` type's conversion. */
+const CONVERTED_NUMBER = new RegExp(String.raw`^[\p{L}_][\p{L}\p{N}_.]*\((?:${NUMBER}|${RUNE})\)$`, 'u');
 
 /** Where a constant's name is placed: `reset`, `syscall.EPIPE`. */
 const CONSTANT_NAMES: ReadonlySet<string> = new Set(['identifier', 'selector_expression']);
@@ -26,7 +29,7 @@ export function isConstantBoxing(located: LocatedFact): boolean {
   const { fact } = located;
   if (fact.kind !== 'escape') return false;
   if (LITERAL.test(fact.expression)) return true;
-  return CONVERTED_LITERAL.test(fact.expression) && CONSTANT_NAMES.has(located.nodeType);
+  return CONVERTED_NUMBER.test(fact.expression) && CONSTANT_NAMES.has(located.nodeType);
 }
 
 /** Said after the diagnostic's message. */
