@@ -24,8 +24,8 @@ describe('errors.As becomes errors.AsType in a Go 1.26 module', () => {
 
   test('each variable declared for the call is a quick-fix that removes its allocation', () => {
     assert.deepEqual(offeredIds(fixes), [
-      'errorsAsType:astype.go:117:fields',
       'errorsAsType:astype.go:150:pathErr',
+      'errorsAsType:astype.go:174:errs',
       'errorsAsType:astype.go:17:pathErr',
       'errorsAsType:astype.go:26:coded',
       'errorsAsType:astype.go:35:pathErr',
@@ -54,7 +54,7 @@ describe('errors.As becomes errors.AsType in a Go 1.26 module', () => {
     assert.equal(conditionOf('errorsAsType:astype.go:35:pathErr'), 'if pathErr, ok := errors.AsType[*fs.PathError](err); !ok {');
     assert.equal(conditionOf('errorsAsType:astype.go:45:pathErr'), 'if pathErr, ok2 := errors.AsType[*fs.PathError](err); ok2 {');
     assert.equal(conditionOf('errorsAsType:astype.go:54:parsed'), 'parsed, found := errors.AsType[*fs.PathError](err)');
-    assert.equal(conditionOf('errorsAsType:astype.go:117:fields'), 'if fields, ok := errors.AsType[Fields](err); ok {');
+    assert.equal(conditionOf('errorsAsType:astype.go:174:errs'), 'if errs, ok := errors.AsType[Errs](err); ok {');
     assert.equal(conditionOf('errorsAsType:astype.go:150:pathErr'), 'if pathErr, ok := errors.AsType[*fs.PathError](err); !ok && strict {');
     assert.equal(
       conditionOf('errorsAsType:astype.go:83:pathErr'),
@@ -65,15 +65,22 @@ describe('errors.As becomes errors.AsType in a Go 1.26 module', () => {
   test('what would compile but change what the code sees is refused before any compile, with the reason', () => {
     const refusals = fixes.proposals.refused.filter((refusal) => refusal.fix === 'errorsAsType').map((refusal) => refusal.reason);
     assert.deepEqual(refusals.sort(), [
+      // An As method would be handed an empty map before, a nil one after.
+      "Fields is a map type: its Fields{} is empty where AsType's is nil",
+      "Fields is a map type: its Fields{} is empty where AsType's is nil",
       // AsType's variable is a Coded, not the *Coded the function returns.
       "coded is used as a pointer (line 127); AsType's variable would be a Coded",
+      // The external test's Coded is a map, whatever the package's Coded is: Coded{} is not its zero value.
+      "coded is used where errors.As may have found nothing (line 16), where it held Coded{}, not AsType's zero value",
       // An errors.As in a switch case, and one after another operand, which AsType would be evaluated before.
       'errors.As is neither what an if evaluates first nor the value of a new variable (`ok := errors.As(…)`)',
       'errors.As is neither what an if evaluates first nor the value of a new variable (`ok := errors.As(…)`)',
-      // Fields{} is an empty map; AsType's zero value is nil, which the else branch would write to.
-      "fields is used where errors.As may have found nothing (line 109), where it held Fields{}, not AsType's zero value",
+      // Errs{} is an empty slice where nothing matched; AsType's zero value is nil.
+      "errs is used where errors.As may have found nothing (line 197), where it held Errs{}, not AsType's zero value",
       'pathErr is used before errors.As (line 161)',
       'pathErr is used outside the if (line 67)',
+      // A local type changes what Coded names at the call; a goto could jump back over the declaration.
+      'the function declares its own types, which could change what Coded names at the call',
       "the function has a goto, which could jump back over pathErr's declaration",
     ]);
   });

@@ -17,17 +17,21 @@
  * the if after the call; or in `ok := errors.As(…)`, which becomes `v, ok := errors.AsType[T](…)`, with no
  * use between the two. Its declaration must be in the same block, with nothing in it yet. Where nothing
  * matched, AsType's variable is T's zero value, which the old variable also held only when it was declared
- * `var v T`, or `v := T{}` with T one of the package's struct types. Otherwise (a map or slice type's `T{}`
- * is empty, not nil; an imported T is not known) the variable may be used only where a match was found.
- * `v := &T{}` passed as itself becomes a T, not a *T: every use must then be `v.f` or `v.M(…)`, which mean
- * the same on both. A `goto` in the function could jump back over the declaration, where the old variable
- * kept an earlier match: refused. The compiler checks the rest: a target type that is not an error does not
+ * `var v T`, or `v := T{}` with T one of the package's struct types. Otherwise (a slice type's `T{}` is
+ * empty, not nil; an imported T is not known) the variable may be used only where a match was found; a map
+ * type the package declares is refused, as an As method would be handed an empty map where AsType hands it
+ * a nil one. `v := &T{}` passed as itself becomes a T, not a *T: every use must then be `v.f` or `v.M(…)`,
+ * which mean the same on both. Refused too: a `goto` in the function, which could jump back over the
+ * declaration where the old variable kept an earlier match; a local type declaration, which could change
+ * what T names at the call. The compiler checks the rest: a target type that is not an error does not
  * build and is never offered.
  *
- * Two differences are left to the errors themselves. An error's own As method that writes into the target
- * and then answers false left that value in the variable; AsType's variable is then the zero value. And
- * errors.As matches a dynamic type assignable to T, AsType only T itself: they differ for an error whose
- * type is unnamed (`struct{ *fs.PathError }{…}`) and a named T with the same underlying type.
+ * Three differences are left to the errors themselves. An error's own As method that writes into the
+ * target and then answers false left that value in the variable; AsType's variable is then the zero value.
+ * An As method is handed a pointer to T's zero value, where errors.As handed it the variable: for an
+ * imported map type, an empty map before, nil now. And errors.As matches a dynamic type assignable to T,
+ * AsType only T itself: they differ for an error whose type is unnamed (`struct{ *fs.PathError }{…}`) and a
+ * named T with the same underlying type.
  */
 import type { Node } from 'web-tree-sitter';
 import type { LspRange, SourceText } from '../model/positions';
@@ -63,8 +67,11 @@ interface TargetDeclaration {
 export interface AsTypeOptions {
   readonly canUseAsType: boolean;
   readonly languageVersion?: string;
-  /** True for a type name the package declares as a struct: its `T{}` is its zero value. */
-  readonly isStructType: (typeText: string) => boolean;
+  /**
+   * What the package declares a type name as (`struct`, `map`, or another kind), in its own files; undefined
+   * for a name it does not declare (an imported type) or in an external test file.
+   */
+  readonly declaredKind: (typeName: string) => string | undefined;
 }
 
 /**
@@ -118,12 +125,24 @@ function rewriteOf(call: Node, source: SourceText, errorsName: string, options: 
   if (!lineEdit) return refuse(`${variable.name}'s declaration shares its line with other code`);
   if (identifiersNamed(errorArgument, variable.name).length > 0) return refuse(`the error passed to errors.As uses ${variable.name}`);
 
-  const body = closest(call, FUNCTION_TYPES)?.childForFieldName('body');
+  const declared = topLevelDeclaration(call);
+  const body = declared?.childForFieldName('body');
   if (body && descendants(body, (node) => node.type === 'goto_statement').length > 0) {
     return refuse(`the function has a goto, which could jump back over ${variable.name}'s declaration`);
   }
+  // `T` is written again at the call: a local type declared between the two would change what it names.
+  if (body && descendants(body, (node) => node.type === 'type_declaration').length > 0) {
+    return refuse(`the function declares its own types, which could change what ${declaration.typeText} names at the call`);
+  }
+  // A type parameter of the function (or of its receiver's type) may share a package type's name.
+  const generic = declared?.childForFieldName('type_parameters') !== null || /\[/.test(declared?.childForFieldName('receiver')?.text ?? '');
+  const kind = generic ? undefined : options.declaredKind(declaration.typeText.replace(/^\(|\)$/g, ''));
+  if (kind === 'map' && declaration.form !== 'zero') {
+    // An error's own As method would be handed an empty map, where AsType hands it a nil one.
+    return refuse(`${declaration.typeText} is a map type: its ${declaration.typeText}{} is empty where AsType's is nil`);
+  }
   // Where nothing matched, the old variable held T's zero value only in these forms.
-  const zeroWhereNotFound = declaration.form === 'zero' || options.isStructType(declaration.typeText.replace(/^\(|\)$/g, ''));
+  const zeroWhereNotFound = declaration.form === 'zero' || kind === 'struct';
   const found = foundRegions(site, call);
 
   // The variable will be declared by the site: no use may come before it, nor, for an if, outside it.
@@ -177,6 +196,19 @@ function foundRegions(site: Site, call: Node): Node[] {
   const negated = call.parent?.type === 'unary_expression';
   if (!negated) return [site.condition, ...(consequence ? [consequence] : [])];
   return site.condition.id === call.parent?.id && alternative ? [alternative] : [];
+}
+
+/** The file-level function or method declaration around `node` (through any function literals). */
+function topLevelDeclaration(node: Node): Node | undefined {
+  let found: Node | undefined;
+  for (
+    let current = closest(node, FUNCTION_TYPES);
+    current;
+    current = current.parent ? closest(current.parent, FUNCTION_TYPES) : undefined
+  ) {
+    found = current;
+  }
+  return found?.type === 'func_literal' ? undefined : found;
 }
 
 /** `v.f` or `v.M(…)`: a use that means the same on a `*T` and a `T`. */

@@ -125,7 +125,8 @@ export async function collectFixCandidates(input: FixInput): Promise<FixProposal
       const asTypes = errorsAsTypeRewrites(tree.rootNode, file.source, file.imports, {
         canUseAsType: atLeastGo(input.languageVersion, 26),
         languageVersion: input.languageVersion,
-        isStructType: (name) => context.declarations.types.get(name)?.shape.kind === 'struct',
+        // An external test file (`package p_test`) may declare its own type of a package type's name.
+        declaredKind: (name) => (file.packageName === context.packageName ? context.declarations.types.get(name)?.shape.kind : undefined),
       });
       for (const refusal of asTypes.refused) refused.push({ fix: 'errorsAsType', ...refusal, file: file.file });
       for (const rewrite of asTypes.rewrites) {
