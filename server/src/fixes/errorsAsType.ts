@@ -125,7 +125,7 @@ function rewriteOf(call: Node, source: SourceText, errorsName: string, options: 
   if (!lineEdit) return refuse(`${variable.name}'s declaration shares its line with other code`);
   if (identifiersNamed(errorArgument, variable.name).length > 0) return refuse(`the error passed to errors.As uses ${variable.name}`);
 
-  const declared = topLevelDeclaration(call);
+  const declared = outermostFunction(call);
   const body = declared?.childForFieldName('body');
   if (body && descendants(body, (node) => node.type === 'goto_statement').length > 0) {
     return refuse(`the function has a goto, which could jump back over ${variable.name}'s declaration`);
@@ -135,7 +135,10 @@ function rewriteOf(call: Node, source: SourceText, errorsName: string, options: 
     return refuse(`the function declares its own types, which could change what ${declaration.typeText} names at the call`);
   }
   // A type parameter of the function (or of its receiver's type) may share a package type's name.
-  const generic = declared?.childForFieldName('type_parameters') !== null || /\[/.test(declared?.childForFieldName('receiver')?.text ?? '');
+  const generic =
+    declared === undefined ||
+    declared.childForFieldName('type_parameters') !== null ||
+    /\[/.test(declared.childForFieldName('receiver')?.text ?? '');
   const kind = generic ? undefined : options.declaredKind(declaration.typeText.replace(/^\(|\)$/g, ''));
   if (kind === 'map' && declaration.form !== 'zero') {
     // An error's own As method would be handed an empty map, where AsType hands it a nil one.
@@ -198,8 +201,11 @@ function foundRegions(site: Site, call: Node): Node[] {
   return site.condition.id === call.parent?.id && alternative ? [alternative] : [];
 }
 
-/** The file-level function or method declaration around `node` (through any function literals). */
-function topLevelDeclaration(node: Node): Node | undefined {
+/**
+ * The outermost function around `node`, through any function literals: the file's function or method
+ * declaration, or the literal of a package-level `var`.
+ */
+function outermostFunction(node: Node): Node | undefined {
   let found: Node | undefined;
   for (
     let current = closest(node, FUNCTION_TYPES);
@@ -208,7 +214,7 @@ function topLevelDeclaration(node: Node): Node | undefined {
   ) {
     found = current;
   }
-  return found?.type === 'func_literal' ? undefined : found;
+  return found;
 }
 
 /** `v.f` or `v.M(…)`: a use that means the same on a `*T` and a `T`. */
