@@ -38,7 +38,7 @@ import type { LspRange, SourceText } from '../model/positions';
 import type { TextEdit } from '../model/fixes';
 import { nodeRange } from '../syntax/locateFact';
 import { blockStatements, closest, descendants, freshName, FUNCTION_TYPES, identifiersNamed, isWithin } from './goTree';
-import { insertBefore, replaceNode } from './textEdits';
+import { deleteLines, insertBefore, replaceNode } from './textEdits';
 
 export interface AsTypeRewrite {
   /** The target variable, for the candidate's id. */
@@ -121,8 +121,8 @@ function rewriteOf(call: Node, source: SourceText, errorsName: string, options: 
   if (typeof site === 'string') return refuse(site);
   const declaration = declarationBefore(site.statement, variable.name, variable.byAddress);
   if (typeof declaration === 'string') return refuse(declaration);
-  const lineEdit = deleteLines(declaration.statement, source);
-  if (!lineEdit) return refuse(`${variable.name}'s declaration shares its line with other code`);
+  if (!aloneOnItsLines(declaration.statement, source)) return refuse(`${variable.name}'s declaration shares its line with other code`);
+  const lineEdit = deleteLines(declaration.statement);
   if (identifiersNamed(errorArgument, variable.name).length > 0) return refuse(`the error passed to errors.As uses ${variable.name}`);
 
   const declared = outermostFunction(call);
@@ -307,11 +307,10 @@ function emptyLiteralType(value: Node, byAddress: boolean): string | undefined {
   return literal.childForFieldName('type')?.text;
 }
 
-/** Deletes the whole lines `statement` spans, when nothing else (code or comment) is on them. */
-function deleteLines(statement: Node, source: SourceText): TextEdit | undefined {
+/** True when nothing else (code or comment) shares the lines `statement` spans. */
+function aloneOnItsLines(statement: Node, source: SourceText): boolean {
   const { start, end } = nodeRange(statement);
   const before = (source.lines[start.line] ?? '').slice(0, start.character);
   const after = (source.lines[end.line] ?? '').slice(end.character);
-  if (!/^[\t ]*$/.test(before) || !/^[\t ]*\r?$/.test(after)) return undefined;
-  return { range: { start: { line: start.line, character: 0 }, end: { line: end.line + 1, character: 0 } }, newText: '' };
+  return /^[\t ]*$/.test(before) && /^[\t ]*\r?$/.test(after);
 }

@@ -9,7 +9,7 @@ import { nodeRange } from '../syntax/locateFact';
 import type { ImportChange, TextEdit } from '../model/fixes';
 import type { SourceText } from '../model/positions';
 import { descendants } from './goTree';
-import { lineEnding } from './textEdits';
+import { deleteLines, lineEnding } from './textEdits';
 
 interface Spec {
   readonly node: Node;
@@ -139,10 +139,4 @@ function deleteDeclaration(declaration: Node, source: SourceText): TextEdit {
   const blank = (line: number) => line >= 0 && line < source.lines.length && source.lines[line].trim() === '';
   if (blank(start.line - 1) && blank(end.line)) return { ...edit, range: { start, end: { line: end.line + 1, character: 0 } } };
   return edit;
-}
-
-/** Deletes the lines a node occupies, with their line break (a trailing comment on them goes too). */
-function deleteLines(node: Node): TextEdit {
-  const { start, end } = nodeRange(node);
-  return { range: { start: { line: start.line, character: 0 }, end: { line: end.line + 1, character: 0 } }, newText: '' };
 }

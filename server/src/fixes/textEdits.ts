@@ -53,6 +53,12 @@ export function insertLinesBefore(statement: Node, source: SourceText, lines: re
   return { range: { start: position, end: position }, newText: lines.map((line) => `${indentation}${line}${eol}`).join('') };
 }
 
+/** Deletes the lines a node occupies, with their line break (a trailing comment on them goes too). */
+export function deleteLines(node: Node): TextEdit {
+  const { start, end } = nodeRange(node);
+  return { range: { start: { line: start.line, character: 0 }, end: { line: end.line + 1, character: 0 } }, newText: '' };
+}
+
 /** The indentation of the line `node` starts on. */
 export function indentationOf(node: Node, source: SourceText): string {
   const line = source.lines[node.startPosition.row] ?? '';
