@@ -4,16 +4,17 @@
  * Two go commands and the type checker: `go list` names the package's files for this build and its
  * dependencies, `go list -export` names each dependency's export data (already in the build cache after
  * an analysis, so nothing is compiled again), and the type checker reads the package's text as analysed
- * (unsaved buffers included) against that export data. No network, no write outside the temp folder.
+ * (unsaved buffers included) against that export data. No network; its configuration, which holds those
+ * texts, is written only to the user's own temp folder (userTempDirectory.ts).
  */
 import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
 import type { PackageOperandTypes, TypedCall } from '../model/operandTypes';
 import { analysisEnvironment, type GoSettings } from './goCommand';
 import type { GoRunner } from './runGo';
 import { firstLine, typeInfoTool, typeInfoToolIfBuilt } from './typeInfoTool';
+import { userTempDirectory } from './userTempDirectory';
 
 export interface OperandTypesInput {
   readonly directory: string;
@@ -109,7 +110,7 @@ export async function loadOperandTypes(input: OperandTypesInput): Promise<Packag
     const text = input.files.get(file);
     if (text !== undefined) overlays[file] = text;
   }
-  const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'go-escape-lens-types-'));
+  const directory = await fs.mkdtemp(path.join(userTempDirectory(), 'types-'));
   try {
     const config = path.join(directory, 'config.json');
     const goVersion = input.languageVersion ? `go${input.languageVersion.split('.').slice(0, 2).join('.')}` : '';

@@ -17,6 +17,11 @@ function sourceDirectory(): string | undefined {
   return candidates.find((candidate) => fs.existsSync(path.join(candidate, 'main.go')));
 }
 
+/** A build's key: the go command and the source it builds. */
+function buildKey(settings: GoSettings, source: string): string {
+  return `${settings.goBinary}\n${source}`;
+}
+
 /** Built tools by toolchain and source: a build in flight is shared by every caller. */
 const builds = new Map<string, Promise<ToolOutcome>>();
 /** The builds that have ended, by the same key, for callers that must not wait. */
@@ -28,7 +33,7 @@ type ToolOutcome = string | { readonly failure: string };
 export function typeInfoTool(settings: GoSettings, runGo: GoRunner): Promise<ToolOutcome> {
   const source = sourceDirectory();
   if (!source) return Promise.resolve({ failure: 'the type checker’s source (go/typeinfo) is missing from the installation' });
-  const key = `${settings.goBinary}\n${source}`;
+  const key = buildKey(settings, source);
   let build = builds.get(key);
   if (!build) {
     build = buildTool(source, settings, runGo);
@@ -53,7 +58,7 @@ export function typeInfoTool(settings: GoSettings, runGo: GoRunner): Promise<Too
 export function typeInfoToolIfBuilt(settings: GoSettings, runGo: GoRunner): ToolOutcome | undefined {
   const source = sourceDirectory();
   void typeInfoTool(settings, runGo);
-  return source ? ended.get(`${settings.goBinary}\n${source}`) : undefined;
+  return source ? ended.get(buildKey(settings, source)) : undefined;
 }
 
 async function buildTool(source: string, settings: GoSettings, runGo: GoRunner): Promise<string | { readonly failure: string }> {

@@ -1,6 +1,6 @@
 /**
- * Where the engine keeps the files it writes for the go command (the toolexec wrapper, the type checker,
- * the compile streams): one folder per user under the system's temp folder, readable by that user alone,
+ * Where the engine keeps the files it writes for the go command (the toolexec wrapper, the type checker
+ * and its configurations, the compile streams): one folder per user under the system's temp folder, readable by that user alone,
  * and never in the workspace.
  */
 import * as fs from 'node:fs';
