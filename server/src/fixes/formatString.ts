@@ -1,8 +1,9 @@
 /**
  * Splits a Go format string literal, as written in the source, into literal pieces and plain verbs
- * (`%s`, `%d`, `%v`, `%t`, `%q`, and `%x`, `%f`, `%g`, `%e`, which only an operand of known type can use). Anything fmt would treat specially (flags, widths, precisions, argument
- * indexes, other verbs) makes the whole string unusable: the rewrites built on it must print exactly what
- * fmt prints, and they can only promise that for the plain verbs.
+ * (`%s`, `%d`, `%v`, `%t`, `%q`, and `%x`, `%f`, `%g`, `%e`, which only an operand of known type can use).
+ * Anything fmt would treat specially (flags, widths, precisions, argument indexes, other verbs) makes the
+ * whole string unusable: the rewrites built on it must print exactly what fmt prints, and they can only
+ * promise that for the plain verbs.
  */
 
 export type PlainVerb = 's' | 'd' | 'v' | 't' | 'q' | 'x' | 'f' | 'g' | 'e';
