@@ -17,7 +17,7 @@ import type { GoSettings } from '../engine/goCommand';
 import { withOverlay } from '../engine/overlay';
 import { isTestFile, readPackageSnapshot } from '../engine/packageSnapshot';
 import { type EscapeFact, isHeapFact } from '../model/facts';
-import type { FixCandidate } from '../model/fixes';
+import type { FixCandidate, TextEdit } from '../model/fixes';
 import type { LspRange, SourceText } from '../model/positions';
 import { withGoTree } from '../syntax/goParser';
 import { comparePositions, compilerToLspPosition, offsetAt, toSourceText } from '../syntax/positions';
@@ -327,25 +327,29 @@ async function editedTexts(
     if (typeof imports === 'string') return `${path.basename(file)}: ${imports}`;
     const final = applyToSource(intermediate, imports);
     texts.set(file, final);
-    // Where each rewritten call is now: shifted by the edits before it, then by the import edits.
+    // Where each rewritten call (a candidate's first edit) is now: shifted by every edit before it, a
+    // declaration inserted above its function too, then by the import edits.
     const finalSource = toSourceText(final);
-    const sorted = [...candidates].sort((a, b) => comparePositions(a.triggerRanges[0].start, b.triggerRanges[0].start));
-    let shift = 0;
-    const importShift = (offset: number) =>
-      imports.reduce((sum, edit) => {
-        const start = offsetAt(intermediate, edit.range.start);
-        return start <= offset ? sum + edit.newText.length - (offsetAt(intermediate, edit.range.end) - start) : sum;
+    const shiftBefore = (offset: number, edits: readonly TextEdit[], text: SourceText) =>
+      edits.reduce((sum, edit) => {
+        const start = offsetAt(text, edit.range.start);
+        const end = offsetAt(text, edit.range.end);
+        return end <= offset ? sum + edit.newText.length - (end - start) : sum;
       }, 0);
-    for (const candidate of sorted) {
+    for (const candidate of candidates) {
       const edit = candidate.imports!.expressionEdits[0];
       const start = offsetAt(source, edit.range.start);
-      const end = offsetAt(source, edit.range.end);
-      const newStart = start + shift;
+      const newStart =
+        start +
+        shiftBefore(
+          start,
+          expressionEdits.filter((other) => other !== edit),
+          source,
+        );
       const newEnd = newStart + edit.newText.length;
-      shift += edit.newText.length - (end - start);
       rangeOf.set(candidate, {
-        start: positionAt(finalSource, newStart + importShift(newStart)),
-        end: positionAt(finalSource, newEnd + importShift(newStart)),
+        start: positionAt(finalSource, newStart + shiftBefore(newStart, imports, intermediate)),
+        end: positionAt(finalSource, newEnd + shiftBefore(newStart, imports, intermediate)),
       });
     }
   }
