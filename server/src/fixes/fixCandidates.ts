@@ -10,7 +10,7 @@
  * Each pass parses inside `withGoTree`, so no tree outlives its pass; only plain data crosses passes.
  */
 import * as path from 'node:path';
-import type { EscapeFact } from '../model/facts';
+import { type EscapeFact, isHeapFact } from '../model/facts';
 import type { PackageOperandTypes } from '../model/operandTypes';
 import { typeLayout } from '../features/typeSize';
 import { mergeDeclarations, packageDeclarations, type PackageDeclarations } from '../syntax/declarations';
@@ -21,9 +21,10 @@ import { compilerToLspPosition } from '../syntax/positions';
 import type { LspPosition, SourceText } from '../model/positions';
 import { analyseCaptures, type CaptureContext } from './captureByValue';
 import { errorsAsTypeRewrites } from './errorsAsType';
+import { errorsNewHoists, isErrorsNewAllocation } from './hoistErrorsNew';
 import { formatCallRewrites } from './formatCalls';
 import { typedCallsByStart } from './typedCalls';
-import { descendants, importsOf, packageNameOf, structFieldsByType, type UseContext } from './goTree';
+import { descendants, freshName, importsOf, packageNameOf, structFieldsByType, type UseContext } from './goTree';
 import { type ReturnDeclaration, returnByValueCallSites, returnDeclarations, type ReturnTarget } from './returnByValue';
 import { boundsHoists } from './hoistBoundsCheck';
 import { preallocateSliceRewrites } from './preallocateSlice';
@@ -97,6 +98,7 @@ export async function collectFixCandidates(input: FixInput): Promise<FixProposal
   const refused: RefusedFix[] = [];
 
   // Pass 1.
+  const variableNames = packageNames(input.files);
   const returns: ReturnDeclaration[] = [];
   const receivers: ReceiverBodyAnalysis[] = [];
   for (const file of context.files) {
@@ -140,6 +142,26 @@ export async function collectFixCandidates(input: FixInput): Promise<FixProposal
           edits: new Map([[file.file, rewrite.edits]]),
           externalCallersUnseen: false,
           worthWithoutGain: false,
+        });
+      }
+      const allocations = factsHere
+        .filter((fact) => isHeapFact(fact) && isErrorsNewAllocation(fact.expression))
+        .flatMap((fact) => compilerToLspPosition(file.source, fact.position.line, fact.position.byteColumn) ?? []);
+      const hoisted = errorsNewHoists(tree.rootNode, file.source, file.imports, allocations, variableNames);
+      for (const refusal of hoisted.refused) refused.push({ fix: 'hoistErrorsNew', ...refusal, file: file.file });
+      for (const hoist of hoisted.hoists) {
+        candidates.push({
+          fix: 'hoistErrorsNew',
+          id: `hoistErrorsNew:${path.basename(file.file)}:${hoist.line + 1}:${hoist.character + 1}`,
+          title: `Create the error once, in a package variable ${hoist.variable}`,
+          notes: ['every call returns the same error value'],
+          file: file.file,
+          triggerRanges: [hoist.triggerRange],
+          edits: new Map([[file.file, hoist.edits]]),
+          externalCallersUnseen: false,
+          worthWithoutGain: false,
+          // No import changes; given so that `fix` verifies many of them with one compile, like the fmt rewrites.
+          imports: { file: file.file, change: { add: [], remove: [] }, expressionEdits: hoist.edits },
         });
       }
       const loops = [
@@ -236,6 +258,19 @@ export async function collectFixCandidates(input: FixInput): Promise<FixProposal
     else candidates.push(outcome);
   }
   return { candidates, refused };
+}
+
+/**
+ * The names a new package variable may not take: any spelled in the package's files (test files too), so it
+ * shadows nothing and nothing shadows it, and those given to earlier candidates, which may be applied together.
+ */
+function packageNames(files: ReadonlyMap<string, SourceText>): { isTaken: (name: string) => boolean; take: (name: string) => void } {
+  const given = new Set<string>();
+  const texts = [...files.values()].map((source) => source.text);
+  return {
+    isTaken: (name) => given.has(name) || freshName(name, texts) !== name,
+    take: (name) => given.add(name),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------

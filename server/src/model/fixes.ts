@@ -24,6 +24,7 @@ export type FixName =
   | 'captureByValue'
   | 'hoistBoundsCheck'
   | 'errorsAsType'
+  | 'hoistErrorsNew'
   | FormatFixName
   | RuntimeFixName;
 
