@@ -23,19 +23,22 @@ describe('errors.As becomes errors.AsType in a Go 1.26 module', () => {
   });
 
   test('each variable declared for the call is a quick-fix that removes its allocation', () => {
-    assert.deepEqual(offeredIds(fixes), [
-      'errorsAsType:astype.go:150:pathErr',
-      'errorsAsType:astype.go:174:errs',
-      'errorsAsType:astype.go:17:pathErr',
-      'errorsAsType:astype.go:26:coded',
-      'errorsAsType:astype.go:35:pathErr',
-      'errorsAsType:astype.go:45:pathErr',
-      'errorsAsType:astype.go:54:parsed',
-      'errorsAsType:astype.go:83:pathErr',
-    ]);
+    assert.deepEqual(
+      offeredIds(fixes).filter((id) => id.startsWith('errorsAsType:')),
+      [
+        'errorsAsType:astype.go:150:pathErr',
+        'errorsAsType:astype.go:174:errs',
+        'errorsAsType:astype.go:17:pathErr',
+        'errorsAsType:astype.go:26:coded',
+        'errorsAsType:astype.go:35:pathErr',
+        'errorsAsType:astype.go:45:pathErr',
+        'errorsAsType:astype.go:54:parsed',
+        'errorsAsType:astype.go:83:pathErr',
+      ],
+    );
     // The test file's calls inline these functions, and with them the target's allocation: the compiler
     // counts one per inlined copy too.
-    for (const fix of fixes.offered) {
+    for (const fix of fixes.offered.filter((offered) => offered.candidate.fix === 'errorsAsType')) {
       assert.match(fix.action.title, /^Use errors\.AsType instead of errors\.As — removes \d+ heap allocations? \(verified\)$/);
       assert.equal(fix.action.kind, CodeActionKind.QuickFix);
     }
