@@ -60,6 +60,10 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
     const modern = path.join(workspace, 'modern');
     fs.cpSync(path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'fixes', 'modern'), modern, { recursive: true });
     const lookupFile = path.join(modern, 'lookup', 'lookup.go');
+    // errors.New with constant messages: the fixture's main file alone (its other file imports another module's package).
+    const sentinelFile = path.join(workspace, 'sentinel', 'sentinel.go');
+    fs.mkdirSync(path.dirname(sentinelFile));
+    fs.copyFileSync(path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'fixes', 'sentinel', 'sentinel.go'), sentinelFile);
     const file = path.join(workspace, 'pointers', 'pointers.go');
     const before = factsOf(file);
     const lineOfNewPointReturn = lineNumberOf(file, NEW_POINT_RETURN);
@@ -228,6 +232,42 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
         // The lens above FailedPath counted 1 heap allocation before the fix; it counts 0 now.
         await ui.page.locator('.codelens-decoration', { hasText: /^0 heap allocations · / }).waitFor({ timeout: 20_000 });
         await ui.screenshot('08b-errors-astype-fixed');
+      },
+    );
+
+    await step(
+      'Ctrl+. on an errors.New with a constant message offers to create the error once; applying and saving clears its squiggle',
+      async (ui) => {
+        const call = 'return nil, errors.New("cannot read nil body")';
+        const callLine = lineNumberOf(sentinelFile, call);
+        const before = factsOf(sentinelFile);
+        assert.ok(
+          before.some((fact) => fact.line === callLine && /^&errors\.errorString\{\.\.\.\} escapes to heap$/.test(fact.message)),
+          `the compiler reports no errors.New allocation on line ${callLine}`,
+        );
+        await ui.openFromExplorer('sentinel/sentinel.go');
+        await ui.waitForLanguage('Go');
+        await ui.waitForSquiggleLines(linesOf(before));
+        await ui.clickOn(call, 'errors.New');
+        const title =
+          /^Create the error once, in a package variable errCannotReadNilBody — removes 1 heap allocation \(verified; every call returns the same error value\)$/;
+        await firstCtrlDot(ui, title);
+        await ui.screenshot('09a-errors-new-once');
+        await ui.page.locator('.action-widget .monaco-list-row', { hasText: title }).first().click();
+        await ui.page.locator('.tab.active.dirty', { hasText: 'sentinel.go' }).waitFor();
+        await ui.page.keyboard.press('Control+S');
+        await ui.page.locator('.tab.active:not(.dirty)', { hasText: 'sentinel.go' }).waitFor();
+        const text = fs.readFileSync(sentinelFile, 'utf8');
+        assert.match(text, /\nvar errCannotReadNilBody = errors\.New\("cannot read nil body"\)\n\n\/\/ Read fails on a nil body\.\n/);
+        assert.match(text, /\n\t\treturn nil, errCannotReadNilBody\n/);
+        // The declaration's two lines moved the rest down; the call's allocation is gone, the others stay.
+        const after = factsOf(sentinelFile);
+        assert.equal(after.length, before.length - 1, after.map((fact) => `${fact.line}: ${fact.message}`).join('; '));
+        assert.ok(!after.some((fact) => fact.line === callLine + 2));
+        await ui.closePanel();
+        await ui.statusBarItem(new RegExp(`Escape\\b.*\\b${after.length}\\b`)).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+        await ui.waitForSquiggleLines(linesOf(after));
+        await ui.screenshot('09b-errors-new-once-fixed');
       },
     );
 
