@@ -11,8 +11,11 @@
  * "&errors.errorString{...} escapes to heap"). In a package variable's initializer the compiler lays the
  * same value out in the binary's data: nothing is allocated, at init or at run time.
  *
- * One difference is left, and the fix's title says it: each call made a new error, and now every call
- * returns the same one, so two errors from the call compare equal (`==`, errors.Is) where they did not.
+ * Two differences are left. The fix's title says the first: each call made a new error, and now every call
+ * returns the same one, so two errors from the call compare equal (`==`, errors.Is) where they did not. The
+ * second shows only in a build without inlining (`-gcflags=-l`, a debugger's `-N -l`), where the variable
+ * is set by package initialisation, in declaration order: a package variable initialised earlier through
+ * an interface method that reaches the call (Go counts no dependency through an interface) would get nil.
  * Nothing else tells an *errorString apart: its message is all it has, and nobody outside errors can
  * change it. So every call site gets a variable of its own, even where two messages are the same: sharing
  * one, or reusing a variable the package already has, would make errors from different places equal too.
@@ -28,7 +31,7 @@ import type { TextEdit } from '../model/fixes';
 import type { LspPosition, LspRange, SourceText } from '../model/positions';
 import { nodeRange } from '../syntax/locateFact';
 import { comparePositions } from '../syntax/positions';
-import { descendants } from './goTree';
+import { descendants, identifiersNamed, isDeclaringName } from './goTree';
 import { insertLinesBefore, replaceNode } from './textEdits';
 
 export interface ErrorsNewHoist {
@@ -86,11 +89,19 @@ export function errorsNewHoists(
       refused.push({ subject, reason: 'the message is not a string literal: each call may make a different error' });
       continue;
     }
+    // The package variable is initialised at package level, where the name means the import, whatever it
+    // means at the call (`func Open(errors *registry)`, whose New method would no longer be called).
+    const packageName = call.childForFieldName('function')!.childForFieldName('operand')!.text;
     const topLevel = topLevelDeclaration(call);
+    if (topLevel && identifiersNamed(topLevel, packageName).some(isDeclaringName)) {
+      refused.push({ subject, reason: `${packageName} is declared again in the function, so the call may not be the package's` });
+      continue;
+    }
     const base = baseName(message.text);
     let variable = base;
     for (let suffix = 2; names.isTaken(variable); suffix++) variable = `${base}${suffix}`;
-    const declaration = topLevel && insertLinesBefore(withDocComment(topLevel), source, [`var ${variable} = ${call.text}`, '']);
+    const declaration =
+      topLevel && insertLinesBefore(withDocComment(topLevel), source, [`var ${variable} = ${packageName}.New(${message.text})`, '']);
     if (!declaration) {
       refused.push({ subject, reason: 'the call is not inside a top-level declaration that starts its line' });
       continue;
