@@ -248,6 +248,7 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
         await ui.openFromExplorer('readbody/readbody.go');
         await ui.waitForLanguage('Go');
         await ui.waitForSquiggleLines(linesOf(before));
+        await ui.page.locator('.codelens-decoration', { hasText: /^1 heap allocation · / }).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
         await ui.clickOn(call, 'errors.New');
         const title =
           /^Create the error once, in a package variable errCannotReadNilBody — removes 1 heap allocation \(verified; every call returns the same error value\)$/;
@@ -264,6 +265,8 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
         await ui.closePanel();
         await ui.statusBarItem(/Escape\b.*\b0\b/).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
         await ui.waitForSquiggleLines([]);
+        // The lens above Read counted 1 heap allocation before the fix; it counts 0 now, above Read, not the variable.
+        await ui.page.locator('.codelens-decoration', { hasText: /^0 heap allocations · / }).waitFor({ timeout: 20_000 });
         await ui.screenshot('09b-errors-new-once-fixed');
       },
     );
