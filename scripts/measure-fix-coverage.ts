@@ -5,8 +5,8 @@
  *   npm run build && node --import tsx scripts/measure-fix-coverage.ts /path/to/module-copy
  *
  * Prints, for all packages (non-test code): heap facts, those whose flow passes a fmt/log/errors call (as
- * the compiler's -m=2 explanation shows it), the constants converted to an interface (which allocate
- * nothing), the fixes `fix --dry-run` offers and what they remove, the coverage percentages, how long the
+ * the compiler's -m=2 explanation shows it), the facts that allocate nothing at run time (constants
+ * converted to an interface, fmt.Errorf's unused fallback), the fixes `fix --dry-run` offers and what they remove, the coverage percentages, how long the
  * dry run's verification took, then applies the fixes and reports build, vet, `go test -short` (against
  * the result before) and the compiler's count after. GOFLAGS=-mod=mod is not set: the module must build
  * offline.
@@ -18,7 +18,7 @@ import type { FixReport } from '../server/src/check/fixCommand';
 import { resolvePackages } from '../server/src/check/resolvePackages';
 import { runGo } from '../server/src/engine/runGo';
 import { ensureSkipLinkTool } from '../server/src/engine/skipLinkTool';
-import { isConstantBoxing } from '../server/src/features/constantBoxing';
+import { nothingAllocated } from '../server/src/features/nothingAllocated';
 import { type EscapeFact, isHeapFact } from '../server/src/model/facts';
 
 /** The CLI to measure: the built one, or another build (GO_ESCAPE_LENS_CLI) so rebuilding meanwhile changes nothing. */
@@ -34,13 +34,14 @@ export function throughFmtLogErrors(fact: EscapeFact): boolean {
   );
 }
 
-async function heapFacts(moduleRoot: string): Promise<{ all: number; fmtLogErrors: number; constants: number }> {
+async function heapFacts(moduleRoot: string): Promise<{ all: number; fmtLogErrors: number; constants: number; errorfFallbacks: number }> {
   const resolution = await resolvePackages(['./...'], { cwd: moduleRoot, settings: GO, runGo });
   if (!resolution.ok) throw new Error(resolution.message);
   const service = new AnalysisService({ runGo, skipLinkTool: ensureSkipLinkTool(), parallelism: 2 });
   let all = 0;
   let fmtLogErrors = 0;
   let constants = 0;
+  let errorfFallbacks = 0;
   for (const pkg of resolution.packages.filter((item) => item.hasNonTestFiles !== false)) {
     const result = await service.analyseDirectory(pkg.directory, GO, { includeTests: false });
     if (result?.analysis.status !== 'ok') throw new Error(`${pkg.importPath}: ${result?.analysis.message}`);
@@ -48,9 +49,14 @@ async function heapFacts(moduleRoot: string): Promise<{ all: number; fmtLogError
     all += heap.length;
     fmtLogErrors += heap.filter(throughFmtLogErrors).length;
     for (const file of result.files.values())
-      constants += file.located.filter((item) => isHeapFact(item.fact) && isConstantBoxing(item)).length;
+      for (const item of file.located) {
+        if (!isHeapFact(item.fact)) continue;
+        const reason = nothingAllocated(item);
+        if (reason === 'constant') constants++;
+        if (reason === 'errorfFallback') errorfFallbacks++;
+      }
   }
-  return { all, fmtLogErrors, constants };
+  return { all, fmtLogErrors, constants, errorfFallbacks };
 }
 
 function run(command: string, args: readonly string[], cwd: string): { status: number | null; output: string } {
@@ -94,11 +100,11 @@ async function main(): Promise<void> {
 
   const lines = [
     `module: ${moduleRoot}`,
-    `heap facts (non-test): ${before.all}; through fmt/log/errors calls: ${before.fmtLogErrors}; constants converted to an interface, which allocate nothing: ${before.constants}`,
+    `heap facts (non-test): ${before.all}; through fmt/log/errors calls: ${before.fmtLogErrors}; allocating nothing at run time: ${before.constants} constants converted to an interface, ${before.errorfFallbacks} fmt.Errorf fallbacks`,
     `verified fixes offered: ${listed.fixes.length}, removing ${claimed} heap facts`,
     `fix --dry-run took ${drySeconds.toFixed(0)} s for ${packages} packages (${(drySeconds / Math.max(1, packages)).toFixed(1)} s each; other work may share the machine)`,
     ...[...byFix].map(([fix, entry]) => `  ${fix}: ${entry.count} fixes, ${entry.removes} removed`),
-    `coverage: ${percent(claimed, before.all)} of all heap facts (${percent(claimed, before.all - before.constants)} of those that allocate); fmt/log/errors ones removed: ${before.fmtLogErrors - after.fmtLogErrors} = ${percent(before.fmtLogErrors - after.fmtLogErrors, before.fmtLogErrors)}`,
+    `coverage: ${percent(claimed, before.all)} of all heap facts (${percent(claimed, before.all - before.constants - before.errorfFallbacks)} of those that allocate); fmt/log/errors ones removed: ${before.fmtLogErrors - after.fmtLogErrors} = ${percent(before.fmtLogErrors - after.fmtLogErrors, before.fmtLogErrors)}`,
     `fix ./...: exit ${applied.status}; ${applied.output.trim().split('\n').pop()}`,
     `after: heap facts ${after.all} (before ${before.all}, claimed -${claimed}: ${before.all - after.all === claimed ? 'matches' : 'DOES NOT MATCH'})`,
     `go build ./...: ${build.status === 0 ? 'ok' : `FAILED\n${build.output}`}`,

@@ -34,10 +34,10 @@ export const SETTINGS_SCHEMA = {
   severity: {
     escapesToHeap: setting(severity, 'information'),
     /**
-     * An `escapes-to-heap` fact about a constant converted to an interface, which allocates nothing at run
-     * time (features/constantBoxing.ts): a hint, so it does not squiggle like an allocation.
+     * An `escapes-to-heap` fact that allocates nothing at run time (features/nothingAllocated.ts: a constant
+     * converted to an interface, fmt.Errorf's unused fallback): a hint, so it does not squiggle like an allocation.
      */
-    constantToInterface: setting(severity, 'hint'),
+    nothingAllocated: setting(severity, 'hint'),
     movedToHeap: setting(severity, 'information'),
     leakingParam: setting(severity, 'off'),
     /** Allocations predicted from the syntax alone (restricted mode, no go, a package that does not build). */

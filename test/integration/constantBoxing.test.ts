@@ -95,7 +95,7 @@ describe('a constant converted to an interface', () => {
     const byDefault = diagnostics({});
     assert.deepEqual(severityOn(byDefault, /^"a constant message"/), [DiagnosticSeverity.Hint]);
     assert.deepEqual(severityOn(byDefault, /^s escapes/), [DiagnosticSeverity.Information]);
-    assert.deepEqual(severityOn(diagnostics({ constantToInterface: 'warning' }), /^"a constant message"/), [DiagnosticSeverity.Warning]);
+    assert.deepEqual(severityOn(diagnostics({ nothingAllocated: 'warning' }), /^"a constant message"/), [DiagnosticSeverity.Warning]);
     const escapesOff = diagnostics({ escapesToHeap: 'off' });
     assert.deepEqual(severityOn(escapesOff, /^"a constant message"/), []);
     assert.deepEqual(severityOn(escapesOff, /^s escapes/), []);

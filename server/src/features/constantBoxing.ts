@@ -31,6 +31,3 @@ export function isConstantBoxing(located: LocatedFact): boolean {
   if (LITERAL.test(fact.expression)) return true;
   return CONVERTED_NUMBER.test(fact.expression) && CONSTANT_NAMES.has(located.nodeType);
 }
-
-/** Said after the diagnostic's message. */
-export const CONSTANT_BOXING_NOTE = 'a constant, so nothing is allocated at run time';

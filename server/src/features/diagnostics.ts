@@ -9,7 +9,7 @@ import type { SeveritySetting, Settings } from '../settings';
 import type { LocatedFact } from '../model/analysis';
 import { compilerToLspPosition } from '../syntax/positions';
 import type { LspRange, SourceText } from '../model/positions';
-import { CONSTANT_BOXING_NOTE, isConstantBoxing } from './constantBoxing';
+import { NOTHING_ALLOCATED_NOTES, nothingAllocated } from './nothingAllocated';
 import { explainFlows } from './explanation';
 import {
   annotationKindOf,
@@ -62,7 +62,7 @@ function factDiagnostic(located: LocatedFact, context: DiagnosticContext, source
   }
   const kind = fact.kind === 'escape' || fact.kind === 'moved' || fact.kind === 'leak' ? fact.kind : undefined;
   if (!kind || !context.settings.annotations.escape) return undefined;
-  const severity = severityOf(kind, context.settings, isConstantBoxing(located));
+  const severity = severityOf(kind, context.settings, nothingAllocated(located) !== undefined);
   if (severity === undefined) return undefined;
   const code = DIAGNOSTIC_CODES[kind];
   return {
@@ -102,10 +102,11 @@ export function rangeText(source: SourceText, range: LspRange): string {
   return `${line.slice(range.start.character)}…`;
 }
 
-/** A placed fact's message: in the source's terms, and saying when a constant makes it cost nothing. */
+/** A placed fact's message: in the source's terms, and saying why it costs nothing when it does not. */
 export function locatedFactMessage(located: LocatedFact): string {
   const message = diagnosticMessage(located.fact, shownExpression(located));
-  return isConstantBoxing(located) ? `${message}; ${CONSTANT_BOXING_NOTE}` : message;
+  const nothing = nothingAllocated(located);
+  return nothing ? `${message}; ${NOTHING_ALLOCATED_NOTES[nothing]}` : message;
 }
 
 /**
@@ -130,12 +131,12 @@ export function diagnosticMessage(fact: EscapeFact, expression = inWords(fact.ex
 }
 
 /**
- * A constant converted to an interface has its own severity (a hint by default: it allocates nothing), and
- * is hidden with the other escapes when `escapesToHeap` is `off`.
+ * A fact that allocates nothing at run time (nothingAllocated.ts) has its own severity (a hint by default),
+ * and is hidden with the other escapes when `escapesToHeap` is `off`.
  */
-function severityOf(kind: 'escape' | 'moved' | 'leak', settings: Settings, constant: boolean): DiagnosticSeverity | undefined {
+function severityOf(kind: 'escape' | 'moved' | 'leak', settings: Settings, costsNothing: boolean): DiagnosticSeverity | undefined {
   const { severity } = settings;
-  if (kind === 'escape' && constant && severity.escapesToHeap !== 'off') return toDiagnosticSeverity(severity.constantToInterface);
+  if (kind === 'escape' && costsNothing && severity.escapesToHeap !== 'off') return toDiagnosticSeverity(severity.nothingAllocated);
   const setting: SeveritySetting =
     kind === 'escape' ? severity.escapesToHeap : kind === 'moved' ? severity.movedToHeap : severity.leakingParam;
   return toDiagnosticSeverity(setting);

@@ -15,7 +15,7 @@ import type { LspPosition, LspRange } from '../model/positions';
 import { type Allocation, allocationSizeText } from './allocation';
 import { assignedTo, code, type ExplanationContext, explainFlows, positionLink, renderExplanation } from './explanation';
 import { fileAllocations, fileSyntax } from './fileSyntax';
-import { isConstantBoxing } from './constantBoxing';
+import { NOTHING_ALLOCATED_WHY, nothingAllocated } from './nothingAllocated';
 import { adviceCase, adviceText, verifiedFixesText } from './fixAdvice';
 import {
   contains,
@@ -122,8 +122,8 @@ function factMarkdown(
       ? leakParts(located, explanationContext)
       : located.fact.kind === 'noEscape'
         ? stackParts(located, allocation)
-        : isConstantBoxing(located)
-          ? constantParts(located, explanationContext)
+        : nothingAllocated(located)
+          ? nothingAllocatedParts(located, explanationContext)
           : heapParts(located, allocation, explanationContext, fixes);
   parts.push(compilerWords(located));
   return parts.join('\n\n');
@@ -161,15 +161,24 @@ function heapParts(
   return parts;
 }
 
-/** A constant converted to an interface: the compiler's fact stands, but the run time allocates nothing. */
-function constantParts(located: LocatedFact, explanationContext: ExplanationContext): string[] {
-  const parts = [
-    `**${shownMarkdown(located)} escapes to the heap as an interface value, but nothing is allocated**: it is a constant`,
-    "**Why:** the compiler reports that the interface value may outlive this function. A constant's interface value points to read-only data in the binary, so no copy is made at run time (`testing.AllocsPerRun` counts 0).",
-  ];
+/** A fact that costs nothing at run time (a constant, fmt.Errorf's unused fallback): the compiler's fact stands. */
+function nothingAllocatedParts(located: LocatedFact, explanationContext: ExplanationContext): string[] {
+  const reason = nothingAllocated(located)!;
+  const parts =
+    reason === 'constant'
+      ? [
+          `**${shownMarkdown(located)} escapes to the heap as an interface value, but nothing is allocated**: it is a constant`,
+          "**Why:** the compiler reports that the interface value may outlive this function. A constant's interface value points to read-only data in the binary, so no copy is made at run time (`testing.AllocsPerRun` counts 0).",
+        ]
+      : [
+          `**${shownMarkdown(located)} escapes to the heap, but this call never allocates it**`,
+          `**Why:** it ${NOTHING_ALLOCATED_WHY.errorfFallback}`,
+        ];
   const explanation = explainFlows(located.fact, explanationContext);
   if (explanation.steps.length > 0) parts.push(renderExplanation(explanation, explanationContext));
-  parts.push('**Nothing to fix:** this line costs no allocation.');
+  parts.push(
+    reason === 'constant' ? '**Nothing to fix:** this line costs no allocation.' : '**Nothing to fix:** this fact costs no allocation.',
+  );
   return parts;
 }
 

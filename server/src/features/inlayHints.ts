@@ -1,6 +1,6 @@
 /**
  * Inlay hints: a `heap` mark after each allocating expression (`const` after a constant converted to an
- * interface, which allocates nothing; and, when asked, `stack` after a `new`,
+ * interface and `not run` after fmt.Errorf's unused fallback, which allocate nothing; and, when asked, `stack` after a `new`,
  * `&T{}` or `make` that stays on the stack), `leaks` / `leaks to result` / `content leaks` after parameters,
  * and, when asked, the inlining decision before a function's body. Each kind has its own setting, and each
  * hint a tooltip that says what it means.
@@ -15,7 +15,7 @@ import type { Settings } from '../settings';
 import { fileSyntax } from './fileSyntax';
 import type { LocatedFact } from '../model/analysis';
 import type { LspPosition, LspRange } from '../model/positions';
-import { isConstantBoxing } from './constantBoxing';
+import { NOTHING_ALLOCATED_LABELS, NOTHING_ALLOCATED_WHY, nothingAllocated } from './nothingAllocated';
 import { code } from './explanation';
 import { inliningLabel, isStackAllocation, summariseFile } from './functionSummary';
 import { optimisationHints } from './optimisationHints';
@@ -76,14 +76,13 @@ function factHint(located: LocatedFact, settings: InlayHintSettings): InlayHint 
   const position = located.range.end;
   const shown = shownExpression(located);
   const subject = shown === fact.expression ? code(shown) : expressionMarkdown(shown);
-  if (isConstantBoxing(located) && settings.heapAllocations) {
+  const nothing = nothingAllocated(located);
+  if (nothing && settings.heapAllocations) {
     return {
       position,
-      label: 'const',
+      label: NOTHING_ALLOCATED_LABELS[nothing],
       paddingLeft: true,
-      tooltip: markdown(
-        `${subject} escapes to the heap as an interface value, but it is a constant: its interface value points to read-only data, so nothing is allocated at run time.`,
-      ),
+      tooltip: markdown(`${subject} ${NOTHING_ALLOCATED_WHY[nothing]}`),
     };
   }
   if ((fact.kind === 'escape' || fact.kind === 'moved') && settings.heapAllocations) {

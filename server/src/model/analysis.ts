@@ -43,6 +43,11 @@ export interface LocatedFact {
    * (`~r0`, `.autotmp_6`): the features say the expression in the source's terms.
    */
   readonly placedText?: string;
+  /**
+   * For a fact placed on a call because it names the called function's own expression (an inlined call):
+   * how many arguments the call passes; absent with a spread (`xs...`), whose length only the run knows.
+   */
+  readonly callArguments?: number;
 }
 
 export interface FileAnalysis {

@@ -48,15 +48,26 @@ export function locateFact(tree: Tree, source: SourceText, fact: EscapeFact): Lo
   // Slicing the JavaScript string is much cheaper than node.text, which copies out of WebAssembly memory;
   // tree-sitter's indexes are UTF-16 offsets into the text it parsed.
   const textOf = (candidate: Node) => source.text.slice(candidate.startIndex, candidate.endIndex);
-  const node = findNamedExpression(leaf, fact.expression, textOf) ?? fallbackNode(leaf);
+  const named = findNamedExpression(leaf, fact.expression, textOf);
+  const node = named ?? fallbackNode(leaf);
   const shown = node.type === 'func_literal' ? (node.child(0) ?? node) : node;
+  const callArguments = !named && node.type === 'call_expression' ? argumentCount(node) : undefined;
   return {
     fact,
     range: nodeRange(shown),
     nodeType: node.type,
     enclosingFunction: functionIndex(tree).nameAt(node.startIndex),
     ...(namesCompilerInternals(fact.expression) ? { placedText: textOf(node) } : {}),
+    ...(callArguments !== undefined ? { callArguments } : {}),
   };
+}
+
+/** A call's argument count, or undefined when it spreads a slice (`f(xs...)`). */
+function argumentCount(call: Node): number | undefined {
+  const list = call.childForFieldName('arguments');
+  if (!list) return undefined;
+  const argumentsNodes = list.namedChildren.filter((child) => child.type !== 'comment');
+  return argumentsNodes.some((child) => child.type === 'variadic_argument') ? undefined : argumentsNodes.length;
 }
 
 interface FunctionIndex {
