@@ -60,13 +60,21 @@ describe('fmt.Errorf’s fallback to errors.New', () => {
     assert.equal(nothingAllocated(fallbackIn('NewOfSprintf')!), undefined);
   });
 
-  test('a call with nothing to format runs the fallback, and a spread may: neither is claimed', () => {
+  test('a call with nothing to format runs the fallback, a spread may, and so may a closure inlined with its Errorf: none is claimed', () => {
     assert.equal(measured.get('Constant'), 1);
-    for (const name of ['Constant', 'Spread']) {
-      const fact = fallbackIn(name);
-      assert.ok(fact, `the compiler reports no errors.New in ${name}`);
-      assert.equal(nothingAllocated(fact), undefined, name);
+    for (const name of ['Constant', 'Spread', 'Closure']) {
+      const facts = file.located.filter((item) => item.enclosingFunction === name && item.fact.expression === FALLBACK);
+      assert.ok(facts.length > 0, `the compiler reports no errors.New in ${name}`);
+      for (const fact of facts) assert.equal(nothingAllocated(fact), undefined, `${name}:${fact.fact.position.line}`);
     }
+    // The closure's own Errorf, and its call, where it is inlined with its two arguments.
+    assert.deepEqual(
+      file.located
+        .filter((item) => item.enclosingFunction === 'Closure' && item.fact.expression === FALLBACK)
+        .map((item) => item.placedCall?.callee)
+        .sort(),
+      ['build', 'fmt.Errorf'],
+    );
   });
 
   test('the diagnostic keeps the compiler’s fact, says why it costs nothing, and is a hint unless set otherwise', () => {

@@ -10,7 +10,9 @@
  *   returns nil only for a call with nothing to format (no arguments and no `%`), so with an argument the
  *   errors.New never runs: the error is made inside fmt, and the operands' boxes are facts of their own.
  *   The compiler's explanation tells this errors.New from the caller's own: its value flows into Errorf's
- *   result, which the inlined code names `fmt.err`.
+ *   result, which the inlined code names `fmt.err`. The fact must be placed on the call of `fmt.Errorf`
+ *   itself: a closure called once is inlined with the Errorf inside it, and the fact then lands on the
+ *   closure's call, whose arguments are not Errorf's. fmt imported under another name is not claimed.
  */
 import type { LocatedFact } from '../model/analysis';
 import { isConstantBoxing } from './constantBoxing';
@@ -48,8 +50,10 @@ function isErrorfFallback(located: LocatedFact): boolean {
   return (
     fact.kind === 'escape' &&
     fact.expression === '&errors.errorString{...}' &&
-    // The format and at least one argument: errorf formats, and returns its own error.
-    (located.callArguments ?? 0) >= 2 &&
+    // fmt.Errorf itself (not a closure or function that calls it, inlined at its own call), with the format
+    // and at least one argument: errorf formats, and returns its own error.
+    located.placedCall?.callee === 'fmt.Errorf' &&
+    (located.placedCall.arguments ?? 0) >= 2 &&
     fact.flows.some((flow) => flow.steps.some((step) => /^fmt\.err = /.test(step.expression)))
   );
 }

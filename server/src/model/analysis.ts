@@ -45,9 +45,10 @@ export interface LocatedFact {
   readonly placedText?: string;
   /**
    * For a fact placed on a call because it names the called function's own expression (an inlined call):
-   * how many arguments the call passes; absent with a spread (`xs...`), whose length only the run knows.
+   * the callee as written (`fmt.Errorf`), and how many arguments the call passes (absent with a spread,
+   * `xs...`, whose length only the run knows).
    */
-  readonly callArguments?: number;
+  readonly placedCall?: { readonly callee: string; readonly arguments?: number };
 }
 
 export interface FileAnalysis {

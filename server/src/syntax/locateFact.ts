@@ -51,23 +51,25 @@ export function locateFact(tree: Tree, source: SourceText, fact: EscapeFact): Lo
   const named = findNamedExpression(leaf, fact.expression, textOf);
   const node = named ?? fallbackNode(leaf);
   const shown = node.type === 'func_literal' ? (node.child(0) ?? node) : node;
-  const callArguments = !named && node.type === 'call_expression' ? argumentCount(node) : undefined;
+  const placedCall = !named && node.type === 'call_expression' ? callOf(node, textOf) : undefined;
   return {
     fact,
     range: nodeRange(shown),
     nodeType: node.type,
     enclosingFunction: functionIndex(tree).nameAt(node.startIndex),
     ...(namesCompilerInternals(fact.expression) ? { placedText: textOf(node) } : {}),
-    ...(callArguments !== undefined ? { callArguments } : {}),
+    ...(placedCall ? { placedCall } : {}),
   };
 }
 
-/** A call's argument count, or undefined when it spreads a slice (`f(xs...)`). */
-function argumentCount(call: Node): number | undefined {
+/** A call's callee as written and its argument count (none when it spreads a slice, `f(xs...)`). */
+function callOf(call: Node, textOf: (node: Node) => string): LocatedFact['placedCall'] {
+  const callee = call.childForFieldName('function');
   const list = call.childForFieldName('arguments');
-  if (!list) return undefined;
+  if (!callee || !list) return undefined;
   const argumentsNodes = list.namedChildren.filter((child) => child.type !== 'comment');
-  return argumentsNodes.some((child) => child.type === 'variadic_argument') ? undefined : argumentsNodes.length;
+  const spread = argumentsNodes.some((child) => child.type === 'variadic_argument');
+  return { callee: textOf(callee), ...(spread ? {} : { arguments: argumentsNodes.length }) };
 }
 
 interface FunctionIndex {
