@@ -64,6 +64,9 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
     const readbody = path.join(workspace, 'readbody');
     fs.cpSync(path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'fixes', 'readbody'), readbody, { recursive: true });
     const readbodyFile = path.join(readbody, 'readbody.go');
+    // fmt.Errorf calls with and without arguments: the fallback the compiler reports runs only without. Copied
+    // in its own step, after the escape tree's: its nine facts would rank it above the package that step expands.
+    const errorfFile = path.join(workspace, 'errorf', 'errorf.go');
     const file = path.join(workspace, 'pointers', 'pointers.go');
     const before = factsOf(file);
     const lineOfNewPointReturn = lineNumberOf(file, NEW_POINT_RETURN);
@@ -371,6 +374,33 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
       await ui.waitForSquiggleLines(linesOf(factsOf(sizes)));
       await ui.screenshot('11-inlined-hints');
     });
+
+    await step(
+      'fmt.Errorf’s fallback, which a call with arguments never runs, is a hint marked “not run”; without arguments it is heap',
+      async (ui) => {
+        fs.mkdirSync(path.dirname(errorfFile));
+        fs.copyFileSync(path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'annotations', 'errorf', 'errorf.go'), errorfFile);
+        const withArgument = lineNumberOf(errorfFile, 'func WithArgument(');
+        const constant = lineNumberOf(errorfFile, 'func Constant(');
+        const facts = factsOf(errorfFile);
+        for (const line of [withArgument, constant])
+          assert.ok(
+            facts.some((fact) => fact.line === line && fact.message === '&errors.errorString{...} escapes to heap'),
+            `the compiler reports no errors.New allocation on line ${line}`,
+          );
+        await ui.openFromExplorer('errorf/errorf.go');
+        await ui.waitForLanguage('Go');
+        // Every fact is drawn, the claimed ones as Hint dots. (The view draws spaces as no-break spaces.)
+        await ui.waitForSquiggleLines(linesOf(facts));
+        const withArgumentLine = await ui.lineNumbered(withArgument);
+        await withArgumentLine
+          .filter({ hasText: /fmt\.Errorf\("code\s%d",\sn\s*heap\)\s*not\srun/ })
+          .waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+        const constantLine = await ui.lineNumbered(constant);
+        await constantLine.filter({ hasText: /fmt\.Errorf\("constant\sfailure"\)\s*heap/ }).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+        await ui.screenshot('12-errorf-not-run');
+      },
+    );
   } finally {
     await closeEditor(t, session, run, screenshots);
   }
