@@ -5,20 +5,18 @@
  * a function that allocates nothing, and the facts of functions that allocate are never said to.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver';
-import { AnalysisService } from '../../server/src/analysisService';
 import { isConstantBoxing } from '../../server/src/features/constantBoxing';
 import { fileDiagnostics } from '../../server/src/features/diagnostics';
 import { hoverAt } from '../../server/src/features/hover';
 import { inlayHints } from '../../server/src/features/inlayHints';
 import type { FileAnalysis, PackageResult } from '../../server/src/model/analysis';
 import { isHeapFact } from '../../server/src/model/facts';
-import { runGo } from '../../server/src/engine/runGo';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import { requireGo } from '../helpers/goOracle';
+import { analyseMeasuredFixture } from '../helpers/measuredFixture';
 
 const DIRECTORY = path.join(__dirname, '..', 'fixtures', 'annotations', 'constants');
 const FILE = path.join(DIRECTORY, 'constants.go');
@@ -27,23 +25,11 @@ describe('a constant converted to an interface', () => {
   let result: PackageResult;
   let file: FileAnalysis;
   /** Allocations per call of each function, as the fixture's Go test measured them. */
-  const measured = new Map<string, number>();
+  let measured: ReadonlyMap<string, number>;
 
   before(async () => {
     requireGo();
-    const service = new AnalysisService({ runGo, skipLinkTool: null, parallelism: 1 });
-    const analysed = await service.analyseDirectory(DIRECTORY, { goBinary: 'go', buildFlags: [], env: {} }, { includeTests: false });
-    assert.ok(analysed && analysed.analysis.status === 'ok', analysed?.analysis.message);
-    result = analysed;
-    file = result.files.get(FILE)!;
-    const run = spawnSync('go', ['test', '-v', '-count=1', '-run', 'TestAllocations', '.'], {
-      cwd: DIRECTORY,
-      encoding: 'utf8',
-      env: { ...process.env, GOPROXY: 'off', GOFLAGS: '' },
-    });
-    assert.equal(run.status, 0, run.stdout + run.stderr);
-    for (const match of run.stdout.matchAll(/allocs (\w+) (\d+)/g)) measured.set(match[1], Number(match[2]));
-    assert.equal(measured.size, 9, run.stdout);
+    ({ result, file, measured } = await analyseMeasuredFixture(DIRECTORY, FILE, 9));
   });
 
   test('is said to cost nothing exactly where the function measured no allocation, and a call is not claimed', () => {
