@@ -183,10 +183,7 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
         const title = /^Concatenate instead of fmt\.Sprintf — removes \d+ heap allocations \(verified\)$/;
         await firstCtrlDot(ui, title);
         await ui.screenshot('07a-typed-fmt-fix');
-        await ui.page.locator('.action-widget .monaco-list-row', { hasText: title }).first().click();
-        await ui.page.locator('.tab.active.dirty', { hasText: 'report.go' }).waitFor();
-        await ui.page.keyboard.press('Control+S');
-        await ui.page.locator('.tab.active:not(.dirty)', { hasText: 'report.go' }).waitFor();
+        await applyAndSave(ui, title, 'report.go');
         assert.match(
           fs.readFileSync(reportFile, 'utf8'),
           /\treturn name \+ " took " \+ strconv\.FormatInt\(tookMillis, 10\) \+ "ms: " \+ status\.String\(\)\n/,
@@ -221,10 +218,7 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
         const title = /^Use errors\.AsType instead of errors\.As — removes \d+ heap allocations? \(verified\)$/;
         await firstCtrlDot(ui, title);
         await ui.screenshot('08a-errors-astype-fix');
-        await ui.page.locator('.action-widget .monaco-list-row', { hasText: title }).first().click();
-        await ui.page.locator('.tab.active.dirty', { hasText: 'lookup.go' }).waitFor();
-        await ui.page.keyboard.press('Control+S');
-        await ui.page.locator('.tab.active:not(.dirty)', { hasText: 'lookup.go' }).waitFor();
+        await applyAndSave(ui, title, 'lookup.go');
         const text = fs.readFileSync(lookupFile, 'utf8');
         assert.match(text, /\n\tif pathErr, ok := errors\.AsType\[\*fs\.PathError\]\(err\); ok \{\n\t\treturn pathErr\.Path\n/);
         assert.doesNotMatch(text, /var pathErr/);
@@ -257,10 +251,7 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
           /^Create the error once, in a package variable errCannotReadNilBody — removes 1 heap allocation \(verified; every call returns the same error value\)$/;
         await firstCtrlDot(ui, title);
         await ui.screenshot('09a-errors-new-once');
-        await ui.page.locator('.action-widget .monaco-list-row', { hasText: title }).first().click();
-        await ui.page.locator('.tab.active.dirty', { hasText: 'readbody.go' }).waitFor();
-        await ui.page.keyboard.press('Control+S');
-        await ui.page.locator('.tab.active:not(.dirty)', { hasText: 'readbody.go' }).waitFor();
+        await applyAndSave(ui, title, 'readbody.go');
         const text = fs.readFileSync(readbodyFile, 'utf8');
         assert.match(text, /\nvar errCannotReadNilBody = errors\.New\("cannot read nil body"\)\n\n\/\/ Read fails on a nil body\.\n/);
         assert.match(text, /\n\t\treturn nil, errCannotReadNilBody\n/);
@@ -476,6 +467,14 @@ test('VS Code: a user measures a benchmark with the lens, and the hover shows th
 /** The compiler's heap facts for one file, from the oracle (a plain `go build -gcflags=-m`). */
 function factsOf(file: string): OracleFact[] {
   return heapFactsFromCompiler(path.dirname(file)).filter((fact) => fact.file === file);
+}
+
+/** Chooses the code action titled `title` in the open action list, and saves the file it changed. */
+async function applyAndSave(ui: Workbench, title: RegExp, fileName: string): Promise<void> {
+  await ui.page.locator('.action-widget .monaco-list-row', { hasText: title }).first().click();
+  await ui.page.locator('.tab.active.dirty', { hasText: fileName }).waitFor();
+  await ui.page.keyboard.press('Control+S');
+  await ui.page.locator('.tab.active:not(.dirty)', { hasText: fileName }).waitFor();
 }
 
 /**
