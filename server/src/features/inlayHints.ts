@@ -1,9 +1,9 @@
 /**
  * Inlay hints: a `heap` mark after each allocating expression (`const` after a constant converted to an
- * interface and `not run` after fmt.Errorf's unused fallback, which allocate nothing; and, when asked, `stack` after a `new`,
- * `&T{}` or `make` that stays on the stack), `leaks` / `leaks to result` / `content leaks` after parameters,
- * and, when asked, the inlining decision before a function's body. Each kind has its own setting, and each
- * hint a tooltip that says what it means.
+ * interface and `not run` after fmt.Errorf's unused fallback, which allocate nothing; and, when asked,
+ * `stack` after a `new`, `&T{}` or `make` that stays on the stack), `leaks` / `leaks to result` /
+ * `content leaks` after parameters, and, when asked, the inlining decision before a function's body. Each
+ * kind has its own setting, and each hint a tooltip that says what it means.
  *
  * Pure but for parsing (only when inlining hints are on: they need the declarations' positions).
  */
