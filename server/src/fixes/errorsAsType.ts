@@ -37,7 +37,17 @@ import type { Node } from 'web-tree-sitter';
 import type { LspRange, SourceText } from '../model/positions';
 import type { TextEdit } from '../model/fixes';
 import { nodeRange } from '../syntax/locateFact';
-import { blockStatements, closest, descendants, freshName, FUNCTION_TYPES, identifiersNamed, isWithin } from './goTree';
+import {
+  blockStatements,
+  closest,
+  descendants,
+  freshName,
+  FUNCTION_TYPES,
+  identifiersNamed,
+  importNamesOf,
+  isWithin,
+  packageFunctionCalls,
+} from './goTree';
 import { deleteLines, insertBefore, replaceNode } from './textEdits';
 
 export interface AsTypeRewrite {
@@ -86,19 +96,10 @@ export function errorsAsTypeRewrites(
 ): { rewrites: AsTypeRewrite[]; refused: AsTypeRefusal[] } {
   const rewrites: AsTypeRewrite[] = [];
   const refused: AsTypeRefusal[] = [];
-  const errorsName = [...imports].find(([, importPath]) => importPath === 'errors')?.[0];
+  const errorsName = importNamesOf(imports, 'errors')[0];
   if (!errorsName || errorsName === '_' || errorsName === '.') return { rewrites, refused };
 
-  const calls = descendants(root, (node) => {
-    if (node.type !== 'call_expression') return false;
-    const callee = node.childForFieldName('function');
-    return (
-      callee?.type === 'selector_expression' &&
-      callee.childForFieldName('operand')?.text === errorsName &&
-      callee.childForFieldName('field')?.text === 'As'
-    );
-  });
-  for (const call of calls) {
+  for (const call of packageFunctionCalls(root, [errorsName], 'As')) {
     const outcome = rewriteOf(call, source, errorsName, options);
     if ('reason' in outcome) refused.push(outcome);
     else rewrites.push(outcome);

@@ -24,7 +24,7 @@ import { errorsAsTypeRewrites } from './errorsAsType';
 import { errorsNewHoists, isErrorsNewAllocation } from './hoistErrorsNew';
 import { formatCallRewrites } from './formatCalls';
 import { typedCallsByStart } from './typedCalls';
-import { descendants, freshName, importsOf, packageNameOf, structFieldsByType, type UseContext } from './goTree';
+import { descendants, freshName, importNamesOf, importsOf, packageNameOf, structFieldsByType, type UseContext } from './goTree';
 import { type ReturnDeclaration, returnByValueCallSites, returnDeclarations, type ReturnTarget } from './returnByValue';
 import { boundsHoists } from './hoistBoundsCheck';
 import { preallocateSliceRewrites } from './preallocateSlice';
@@ -317,9 +317,7 @@ async function packageContext(input: FixInput): Promise<PackageContext> {
 }
 
 function externalName(file: FileContext, importPath: string | undefined): string | null {
-  if (!importPath) return null;
-  for (const [name, imported] of file.imports) if (imported === importPath) return name;
-  return null;
+  return importPath ? (importNamesOf(file.imports, importPath)[0] ?? null) : null;
 }
 
 /** `new(expression)` arrived in Go 1.26. */

@@ -23,7 +23,7 @@ import type { FormatFixName, ImportChange, TextEdit } from '../model/fixes';
 import type { OperandType, TypedCall } from '../model/operandTypes';
 import type { LspRange, SourceText } from '../model/positions';
 import { splitFormatLiteral, hasNoVerbs, type FormatPart } from './formatString';
-import { descendants, FUNCTION_TYPES, identifiersNamed, isDeclaringName, isWithin } from './goTree';
+import { descendants, FUNCTION_TYPES, identifiersNamed, importNamesOf, isDeclaringName, isWithin } from './goTree';
 import { importEdits } from './importEdits';
 import { isRedeclared, knownBasicType, passedAsPlainString } from './knownTypes';
 import { isNotNilAt } from './nilGuard';
@@ -68,7 +68,7 @@ export function formatCallRewrites(
 ): { rewrites: FormatRewrite[]; refused: FormatRefusal[] } {
   const rewrites: FormatRewrite[] = [];
   const refused: FormatRefusal[] = [];
-  const fmtName = nameOf(imports, 'fmt');
+  const fmtName = importNamesOf(imports, 'fmt')[0];
   if (!fmtName || identifiersNamed(root, fmtName).some(isDeclaringName)) return { rewrites, refused };
   for (const call of descendants(root, (node) => node.type === 'call_expression')) {
     const callee = fmtCallee(call, fmtName);
@@ -528,11 +528,6 @@ function fmtCallee(call: Node, fmtName: string): string | undefined {
   if (callee?.type !== 'selector_expression') return undefined;
   const operand = callee.childForFieldName('operand');
   return operand?.type === 'identifier' && operand.text === fmtName ? callee.childForFieldName('field')?.text : undefined;
-}
-
-function nameOf(imports: ReadonlyMap<string, string>, importPath: string): string | undefined {
-  for (const [name, path] of imports) if (path === importPath) return name;
-  return undefined;
 }
 
 /** `path` can be imported under its own name: nothing else in the file has that name. */

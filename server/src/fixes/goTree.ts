@@ -167,6 +167,24 @@ export function importsOf(root: Node): Map<string, string> {
   return imports;
 }
 
+/** The names a file imports `importPath` under (usually one), in import order. */
+export function importNamesOf(imports: ReadonlyMap<string, string>, importPath: string): string[] {
+  return [...imports].filter(([, path]) => path === importPath).map(([name]) => name);
+}
+
+/** Every call `pkg.function(…)` in `root` whose `pkg` is one of `packageNames` (a file's import names). */
+export function packageFunctionCalls(root: Node, packageNames: readonly string[], functionName: string): Node[] {
+  return descendants(root, (node) => {
+    if (node.type !== 'call_expression') return false;
+    const callee = node.childForFieldName('function');
+    if (callee?.type !== 'selector_expression') return false;
+    const operand = callee.childForFieldName('operand');
+    return (
+      operand?.type === 'identifier' && packageNames.includes(operand.text) && callee.childForFieldName('field')?.text === functionName
+    );
+  });
+}
+
 export function packageNameOf(root: Node): string | undefined {
   return root.namedChildren.find((node) => node.type === 'package_clause')?.namedChildren[0]?.text;
 }

@@ -31,7 +31,7 @@ import type { TextEdit } from '../model/fixes';
 import type { LspPosition, LspRange, SourceText } from '../model/positions';
 import { nodeRange } from '../syntax/locateFact';
 import { comparePositions } from '../syntax/positions';
-import { descendants, identifiersNamed, isDeclaringName } from './goTree';
+import { identifiersNamed, importNamesOf, isDeclaringName, packageFunctionCalls } from './goTree';
 import { insertLinesBefore, replaceNode } from './textEdits';
 
 export interface ErrorsNewHoist {
@@ -66,7 +66,7 @@ export function isErrorsNewAllocation(expression: string): boolean {
 
 /**
  * The hoists for one file. `allocations` are where the compiler reported an errorString on the heap (LSP
- * positions); `isNameTaken` answers for the whole package, and learns each name given here.
+ * positions); `names` answers for the whole package whether a name is taken, and learns each name given here.
  */
 export function errorsNewHoists(
   root: Node,
@@ -77,10 +77,9 @@ export function errorsNewHoists(
 ): { hoists: ErrorsNewHoist[]; refused: ErrorsNewRefusal[] } {
   const hoists: ErrorsNewHoist[] = [];
   const refused: ErrorsNewRefusal[] = [];
-  const errorsNames = [...imports].filter(([, importPath]) => importPath === 'errors').map(([name]) => name);
+  const errorsNames = importNamesOf(imports, 'errors');
   if (errorsNames.length === 0 || allocations.length === 0) return { hoists, refused };
-  const calls = descendants(root, (node) => node.type === 'call_expression' && isErrorsNew(node, errorsNames));
-  for (const call of calls) {
+  for (const call of packageFunctionCalls(root, errorsNames, 'New')) {
     const range = nodeRange(call);
     if (!allocations.some((at) => comparePositions(at, range.start) >= 0 && comparePositions(at, range.end) < 0)) continue;
     const subject = call.text.length > 60 ? `${call.text.slice(0, 57)}…` : call.text;
@@ -116,14 +115,6 @@ export function errorsNewHoists(
     });
   }
   return { hoists, refused };
-}
-
-/** `errors.New(…)`, with `errors` one of the names the file imports the standard errors package under. */
-function isErrorsNew(call: Node, errorsNames: readonly string[]): boolean {
-  const callee = call.childForFieldName('function');
-  if (callee?.type !== 'selector_expression') return false;
-  const operand = callee.childForFieldName('operand');
-  return operand?.type === 'identifier' && errorsNames.includes(operand.text) && callee.childForFieldName('field')?.text === 'New';
 }
 
 /** The call's one argument when it is a string literal (interpreted or raw). */
