@@ -172,10 +172,6 @@ export class AnalysisCoordinator {
         log(`quick-fixes verified for ${path.basename(directory)}: ${offered} offered`);
         // Verification parses and compiles too: memory is given back once it is over as well.
         this.memoryRelease.analysisFinished();
-        // VS Code asks for the lightbulb's actions when the cursor moves or the file's diagnostics change. Its
-        // first request may have been answered before the verdicts came (a slow first compile): the same
-        // diagnostics, published again, make it ask again, so the lightbulb shows without a cursor move.
-        if (offered > 0) void this.republishPackage(directory);
       },
     });
     this.service = new AnalysisService({
@@ -348,20 +344,12 @@ export class AnalysisCoordinator {
 
   /** Publishes every analysed package again (a measurement arrived or was cleared). */
   private async republishAll(): Promise<void> {
-    for (const result of this.service.packageResults()) await this.republish(result);
-  }
-
-  /** Publishes one analysed package again, as it is (its quick-fixes were verified). */
-  private async republishPackage(directory: string): Promise<void> {
-    const result = this.service.packageResults().find((item) => item.directory === directory);
-    if (result) await this.republish(result);
-  }
-
-  private async republish(result: PackageResult): Promise<void> {
-    const first = [...result.files.keys()][0];
-    if (!first) return;
-    const settings = await this.dependencies.settings.settingsFor(this.uriOf(first));
-    await this.publisher.publish(result, settings, await this.dependencies.settings.goSettingsFor(this.uriOf(first)));
+    for (const result of this.service.packageResults()) {
+      const first = [...result.files.keys()][0];
+      if (!first) continue;
+      const settings = await this.dependencies.settings.settingsFor(this.uriOf(first));
+      await this.publisher.publish(result, settings, await this.dependencies.settings.goSettingsFor(this.uriOf(first)));
+    }
   }
 
   /**
