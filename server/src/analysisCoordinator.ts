@@ -117,6 +117,8 @@ export class AnalysisCoordinator {
   private readonly analyseRequests = new Map<string, number>();
   /** The package of the active editor, when the client says which it is (VS Code does). */
   private activeDirectory: string | undefined;
+  /** Per document, the code-action requests being answered. */
+  private readonly codeActionsWaiting = new Map<string, number>();
   /** Per open document, the version and text of its last analysis request, for publishDiagnostics' `version`. */
   private readonly requestedVersions = new Map<string, { readonly version: number; readonly text: string }>();
   private readonly typing = new KeyedDebouncer();
@@ -172,6 +174,11 @@ export class AnalysisCoordinator {
         log(`quick-fixes verified for ${path.basename(directory)}: ${offered} offered`);
         // Verification parses and compiles too: memory is given back once it is over as well.
         this.memoryRelease.analysisFinished();
+      },
+      onAnswerGrown: (file) => {
+        // Sending the same diagnostics again makes VS Code ask for the lightbulb's actions again. Not while
+        // a request for the file is waiting: it gets the new verdicts, and a marker change would cancel it.
+        if (!this.codeActionsWaiting.has(this.uriOf(file))) this.publisher.sendAgain(file, this.uriOf(file));
       },
     });
     this.service = new AnalysisService({
@@ -368,8 +375,15 @@ export class AnalysisCoordinator {
     if (running) await Promise.race([running, new Promise<void>((resolve) => token?.onCancellationRequested(() => resolve()))]);
     if (token?.isCancellationRequested) return [];
     const wait = { cancelled: () => token?.isCancellationRequested === true };
-    const actions = this.withFacts(uri, [], (file, result) => this.quickFixActions(result, file, range, only, diagnostics, wait));
-    return this.measured(actions, [], (found) => this.measurements.measuredFixes(uri, found));
+    this.codeActionsWaiting.set(uri, (this.codeActionsWaiting.get(uri) ?? 0) + 1);
+    try {
+      const actions = this.withFacts(uri, [], (file, result) => this.quickFixActions(result, file, range, only, diagnostics, wait));
+      return await this.measured(actions, [], (found) => this.measurements.measuredFixes(uri, found));
+    } finally {
+      const waiting = (this.codeActionsWaiting.get(uri) ?? 1) - 1;
+      if (waiting > 0) this.codeActionsWaiting.set(uri, waiting);
+      else this.codeActionsWaiting.delete(uri);
+    }
   }
 
   /** The escape tree's packages with their counts; their files come with escapeTreePackage. */

@@ -74,7 +74,7 @@ export class DiagnosticsPublisher {
    * early publish usually repeats it exactly; sending it again would still change VS Code's markers, and a
    * marker change resets the code-action model, which drops a Ctrl+. menu that is waiting for its answer.
    */
-  private readonly lastSent = new Map<string, string>();
+  private readonly lastSent = new Map<string, { readonly key: string; readonly params: PublishDiagnosticsParams; readonly text: string }>();
 
   constructor(private readonly dependencies: PublisherDependencies) {}
 
@@ -254,6 +254,18 @@ export class DiagnosticsPublisher {
     this.lastPublished.delete(directory); // the client now shows predictions, not the last compiler result
   }
 
+  /**
+   * Sends an open document's last diagnostics again, unchanged, so the editor asks for its code actions
+   * again (a changed set of markers is what makes VS Code ask). Nothing else is sent: no status, no
+   * refresh. Only while the document is still at the text they were computed for, else they would be
+   * placed on text that has moved.
+   */
+  sendAgain(file: string, uri: string): void {
+    const last = this.lastSent.get(uri);
+    if (!last || last.params.version === undefined || this.dependencies.versionOf(file, last.text) !== last.params.version) return;
+    this.dependencies.client.sendDiagnostics(last.params);
+  }
+
   private inlineAsHints(): boolean {
     return this.dependencies.inlineAsHints?.() ?? false;
   }
@@ -265,9 +277,9 @@ export class DiagnosticsPublisher {
       // Not an open document's text: nothing says what the client's markers were placed on, so always send.
       this.lastSent.delete(uri);
     } else {
-      const sent = `${version}\0${JSON.stringify(diagnostics)}`;
-      if (this.lastSent.get(uri) === sent) return;
-      this.lastSent.set(uri, sent);
+      const key = `${version}\0${JSON.stringify(diagnostics)}`;
+      if (this.lastSent.get(uri)?.key === key) return;
+      this.lastSent.set(uri, { key, params: { uri, version, diagnostics }, text: text ?? '' });
     }
     this.dependencies.client.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
   }

@@ -76,7 +76,13 @@ export class QuickFixService {
   /** Packages whose candidates will be proposed again with types once the type checker is built. */
   private readonly typesArriving = new Map<string, Promise<void>>();
 
-  constructor(private readonly options: FixVerifierOptions & { readonly onVerified?: (directory: string, offered: number) => void }) {
+  constructor(
+    private readonly options: FixVerifierOptions & {
+      readonly onVerified?: (directory: string, offered: number) => void;
+      /** More actions are verified at a place than a code-action request there was answered with. */
+      readonly onAnswerGrown?: (file: string) => void;
+    },
+  ) {
     this.verifier = new FixVerifier(options);
   }
 
@@ -127,6 +133,43 @@ export class QuickFixService {
     query: CodeActionQuery,
     wait?: { readonly cancelled: () => boolean },
   ): Promise<CodeAction[]> {
+    const { actions, complete } = await this.answer(result, query, wait);
+    if (result && wait && !complete && !wait.cancelled()) void this.askAgainWhenComplete(result.directory, query, actions.length);
+    return actions;
+  }
+
+  /**
+   * The editor asks for the lightbulb's actions only when the cursor moves or the diagnostics change: an
+   * answer that the wait's bound cut short (a slow first verification, the type checker still being built)
+   * would otherwise stay the lightbulb's answer. Once the verdicts are in, if the answer at the same place
+   * has grown, `onAnswerGrown` asks for the file's diagnostics to be sent again, which makes the editor ask.
+   * A few rounds at most: each waits about one verification.
+   */
+  private async askAgainWhenComplete(directory: string, query: CodeActionQuery, answered: number): Promise<void> {
+    for (let round = 0; round < 3; round++) {
+      const latest = this.packages.get(directory)?.result;
+      if (!latest?.files.has(query.file)) return;
+      const { actions, complete } = await this.answer(latest, query, { cancelled: () => false });
+      if (actions.length > answered) {
+        this.options.verbose?.(
+          `code actions: ${actions.length - answered} more at ${path.basename(query.file)} once verified; asking the editor again`,
+        );
+        this.options.onAnswerGrown?.(query.file);
+        return;
+      }
+      if (complete) return;
+    }
+  }
+
+  /**
+   * `codeActions`' answer, and whether it is complete: false when the wait's bound ended before the
+   * verdicts at `range`, or the candidates proposed with types, were in.
+   */
+  private async answer(
+    result: PackageResult | undefined,
+    query: CodeActionQuery,
+    wait?: { readonly cancelled: () => boolean },
+  ): Promise<{ actions: CodeAction[]; complete: boolean }> {
     // A first Ctrl+. while the type checker is built waits for the candidates proposed with types, as it
     // waits for a verification, rather than answering with those the declarations alone allowed.
     const typesArriving = result && wait && this.typesArriving.get(result.directory);
@@ -134,7 +177,7 @@ export class QuickFixService {
     const entry = result && this.packages.get(result.directory);
     if (!result || !entry || entry.result !== result) {
       if (result && wait) this.options.verbose?.(`code actions: no quick-fixes proposed yet for ${path.basename(result.directory)}`);
-      return [];
+      return { actions: [], complete: true };
     }
     const state = await entry.state;
     const proposals = await state.proposals;
@@ -173,10 +216,11 @@ export class QuickFixService {
     // again with types replaced these while we waited, and cancelled their verification: answer from those.
     const newest = this.packages.get(result.directory);
     if (wait && !wait.cancelled() && newest && newest !== entry && newest.result.files.has(query.file)) {
-      return this.codeActions(newest.result, query, wait);
+      return this.answer(newest.result, query, wait);
     }
     const locatedIn = (file: string) => result.files.get(file)?.located;
-    return fixCodeActions(current, verdictOf, { ...query, locatedIn });
+    const complete = !this.typesArriving.has(result.directory) && pending.every((key) => !this.verifier.isPending(key));
+    return { actions: fixCodeActions(current, verdictOf, { ...query, locatedIn }), complete };
   }
 
   /** Verifies every candidate of the package and returns what is offered (for tests and the CLI). */
