@@ -367,7 +367,7 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
     });
 
     await step(
-      'fmt.Errorf’s fallback, which a call with arguments never runs, is a hint marked “not run”; without arguments it is heap',
+      'fmt.Errorf’s fallback, which a call with arguments never runs, is a hint marked “not run” and not counted; without arguments it is heap',
       async (ui) => {
         fs.mkdirSync(path.dirname(errorfFile));
         fs.copyFileSync(path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'annotations', 'errorf', 'errorf.go'), errorfFile);
@@ -389,6 +389,15 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
           .waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
         const constantLine = await ui.lineNumbered(constant);
         await constantLine.filter({ hasText: /fmt\.Errorf\("constant\sfailure"\)\s*heap/ }).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+        // The status bar counts what allocates: every fact but the fallbacks of WithArgument and Wrapped.
+        const wrapped = lineNumberOf(errorfFile, 'func Wrapped(');
+        const neverRun = facts.filter(
+          (fact) => [withArgument, wrapped].includes(fact.line) && fact.message === '&errors.errorString{...} escapes to heap',
+        );
+        assert.equal(neverRun.length, 2, 'the compiler reports the fallback of WithArgument and of Wrapped');
+        await ui
+          .statusBarItem(new RegExp(`Escape\\b.*\\b${facts.length - neverRun.length} heap`))
+          .waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
         await ui.screenshot('12-errorf-not-run');
       },
     );

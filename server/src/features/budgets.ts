@@ -7,7 +7,6 @@ import { pathToFileURL } from 'node:url';
 import { type Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import type { FileAnalysis, PackageResult } from '../model/analysis';
 import { isBoundsCheckKind } from '../model/checks';
-import { type EscapeFact, isHeapFact } from '../model/facts';
 import {
   type AcceptedLine,
   type Budget,
@@ -19,6 +18,7 @@ import {
 } from '../syntax/directives';
 import type { LocatedFact } from '../model/analysis';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
+import { allocatesAtRunTime } from './nothingAllocated';
 import { shownExpression } from './userTerms';
 
 export const BUDGET_CODES = {
@@ -40,17 +40,18 @@ export function acceptanceOf(directives: FileDirectives, located: LocatedFact): 
 
 /**
  * The heap allocations that count against budgets, per function. An allocation counts once even when the
- * compiler reports it once per generic instantiation (same position, different shapes).
+ * compiler reports it once per generic instantiation (same position, different shapes). A heap fact that
+ * allocates nothing at run time (a constant's box) does not count: `//escape:none` holds for `panic("x")`.
  */
 export function countedAllocations(
   directives: FileDirectives,
   located: readonly LocatedFact[],
-  counts: (fact: EscapeFact) => boolean = isHeapFact,
+  counts: (located: LocatedFact) => boolean = allocatesAtRunTime,
 ): Map<GoFunction, LocatedFact[]> {
   const byFunction = new Map<GoFunction, LocatedFact[]>();
   const seen = new Set<string>();
   for (const item of located) {
-    if (!counts(item.fact) || acceptanceOf(directives, item)) continue;
+    if (!counts(item) || acceptanceOf(directives, item)) continue;
     const key = `${item.fact.kind}:${item.fact.position.line}:${item.fact.position.byteColumn}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -69,7 +70,7 @@ export function countedAllocations(
  */
 export function brokenBudgets(directives: FileDirectives, located: readonly LocatedFact[], boundsChecked = false): BrokenBudget[] {
   const counted = countedAllocations(directives, located);
-  const countedChecks = boundsChecked ? countedAllocations(directives, located, (fact) => isBoundsCheckKind(fact.kind)) : new Map();
+  const countedChecks = boundsChecked ? countedAllocations(directives, located, (item) => isBoundsCheckKind(item.fact.kind)) : new Map();
   const broken: BrokenBudget[] = [];
   const inOrder = (items: LocatedFact[]) =>
     items.sort((a, b) => a.fact.position.line - b.fact.position.line || a.fact.position.byteColumn - b.fact.position.byteColumn);

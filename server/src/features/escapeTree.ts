@@ -23,6 +23,7 @@ import type {
 import { rangeText } from './diagnostics';
 import { fileFunctions } from './fileSyntax';
 import { compareRanges, contains, summariseFile } from './functionSummary';
+import { allocatesAtRunTime } from './nothingAllocated';
 import { headlineReason, reasonText } from './reasonText';
 import { shownExpression } from './userTerms';
 
@@ -110,7 +111,8 @@ function ownCopy(text: string): string {
 
 function siteKind(located: LocatedFact): EscapeTreeSite['kind'] | undefined {
   const { kind } = located.fact;
-  if (kind === 'escape' || kind === 'moved') return kind;
+  // A heap fact that allocates nothing (a constant's box) is no site of the tree, which lists allocations.
+  if (kind === 'escape' || kind === 'moved') return allocatesAtRunTime(located) ? kind : undefined;
   if (isBoundsCheckKind(kind)) return 'bounds';
   return kind === 'nilCheck' ? 'nil' : undefined;
 }

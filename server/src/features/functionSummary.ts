@@ -12,6 +12,7 @@ import { isBoundsCheckKind } from '../model/checks';
 import type { FunctionDeclaration } from '../syntax/declarations';
 import type { LocatedFact } from '../model/analysis';
 import type { LspPosition, LspRange } from '../model/positions';
+import { allocatesAtRunTime } from './nothingAllocated';
 
 export interface InliningDecision {
   readonly inlinable: boolean;
@@ -26,7 +27,7 @@ export interface InliningDecision {
 
 export interface FunctionSummary {
   readonly declaration: FunctionDeclaration;
-  /** `escapes to heap` and `moved to heap` facts, in source order. */
+  /** `escapes to heap` and `moved to heap` facts that allocate at run time (nothingAllocated.ts), in source order. */
   readonly heap: readonly LocatedFact[];
   readonly leaks: readonly LocatedFact[];
   /** `&T{…}`, `new(T)` and `make(…)` that the compiler keeps on the stack. */
@@ -66,7 +67,7 @@ export function summariseFile(declarations: readonly FunctionDeclaration[], loca
     const own = inliningFacts.filter((item) => !declaration.bodyStart || before(item.range.start, declaration.bodyStart));
     return {
       declaration,
-      heap: inside.filter((item) => item.fact.kind === 'escape' || item.fact.kind === 'moved'),
+      heap: inside.filter(allocatesAtRunTime),
       leaks: inside.filter((item) => item.fact.kind === 'leak'),
       stack: inside.filter((item) => isStackAllocation(item.fact)),
       boundsChecks: inside.filter((item) => isBoundsCheckKind(item.fact.kind)),
@@ -75,7 +76,7 @@ export function summariseFile(declarations: readonly FunctionDeclaration[], loca
       closures: inliningFacts.filter((item) => !own.includes(item)).map((item) => inliningDecision(item.fact)),
     };
   });
-  const packageLevelHeap = sorted.filter((item) => !claimed.has(item) && (item.fact.kind === 'escape' || item.fact.kind === 'moved'));
+  const packageLevelHeap = sorted.filter((item) => !claimed.has(item) && allocatesAtRunTime(item));
   return { functions, packageLevelHeap };
 }
 

@@ -5,7 +5,7 @@
  */
 import { type Diagnostic, type DiagnosticRelatedInformation, DiagnosticSeverity } from 'vscode-languageserver';
 import type { FileAnalysis } from '../model/analysis';
-import { isHeapFact } from '../model/facts';
+import { allocatesAtRunTime } from './nothingAllocated';
 import type { Measurement } from '../model/measurement';
 import { causeText } from '../measurement/likelyCause';
 import type { SeveritySetting } from '../settings';
@@ -27,7 +27,7 @@ export interface MeasuredDiagnosticContext {
 export function measuredDiagnostics(measurement: Measurement, context: MeasuredDiagnosticContext): Diagnostic[] {
   const severity = toDiagnosticSeverity(context.severity);
   if (severity === undefined) return [];
-  const heapLines = new Set((context.analysis?.located ?? []).filter((item) => isHeapFact(item.fact)).map((item) => item.range.start.line));
+  const heapLines = new Set((context.analysis?.located ?? []).filter(allocatesAtRunTime).map((item) => item.range.start.line));
   const name = measurementName(measurement);
   return measurement.sites
     .filter((site) => site.file === context.file && !heapLines.has(site.line - 1))

@@ -5,7 +5,7 @@
  */
 import { type Hover, MarkupKind } from 'vscode-languageserver';
 import type { FileAnalysis } from '../model/analysis';
-import { isHeapFact } from '../model/facts';
+import { allocatesAtRunTime } from './nothingAllocated';
 import type { AllocationCause, Measurement } from '../model/measurement';
 import type { LspPosition } from '../model/positions';
 import { causeText } from '../measurement/likelyCause';
@@ -25,7 +25,7 @@ export function measuredHoverSection(measurement: Measurement, position: LspPosi
   const line = position.line + 1;
   const sites = sitesOnLine(measurement, context.file, line);
   const name = measurementName(measurement);
-  const heapOnLine = context.analysis?.located.some((item) => isHeapFact(item.fact) && item.range.start.line === position.line) ?? false;
+  const heapOnLine = context.analysis?.located.some((item) => allocatesAtRunTime(item) && item.range.start.line === position.line) ?? false;
   if (sites.length === 0) {
     const reached = measurement.source.kind === 'benchmark' && heapOnLine && isInMeasuredPackage(measurement, context.file);
     return reached ? `**Not reached by ${name}**: it measured no allocation on this line.` : undefined;

@@ -1,7 +1,8 @@
 /**
  * Heap facts that cost no allocation at run time, though the compiler reports them: the fact is still
- * shown and counted, as the compiler reported it, but as a hint, and its message, inlay hint and hover say
- * why nothing is allocated. Pure.
+ * shown, as the compiler reported it, but as a hint, and its message, inlay hint and hover say why nothing
+ * is allocated. What counts heap allocations (the status bar, code lenses, the escape tree, budgets) leaves
+ * it out: `allocatesAtRunTime`. Pure.
  *
  * - A constant converted to an interface (constantBoxing.ts).
  * - The fallback of fmt.Errorf at a call that passes arguments. Go 1.26's fmt.Errorf is split so that it
@@ -15,6 +16,7 @@
  *   closure's call, whose arguments are not Errorf's. fmt imported under another name is not claimed.
  */
 import type { LocatedFact } from '../model/analysis';
+import { isHeapFact } from '../model/facts';
 import { isConstantBoxing } from './constantBoxing';
 
 export type NothingAllocated = 'constant' | 'errorfFallback';
@@ -38,6 +40,14 @@ export const NOTHING_ALLOCATED_WHY: Readonly<Record<NothingAllocated, string>> =
   errorfFallback:
     "is fmt.Errorf's `errors.New(format)`, inlined here, which runs only when there is nothing to format. This call passes arguments, so it never runs: the error is made inside fmt, and the operands' boxes are reported on their own.",
 };
+
+/**
+ * A heap fact that allocates when it runs: what the counts of heap allocations count. A constant's box
+ * would otherwise break `//escape:none` and make a function's lens say "1 heap allocation" for nothing.
+ */
+export function allocatesAtRunTime(located: LocatedFact): boolean {
+  return isHeapFact(located.fact) && nothingAllocated(located) === undefined;
+}
 
 export function nothingAllocated(located: LocatedFact): NothingAllocated | undefined {
   if (isConstantBoxing(located)) return 'constant';

@@ -9,11 +9,12 @@ import type { GoSettings } from '../engine/goCommand';
 import type { FileAnalysis } from '../model/analysis';
 import type { Annotations } from '../model/annotations';
 import { isBoundsCheckKind } from '../model/checks';
-import { isHeapFact } from '../model/facts';
 import type { StatusParams } from '../protocol';
+import { allocatesAtRunTime } from './nothingAllocated';
 
+/** The file's heap allocations: the facts that allocate at run time (not a constant's box). */
 export function heapAllocationCount(file: FileAnalysis): number {
-  return file.located.filter((item) => isHeapFact(item.fact)).length;
+  return file.located.filter(allocatesAtRunTime).length;
 }
 
 /** Per document URI, what the status bar counts: only the kinds whose annotations are on. */
