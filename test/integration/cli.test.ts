@@ -397,6 +397,25 @@ func NewPoint(x, y int) *Point {
     }
   });
 
+  test('a new fact that allocates nothing (a constant panicked with) is listed as new, but is no violation', () => {
+    fs.writeFileSync(
+      path.join(repository, 'hot', 'points.go'),
+      `${MOVED['points.go']}\n// Must panics with a constant, whose box is read-only data in the binary.\nfunc Must(ok bool) {\n\tif !ok {\n\t\tpanic("not ok")\n\t}\n}\n`,
+    );
+    try {
+      const run = check(repository, ['--baseline', 'HEAD', '--format', 'json', './...']);
+      assert.deepEqual(
+        findingsOf(run)
+          .filter((finding) => finding.newSince !== undefined)
+          .map((finding) => [finding.function, finding.expression, finding.allocatesNothing, finding.violation]),
+        [['Must', '"not ok"', 'constant', false]],
+      );
+      assert.doesNotMatch(check(repository, ['--baseline', 'HEAD', '--violations-only', './...']).stdout, /not ok/);
+    } finally {
+      git('checkout', '--', 'hot/points.go');
+    }
+  });
+
   test('a baseline file that is not a check JSON is refused with exit 2', () => {
     const bad = path.join(temporary, 'not-a-baseline.json');
     fs.writeFileSync(bad, '{"results": []}');

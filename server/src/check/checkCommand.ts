@@ -235,7 +235,8 @@ function stopGoOnInterrupt(runGo: GoRunner): { runGo: GoRunner; dispose: () => v
 
 /**
  * Keeps budgets and directive problems, and of the allocations only those the baseline does not have:
- * each of those is a violation unless an `//escape:ok` accepts it.
+ * each of those is a violation unless an `//escape:ok` accepts it, or it allocates nothing at run time
+ * (a new `panic("x")` must not fail a pull request).
  */
 export function onlyNewAllocations(findings: readonly Finding[], baseline: readonly AllocationIdentity[], label: string): Finding[] {
   const { added } = matchAgainstBaseline(findings.filter(isAllocation), baseline);
@@ -243,13 +244,13 @@ export function onlyNewAllocations(findings: readonly Finding[], baseline: reado
   return findings.flatMap((finding): Finding[] => {
     if (!isAllocation(finding)) return [finding];
     if (!isNew.has(finding)) return [];
-    const accepted = finding.accepted !== undefined;
+    const violation = finding.accepted === undefined && finding.allocatesNothing === undefined;
     return [
       {
         ...finding,
         newSince: label,
-        violation: !accepted,
-        why: accepted ? [] : [`new since ${label}`],
+        violation,
+        why: violation ? [`new since ${label}`] : [],
       },
     ];
   });

@@ -20,6 +20,7 @@ import {
 import { locatedFactMessage, rangeText } from '../features/diagnostics';
 import { annotationKindOf, isShownOptimisation, OPTIMISATION_CODES, optimisationMessage } from '../features/optimisationDiagnostics';
 import type { Annotations } from '../model/annotations';
+import { type NothingAllocated, nothingAllocated } from '../features/nothingAllocated';
 import { reasonText } from '../features/reasonText';
 import {
   type DirectiveProblem,
@@ -102,6 +103,12 @@ export interface Finding extends FindingLocation {
   readonly countsAgainst?: string;
   /** The reason given by an `//escape:ok` that accepts this allocation. */
   readonly accepted?: string;
+  /**
+   * For an allocation the compiler reports that allocates nothing at run time (a constant's box, fmt.Errorf's
+   * unrun fallback: features/nothingAllocated.ts), why. It is never a violation: not against a baseline,
+   * and it counts against no budget.
+   */
+  readonly allocatesNothing?: NothingAllocated;
   /** Set on allocations that a baseline does not have: the baseline's name. */
   readonly newSince?: string;
   /** With `--bench` or `--profile`: what was measured on this finding's line (the whole line). */
@@ -228,6 +235,7 @@ function allocationFinding(
     why: [],
     ...(extra.budget ? { countsAgainst: `${extra.budget.budget.text} of ${extra.budget.function.name}` } : {}),
     ...(extra.accepted !== undefined ? { accepted: extra.accepted } : {}),
+    ...(nothingAllocated(located) ? { allocatesNothing: nothingAllocated(located) } : {}),
   };
 }
 
