@@ -15,7 +15,7 @@ import type { LspPosition, LspRange } from '../model/positions';
 import { type Allocation, allocationSizeText } from './allocation';
 import { assignedTo, code, type ExplanationContext, explainFlows, positionLink, renderExplanation } from './explanation';
 import { fileAllocations, fileSyntax } from './fileSyntax';
-import { NOTHING_ALLOCATED_WHY, nothingAllocated } from './nothingAllocated';
+import { NOTHING_ALLOCATED_WHY, type NothingAllocated, nothingAllocated } from './nothingAllocated';
 import { adviceCase, adviceText, verifiedFixesText } from './fixAdvice';
 import {
   contains,
@@ -161,25 +161,40 @@ function heapParts(
   return parts;
 }
 
-/** A fact that costs nothing at run time (a constant, fmt.Errorf's unused fallback): the compiler's fact stands. */
+/**
+ * A fact that costs nothing at run time (a constant, a zero-size value, fmt.Errorf's unused fallback): the
+ * compiler's fact stands.
+ */
 function nothingAllocatedParts(located: LocatedFact, explanationContext: ExplanationContext): string[] {
   const reason = nothingAllocated(located)!;
-  const parts =
-    reason === 'constant'
-      ? [
-          `**${shownMarkdown(located)} escapes to the heap as an interface value, but nothing is allocated**: it is a constant`,
-          "**Why:** the compiler reports that the interface value may outlive this function. A constant's interface value points to read-only data in the binary, so no copy is made at run time (`testing.AllocsPerRun` counts 0).",
-        ]
-      : [
-          `**${shownMarkdown(located)} escapes to the heap, but this call never allocates it**`,
-          `**Why:** it ${NOTHING_ALLOCATED_WHY.errorfFallback}`,
-        ];
+  const parts = nothingAllocatedHeadline(reason, shownMarkdown(located));
   const explanation = explainFlows(located.fact, explanationContext);
   if (explanation.steps.length > 0) parts.push(renderExplanation(explanation, explanationContext));
   parts.push(
     reason === 'constant' ? '**Nothing to fix:** this line costs no allocation.' : '**Nothing to fix:** this fact costs no allocation.',
   );
   return parts;
+}
+
+/** The title and the why of a fact that costs nothing. */
+function nothingAllocatedHeadline(reason: NothingAllocated, subject: string): string[] {
+  switch (reason) {
+    case 'constant':
+      return [
+        `**${subject} escapes to the heap as an interface value, but nothing is allocated**: it is a constant`,
+        "**Why:** the compiler reports that the interface value may outlive this function. A constant's interface value points to read-only data in the binary, so no copy is made at run time (`testing.AllocsPerRun` counts 0).",
+      ];
+    case 'zeroSize':
+      return [
+        `**${subject} escapes to the heap as an interface value, but nothing is allocated**: its type has size 0`,
+        '**Why:** the compiler reports that the interface value may outlive this function. A value of size 0 has nothing to copy: its interface value points to `runtime.zerobase`, one address shared by every zero-size value, so nothing is allocated at run time (`testing.AllocsPerRun` counts 0).',
+      ];
+    case 'errorfFallback':
+      return [
+        `**${subject} escapes to the heap, but this call never allocates it**`,
+        `**Why:** it ${NOTHING_ALLOCATED_WHY.errorfFallback}`,
+      ];
+  }
 }
 
 /** The fact's expression as the source says it, as Markdown. */

@@ -5,6 +5,8 @@
  * it out: `allocatesAtRunTime`. Pure.
  *
  * - A constant converted to an interface (constantBoxing.ts).
+ * - A zero-size value converted to an interface, such as an inlined context.Background()'s
+ *   `context.backgroundCtx{}` (zeroSizeBoxing.ts).
  * - The fallback of fmt.Errorf at a call that passes arguments. Go 1.26's fmt.Errorf is split so that it
  *   is inlined: `if err = errorf(format, a...); err != nil { return err }; return errors.New(format)`.
  *   Escape analysis reports the inlined errors.New's `&errors.errorString{...}` at every call, but errorf
@@ -18,18 +20,21 @@
 import type { LocatedFact } from '../model/analysis';
 import { isHeapFact } from '../model/facts';
 import { isConstantBoxing } from './constantBoxing';
+import { isZeroSizeBoxing } from './zeroSizeBoxing';
 
-export type NothingAllocated = 'constant' | 'errorfFallback';
+export type NothingAllocated = 'constant' | 'zeroSize' | 'errorfFallback';
 
 /** Said after the diagnostic's message. */
 export const NOTHING_ALLOCATED_NOTES: Readonly<Record<NothingAllocated, string>> = {
   constant: 'a constant, so nothing is allocated at run time',
+  zeroSize: 'a zero-size value, so nothing is allocated at run time',
   errorfFallback: 'fmt.Errorf makes it only for a message with nothing to format, so this call never does',
 };
 
 /** The inlay hint's label in place of `heap`. */
 export const NOTHING_ALLOCATED_LABELS: Readonly<Record<NothingAllocated, string>> = {
   constant: 'const',
+  zeroSize: 'zero-size',
   errorfFallback: 'not run',
 };
 
@@ -37,6 +42,8 @@ export const NOTHING_ALLOCATED_LABELS: Readonly<Record<NothingAllocated, string>
 export const NOTHING_ALLOCATED_WHY: Readonly<Record<NothingAllocated, string>> = {
   constant:
     'escapes to the heap as an interface value, but it is a constant: its interface value points to read-only data in the binary, so nothing is allocated at run time (`testing.AllocsPerRun` counts 0).',
+  zeroSize:
+    'escapes to the heap as an interface value, but its type has size 0: the interface value points to `runtime.zerobase`, one shared address for every zero-size value, so nothing is allocated at run time (`testing.AllocsPerRun` counts 0).',
   errorfFallback:
     "is fmt.Errorf's `errors.New(format)`, inlined here, which runs only when there is nothing to format. This call passes arguments, so it never runs: the error is made inside fmt, and the operands' boxes are reported on their own.",
 };
@@ -51,6 +58,7 @@ export function allocatesAtRunTime(located: LocatedFact): boolean {
 
 export function nothingAllocated(located: LocatedFact): NothingAllocated | undefined {
   if (isConstantBoxing(located)) return 'constant';
+  if (isZeroSizeBoxing(located)) return 'zeroSize';
   if (isErrorfFallback(located)) return 'errorfFallback';
   return undefined;
 }
