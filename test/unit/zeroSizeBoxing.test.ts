@@ -29,8 +29,8 @@ test('without the spill to interface storage, another kind of fact or another ty
   assert.ok(!isZeroSizeBoxing(located('struct {}{}', [])), 'no flow');
   assert.ok(!isZeroSizeBoxing(located('struct {}{}', [SPILLED('other{}')])), 'another storage');
   assert.ok(!isZeroSizeBoxing(located('struct {}{}', [SPILLED('struct {}{}')], 'moved')), 'moved');
-  // Empty braces alone say nothing of the size: a map type, structs with fields.
-  for (const expression of ['table{}', 'pair{}', 'context.valueCtx{}', 'struct { x int }{}']) {
+  // Empty braces alone say nothing of the size: a map type, structs with fields, a map of empty structs.
+  for (const expression of ['table{}', 'pair{}', 'context.valueCtx{}', 'struct { x int }{}', 'map[string]struct {}{}']) {
     assert.ok(!isZeroSizeBoxing(located(expression, [SPILLED(expression)])), expression);
   }
 });
