@@ -34,8 +34,9 @@ export const SETTINGS_SCHEMA = {
   severity: {
     escapesToHeap: setting(severity, 'information'),
     /**
-     * An `escapes-to-heap` fact that allocates nothing at run time (features/nothingAllocated.ts: a constant
-     * converted to an interface, fmt.Errorf's unused fallback): a hint, so it does not squiggle like an allocation.
+     * An `escapes-to-heap` fact that allocates nothing at run time (features/nothingAllocated.ts: a constant or
+     * a zero-size value converted to an interface, fmt.Errorf's unused fallback): a hint, so it does not
+     * squiggle like an allocation.
      */
     nothingAllocated: setting(severity, 'hint'),
     movedToHeap: setting(severity, 'information'),
