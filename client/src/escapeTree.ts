@@ -17,11 +17,17 @@ import type {
   EscapeTreeSite,
 } from '../../server/src/protocol';
 
+/**
+ * Each node has an id that stays the same while the tree is refreshed and re-sorted, so VS Code keeps
+ * what the user expanded: without one, an item is known by its place among its siblings, and a refresh
+ * that moves a package up (its count changed, another package's result arrived during a workspace
+ * analysis) collapsed the row the user had just opened.
+ */
 type Node =
-  | { readonly kind: 'package'; readonly item: EscapeTreePackage }
-  | { readonly kind: 'file'; readonly item: EscapeTreeFile }
-  | { readonly kind: 'function'; readonly item: EscapeTreeFunction }
-  | { readonly kind: 'site'; readonly item: EscapeTreeSite };
+  | { readonly kind: 'package'; readonly id: string; readonly item: EscapeTreePackage }
+  | { readonly kind: 'file'; readonly id: string; readonly item: EscapeTreeFile }
+  | { readonly kind: 'function'; readonly id: string; readonly item: EscapeTreeFunction }
+  | { readonly kind: 'site'; readonly id: string; readonly item: EscapeTreeSite };
 
 export const ESCAPE_TREE_VIEW = 'goEscapeLens.escapeTree';
 
@@ -55,21 +61,33 @@ export class EscapeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
       const packages = await this.fetch();
       this.view.description = packages.length > 0 ? viewDescription(packages) : undefined;
       this.expandPackages = packages.length <= EXPANDED_PACKAGES;
-      return packages.map((item) => ({ kind: 'package', item }));
+      return packages.map((item) => ({ kind: 'package', id: `package:${item.directory}`, item }));
     }
     switch (node.kind) {
       case 'package':
-        return (await this.fetchPackage(node.item.directory)).map((item) => ({ kind: 'file', item }));
+        return (await this.fetchPackage(node.item.directory)).map((item) => ({ kind: 'file', id: `${node.id}/${item.uri}`, item }));
       case 'file':
-        return node.item.functions.map((item) => ({ kind: 'function', item }));
+        // A file may declare two functions of one name (init); the name's position tells them apart.
+        return node.item.functions.map((item) => ({
+          kind: 'function',
+          id: `${node.id}#${item.name}@${item.range.start.line}:${item.range.start.character}`,
+          item,
+        }));
       case 'function':
-        return node.item.sites.map((item) => ({ kind: 'site', item }));
+        // Sites are leaves, with nothing to keep expanded: their place in the function is enough.
+        return node.item.sites.map((item, index) => ({ kind: 'site', id: `${node.id}/${index}`, item }));
       case 'site':
         return [];
     }
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
+    const item = this.treeItemOf(node);
+    item.id = node.id;
+    return item;
+  }
+
+  private treeItemOf(node: Node): vscode.TreeItem {
     const collapsed = vscode.TreeItemCollapsibleState.Collapsed;
     switch (node.kind) {
       case 'package': {
