@@ -102,7 +102,7 @@ test('npx runs the CLI from the tarball, installing nothing into the project', (
   });
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /^clean\/clean\.go:14:9: &Config\{\.\.\.\} escapes to the heap: returned$/m);
-  assert.match(run.stderr, /1 package checked, 4 heap allocations reported, no violations/);
+  assert.match(run.stderr, /1 package checked, 3 heap allocations reported, 1 more that allocates nothing at run time, no violations/);
   assert.ok(!fs.existsSync(path.join(FIXTURE, 'node_modules')));
 });
 

@@ -128,6 +128,14 @@ export function measuredBytes(finding: Finding): number {
   return 'bytesPerOp' in finding.measured ? finding.measured.bytesPerOp : finding.measured.bytes;
 }
 
+/**
+ * An allocation finding that allocates at run time: what the counts count (the summary, the tally), as the
+ * editor's status bar and tree do. A reported fact that allocates nothing is still listed.
+ */
+export function allocatesAtRunTime(finding: Finding): boolean {
+  return isAllocation(finding) && finding.allocatesNothing === undefined;
+}
+
 export function isAllocation(finding: Finding): boolean {
   return finding.kind === 'escape' || finding.kind === 'moved';
 }

@@ -2,7 +2,7 @@
  * `--format summary`: heap allocations counted per package and per function, the biggest first, so the
  * hot spots of a module are the first lines to read.
  */
-import { type Finding, isAllocation, measuredBytes } from './findings';
+import { allocatesAtRunTime, type Finding, measuredBytes } from './findings';
 import type { FindingWriter } from './findingWriter';
 import { plural } from './formatText';
 
@@ -37,7 +37,7 @@ function count(byPackage: PackageCounts, findings: readonly Finding[]): void {
     byPackage.set(finding.package, entry);
     const fn = entry.functions.get(finding.function) ?? zero();
     entry.functions.set(finding.function, fn);
-    if (isAllocation(finding)) {
+    if (allocatesAtRunTime(finding)) {
       entry.total.allocations++;
       fn.allocations++;
     }

@@ -4,7 +4,7 @@
  * byte columns, as the go command counts them. Colour only when asked (the CLI asks on a terminal).
  */
 import { styleText } from 'node:util';
-import type { Finding } from './findings';
+import { allocatesAtRunTime, type Finding, isAllocation } from './findings';
 import type { FindingWriter } from './findingWriter';
 
 export interface TextOptions {
@@ -49,6 +49,8 @@ export function textWriter(options: TextOptions): FindingWriter {
 /** What a check found, counted as the packages come, for the line on stderr after the findings. */
 export class Tally {
   private allocations = 0;
+  /** Reported by the compiler as escaping, but allocating nothing at run time (a constant's box). */
+  private allocatingNothing = 0;
   private budgets = 0;
   private directives = 0;
   private newOnes = 0;
@@ -58,7 +60,8 @@ export class Tally {
 
   add(findings: readonly Finding[]): void {
     for (const finding of findings) {
-      if (finding.kind === 'escape' || finding.kind === 'moved') this.allocations++;
+      if (allocatesAtRunTime(finding)) this.allocations++;
+      else if (isAllocation(finding)) this.allocatingNothing++;
       if (finding.kind === 'budget') this.budgets++;
       if (finding.kind === 'directive') this.directives++;
       if (finding.newSince !== undefined && finding.violation) this.newOnes++;
@@ -77,6 +80,9 @@ export class Tally {
     const parts = [
       `${plural(packageCount, 'package')} checked`,
       `${plural(this.allocations, 'heap allocation')} reported`,
+      ...(this.allocatingNothing > 0
+        ? [`${this.allocatingNothing} more that allocate${this.allocatingNothing === 1 ? 's' : ''} nothing at run time`]
+        : []),
       ...(this.boundsChecks > 0 ? [plural(this.boundsChecks, 'bounds check')] : []),
       ...(this.nilChecks > 0 ? [plural(this.nilChecks, 'nil check')] : []),
       this.violations === 0
