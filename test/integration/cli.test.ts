@@ -81,7 +81,10 @@ describe('on the budgets fixture', () => {
     assert.equal(lines.filter((line) => line.startsWith('directives/')).length, 8, run.stdout);
     assert.ok(!lines.some((line) => line.includes('\x1b[')), 'no colour when stdout is a pipe');
     assert.ok(!run.stderr.includes('\r') && !run.stderr.includes('\x1b['), 'no progress line when stderr is a pipe');
-    assert.match(run.stderr, /4 packages checked, 11 heap allocations reported, 2 more that allocate nothing at run time, 11 violations \(3 broken budgets, 8 invalid directives\)/);
+    assert.match(
+      run.stderr,
+      /4 packages checked, 11 heap allocations reported, 2 more that allocate nothing at run time, 11 violations \(3 broken budgets, 8 invalid directives\)/,
+    );
   });
 
   test('a package without budgets passes (exit 0) and still lists its allocations', () => {
@@ -411,6 +414,28 @@ func NewPoint(x, y int) *Point {
         [['Must', '"not ok"', 'constant', false]],
       );
       assert.doesNotMatch(check(repository, ['--baseline', 'HEAD', '--violations-only', './...']).stdout, /not ok/);
+    } finally {
+      git('checkout', '--', 'hot/points.go');
+    }
+  });
+
+  test('a new errors.New beside an fmt.Errorf the baseline had is new, not taken for the fallback it reports too', () => {
+    // Both are \`&errors.errorString{...}\` in Parse; only the errors.New allocates.
+    const points = path.join(repository, 'hot', 'points.go');
+    const parse = (body: string) =>
+      `package hot\n\nimport (\n\t"errors"\n\t"fmt"\n)\n\nvar _ = errors.New\n\nfunc Parse(n int) error {\n${body}\treturn fmt.Errorf("bad %d", n)\n}\n`;
+    const baselineFile = path.join(temporary, 'parse-baseline.json');
+    fs.writeFileSync(points, parse(''));
+    try {
+      fs.writeFileSync(baselineFile, check(repository, ['--format', 'json', './...']).stdout);
+      fs.writeFileSync(points, parse('\tif n < 0 {\n\t\treturn errors.New("negative")\n\t}\n'));
+      const run = check(repository, ['--baseline', baselineFile, '--format', 'json', './...']);
+      assert.deepEqual(
+        findingsOf(run)
+          .filter((finding) => finding.newSince !== undefined)
+          .map((finding) => [finding.function, finding.line, finding.expression, finding.allocatesNothing, finding.violation]),
+        [['Parse', 12, '&errors.errorString{...}', undefined, true]],
+      );
     } finally {
       git('checkout', '--', 'hot/points.go');
     }

@@ -41,6 +41,7 @@ const baselineFileSchema = z.array(
     package: z.string(),
     function: z.string(),
     expression: z.string(),
+    allocatesNothing: z.string().optional(),
   }),
 );
 

@@ -9,6 +9,10 @@
  * had left in the same function, of the same kind and the same shape (the text with names other than Go's
  * keywords and builtins blanked out). Renaming `buf` to `buffer` is then not a new allocation; adding one
  * is, because the baseline has nothing left to pair it with.
+ *
+ * Whether a fact allocates at all is part of what it is: fmt.Errorf's unrun fallback and a real errors.New
+ * are both `&errors.errorString{...}`, and a new errors.New must not be taken for the fallback the baseline
+ * had (nor the reverse), or the one reported new would be the fallback, which is no violation.
  */
 
 /** What identifies an allocation across versions of the code. */
@@ -17,11 +21,19 @@ export interface AllocationIdentity {
   readonly function: string;
   readonly kind: string;
   readonly expression: string;
+  /** Set when the fact allocates nothing at run time (findings.ts); absent in baselines written before. */
+  readonly allocatesNothing?: string;
 }
 
 /** Only the identity of an allocation: what a baseline keeps of it. */
 export function allocationIdentity(item: AllocationIdentity): AllocationIdentity {
-  return { package: item.package, function: item.function, kind: item.kind, expression: item.expression };
+  return {
+    package: item.package,
+    function: item.function,
+    kind: item.kind,
+    expression: item.expression,
+    ...(item.allocatesNothing !== undefined ? { allocatesNothing: item.allocatesNothing } : {}),
+  };
 }
 
 /** A baseline's allocations by package: matching never pairs allocations of two packages. */
@@ -155,16 +167,16 @@ const KEEP = new Set([
 const SEPARATOR = '\u0000';
 
 function exactKey(item: AllocationIdentity): string {
-  return [item.package, item.function, item.kind, item.expression].join(SEPARATOR);
+  return [item.package, item.function, item.kind, item.allocatesNothing ?? '', item.expression].join(SEPARATOR);
 }
 
 function parseExactKey(key: string): AllocationIdentity {
-  const [pkg, fn, kind, expression] = key.split(SEPARATOR);
-  return { package: pkg, function: fn, kind, expression };
+  const [pkg, fn, kind, allocatesNothing, expression] = key.split(SEPARATOR);
+  return { package: pkg, function: fn, kind, expression, ...(allocatesNothing ? { allocatesNothing } : {}) };
 }
 
 function shapeKey(item: AllocationIdentity): string {
-  return [item.package, item.function, item.kind, expressionShape(item.expression)].join(SEPARATOR);
+  return [item.package, item.function, item.kind, item.allocatesNothing ?? '', expressionShape(item.expression)].join(SEPARATOR);
 }
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
