@@ -13,6 +13,7 @@ import {
   type CancellationToken,
   type CodeAction,
   CodeActionKind,
+  CodeActionTriggerKind,
   type Diagnostic,
   type Hover,
   type Range,
@@ -118,7 +119,13 @@ export class AnalysisCoordinator {
   /** The package of the active editor, when the client says which it is (VS Code does). */
   private activeDirectory: string | undefined;
   /** Per document, the code-action requests being answered. */
-  private readonly codeActionsWaiting = new Map<string, number>();
+  /**
+   * Per document, the code-action requests the user invoked (Ctrl+., a quick-fix menu) being answered.
+   * Diagnostics sent meanwhile change VS Code's markers, and a marker change cancels such a request: its
+   * menu would never show. A re-send that comes meanwhile waits for the last of them (`sendAgainLater`).
+   */
+  private readonly invokedCodeActions = new Map<string, number>();
+  private readonly sendAgainLater = new Set<string>();
   /** Per open document, the version and text of its last analysis request, for publishDiagnostics' `version`. */
   private readonly requestedVersions = new Map<string, { readonly version: number; readonly text: string }>();
   private readonly typing = new KeyedDebouncer();
@@ -176,9 +183,10 @@ export class AnalysisCoordinator {
         this.memoryRelease.analysisFinished();
       },
       onAnswerGrown: (file) => {
-        // Sending the same diagnostics again makes VS Code ask for the lightbulb's actions again. Not while
-        // a request for the file is waiting: it gets the new verdicts, and a marker change would cancel it.
-        if (!this.codeActionsWaiting.has(this.uriOf(file))) this.publisher.sendAgain(file, this.uriOf(file));
+        // Sending the same diagnostics again makes VS Code ask for the lightbulb's actions again.
+        const uri = this.uriOf(file);
+        if (this.invokedCodeActions.has(uri)) this.sendAgainLater.add(uri);
+        else this.sendDiagnosticsAgain(uri);
       },
     });
     this.service = new AnalysisService({
@@ -362,28 +370,51 @@ export class AnalysisCoordinator {
   /**
    * The fixes at `range`. A request that comes while the package is being analysed (a Ctrl+. right after
    * opening the file) waits for that analysis, and then for the verification of the candidates at `range`,
-   * so the first request shows them; the request's cancellation ends both waits.
+   * so the first request shows them; the request's cancellation ends both waits. `triggerKind` is the
+   * request's: the editor's own (the lightbulb) or the user's (Ctrl+.; assumed when the client omits it).
    */
-  async codeActions(
+  codeActions(
     uri: string,
     range: Range,
     only: readonly string[] | undefined,
     diagnostics: readonly Diagnostic[],
     token?: CancellationToken,
+    triggerKind?: CodeActionTriggerKind,
   ): Promise<CodeAction[]> {
-    const running = uri.startsWith('file:') && this.analysesRunning.get(path.dirname(fileURLToPath(uri)));
-    if (running) await Promise.race([running, new Promise<void>((resolve) => token?.onCancellationRequested(() => resolve()))]);
-    if (token?.isCancellationRequested) return [];
-    const wait = { cancelled: () => token?.isCancellationRequested === true };
-    this.codeActionsWaiting.set(uri, (this.codeActionsWaiting.get(uri) ?? 0) + 1);
-    try {
+    return this.whileInvoked(uri, triggerKind !== CodeActionTriggerKind.Automatic, async () => {
+      const running = uri.startsWith('file:') && this.analysesRunning.get(path.dirname(fileURLToPath(uri)));
+      if (running) await Promise.race([running, new Promise<void>((resolve) => token?.onCancellationRequested(() => resolve()))]);
+      if (token?.isCancellationRequested) return [];
+      const wait = { cancelled: () => token?.isCancellationRequested === true };
       const actions = this.withFacts(uri, [], (file, result) => this.quickFixActions(result, file, range, only, diagnostics, wait));
       return await this.measured(actions, [], (found) => this.measurements.measuredFixes(uri, found));
+    });
+  }
+
+  /** Counts the request while it is answered, if the user invoked it (see `invokedCodeActions`). */
+  private async whileInvoked<T>(uri: string, invoked: boolean, answer: () => Promise<T>): Promise<T> {
+    if (!invoked) return answer();
+    this.invokedCodeActions.set(uri, (this.invokedCodeActions.get(uri) ?? 0) + 1);
+    try {
+      return await answer();
     } finally {
-      const waiting = (this.codeActionsWaiting.get(uri) ?? 1) - 1;
-      if (waiting > 0) this.codeActionsWaiting.set(uri, waiting);
-      else this.codeActionsWaiting.delete(uri);
+      const waiting = (this.invokedCodeActions.get(uri) ?? 1) - 1;
+      if (waiting > 0) this.invokedCodeActions.set(uri, waiting);
+      else {
+        this.invokedCodeActions.delete(uri);
+        // After the response is written (it goes out once this promise settles), not before it.
+        if (this.sendAgainLater.delete(uri)) setImmediate(() => this.sendDiagnosticsAgain(uri));
+      }
     }
+  }
+
+  /** An open document's last diagnostics, sent again unchanged, if it has not changed since. */
+  private sendDiagnosticsAgain(uri: string): void {
+    const document = this.dependencies.documents.get(uri);
+    const sent = document !== undefined && this.publisher.sendAgain(uri, document.version);
+    this.dependencies.verbose(
+      `${path.basename(fileURLToPath(uri))}: ${sent ? 'diagnostics sent again, so the editor asks for the code actions again' : 'diagnostics not sent again: the document has changed since'}`,
+    );
   }
 
   /** The escape tree's packages with their counts; their files come with escapeTreePackage. */

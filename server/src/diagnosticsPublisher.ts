@@ -74,7 +74,7 @@ export class DiagnosticsPublisher {
    * early publish usually repeats it exactly; sending it again would still change VS Code's markers, and a
    * marker change resets the code-action model, which drops a Ctrl+. menu that is waiting for its answer.
    */
-  private readonly lastSent = new Map<string, { readonly key: string; readonly params: PublishDiagnosticsParams; readonly text: string }>();
+  private readonly lastSent = new Map<string, { readonly key: string; readonly params: PublishDiagnosticsParams }>();
 
   constructor(private readonly dependencies: PublisherDependencies) {}
 
@@ -228,12 +228,12 @@ export class DiagnosticsPublisher {
    * send them again); in the `package` scope they stay, as the file is still part of the package.
    */
   fileClosed(uri: string, file: string, settings: Settings): void {
+    this.lastSent.delete(uri);
     if (settings.diagnostics.scope === 'package') return;
     const directory = path.dirname(file);
     // The client no longer has what was last published for the package: opening the file again must send it.
     this.lastPublished.delete(directory);
     const published = this.published.get(directory);
-    this.lastSent.delete(uri);
     if (!published?.delete(file)) return;
     this.dependencies.client.sendDiagnostics({ uri, diagnostics: [] });
   }
@@ -257,13 +257,14 @@ export class DiagnosticsPublisher {
   /**
    * Sends an open document's last diagnostics again, unchanged, so the editor asks for its code actions
    * again (a changed set of markers is what makes VS Code ask). Nothing else is sent: no status, no
-   * refresh. Only while the document is still at the text they were computed for, else they would be
-   * placed on text that has moved.
+   * refresh. Only while the document is still at the version they were sent for, `version`, else they
+   * would be placed on text that has moved.
    */
-  sendAgain(file: string, uri: string): void {
+  sendAgain(uri: string, version: number): boolean {
     const last = this.lastSent.get(uri);
-    if (!last || last.params.version === undefined || this.dependencies.versionOf(file, last.text) !== last.params.version) return;
+    if (last?.params.version !== version) return false;
     this.dependencies.client.sendDiagnostics(last.params);
+    return true;
   }
 
   private inlineAsHints(): boolean {
@@ -279,7 +280,7 @@ export class DiagnosticsPublisher {
     } else {
       const key = `${version}\0${JSON.stringify(diagnostics)}`;
       if (this.lastSent.get(uri)?.key === key) return;
-      this.lastSent.set(uri, { key, params: { uri, version, diagnostics }, text: text ?? '' });
+      this.lastSent.set(uri, { key, params: { uri, version, diagnostics } });
     }
     this.dependencies.client.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
   }

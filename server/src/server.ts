@@ -133,7 +133,7 @@ export function startLanguageServer(connection: Connection, options: ServerOptio
   connection.languages.inlayHint.on(({ textDocument, range }) => coordinator.inlayHints(textDocument.uri, range));
   connection.onCodeLens(({ textDocument }) => coordinator.codeLenses(textDocument.uri));
   connection.onCodeAction(({ textDocument, range, context }, token) =>
-    coordinator.codeActions(textDocument.uri, range, context.only, context.diagnostics, token),
+    coordinator.codeActions(textDocument.uri, range, context.only, context.diagnostics, token, context.triggerKind),
   );
   connection.onRequest(EscapeTreeRequest, () => coordinator.escapeTree());
   connection.onRequest(EscapeTreePackageRequest, ({ directory }) => coordinator.escapeTreePackage(directory));

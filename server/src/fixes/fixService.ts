@@ -19,6 +19,7 @@ import { isTestFile, readPackageSnapshot } from '../engine/packageSnapshot';
 import { candidatesAt, codeAction, type CodeActionRequest, fixCodeActions } from '../features/codeActions';
 import { toSourceText } from '../syntax/positions';
 import type { SourceText } from '../model/positions';
+import { AnswerFollowUps } from './answerFollowUps';
 import { collectFixCandidates, type FixProposals } from './fixCandidates';
 import type { FixCandidate } from '../model/fixes';
 import { applyToSource } from './textEdits';
@@ -73,6 +74,9 @@ export class QuickFixService {
     { readonly result: PackageResult; readonly settings: string; readonly state: Promise<PackageState> }
   >();
 
+  /** Answers given before their verdicts were in, followed up so the editor is asked again. */
+  private readonly followUps: AnswerFollowUps;
+
   /** Packages whose candidates will be proposed again with types once the type checker is built. */
   private readonly typesArriving = new Map<string, Promise<void>>();
 
@@ -84,6 +88,13 @@ export class QuickFixService {
     },
   ) {
     this.verifier = new FixVerifier(options);
+    this.followUps = new AnswerFollowUps({
+      answer: (result, query) => this.answer(result, query, { cancelled: () => false }),
+      isCurrent: (result) => this.packages.get(result.directory)?.result === result,
+      grown: (file) => options.onAnswerGrown?.(file),
+      log: options.log,
+      verbose: options.verbose,
+    });
   }
 
   /**
@@ -134,31 +145,8 @@ export class QuickFixService {
     wait?: { readonly cancelled: () => boolean },
   ): Promise<CodeAction[]> {
     const { actions, complete } = await this.answer(result, query, wait);
-    if (result && wait && !complete && !wait.cancelled()) void this.askAgainWhenComplete(result.directory, query, actions.length);
+    if (result && wait && !complete && !wait.cancelled()) this.followUps.follow(result, query, actions.length);
     return actions;
-  }
-
-  /**
-   * The editor asks for the lightbulb's actions only when the cursor moves or the diagnostics change: an
-   * answer that the wait's bound cut short (a slow first verification, the type checker still being built)
-   * would otherwise stay the lightbulb's answer. Once the verdicts are in, if the answer at the same place
-   * has grown, `onAnswerGrown` asks for the file's diagnostics to be sent again, which makes the editor ask.
-   * A few rounds at most: each waits about one verification.
-   */
-  private async askAgainWhenComplete(directory: string, query: CodeActionQuery, answered: number): Promise<void> {
-    for (let round = 0; round < 3; round++) {
-      const latest = this.packages.get(directory)?.result;
-      if (!latest?.files.has(query.file)) return;
-      const { actions, complete } = await this.answer(latest, query, { cancelled: () => false });
-      if (actions.length > answered) {
-        this.options.verbose?.(
-          `code actions: ${actions.length - answered} more at ${path.basename(query.file)} once verified; asking the editor again`,
-        );
-        this.options.onAnswerGrown?.(query.file);
-        return;
-      }
-      if (complete) return;
-    }
   }
 
   /**
