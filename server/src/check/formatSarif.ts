@@ -218,6 +218,7 @@ function result(finding: Finding, kinds: readonly FindingKind[], options: SarifO
       package: finding.package,
       expression: finding.expression,
       ...(finding.newSince !== undefined ? { newSince: finding.newSince } : {}),
+      ...(finding.allocatesNothing !== undefined ? { allocatesNothing: finding.allocatesNothing } : {}),
       ...(finding.measured !== undefined ? { measured: finding.measured } : {}),
       ...(finding.cause !== undefined ? { cause: finding.cause } : {}),
     },

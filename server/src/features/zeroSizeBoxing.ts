@@ -16,8 +16,10 @@
  * function by the same bare name, and the facts carry no declarations (finding them is an asynchronous
  * parse of every file of the package, which the diagnostics do not wait for).
  *
- * The compiler gives a composite literal heap storage without `&` only for an interface's data word: its
- * explanation says so, as a flow from `&{storage for T{}}` (the spill that makes the value addressable).
+ * The fact must also come with the compiler's flow from `&{storage for T{}}`, the storage it gives a value
+ * literal it spills. It prints that for other literals too (a map type's `table{}`), so the flow alone
+ * proves nothing: with one of the names above, the literal has size 0 and its storage is the interface's
+ * data word, which is `runtime.zerobase`.
  */
 import type { LocatedFact } from '../model/analysis';
 
