@@ -140,6 +140,9 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
     });
 
     await step('the lightbulb on NewPoint’s &Point{…} offers to return by value; applying and saving clears its squiggle', async (ui) => {
+      // The cursor is still on &Point from the first Ctrl+.: a user comes to the line from elsewhere, and
+      // VS Code asks for a lightbulb when the cursor moves, not when it is clicked where it already is.
+      await ui.clickOn('// NewPoint returns a pointer', 'NewPoint');
       await ui.clickOn(NEW_POINT_RETURN, '&Point');
       await ui.page.locator('.lightBulbWidget:visible').click({ timeout: ANALYSIS_TIMEOUT_MS });
       const fix = ui.page.locator('.action-widget .monaco-list-row', { hasText: /by value/i });
