@@ -118,7 +118,6 @@ export class AnalysisCoordinator {
   private readonly analyseRequests = new Map<string, number>();
   /** The package of the active editor, when the client says which it is (VS Code does). */
   private activeDirectory: string | undefined;
-  /** Per document, the code-action requests being answered. */
   /**
    * Per document, the code-action requests the user invoked (Ctrl+., a quick-fix menu) being answered.
    * Diagnostics sent meanwhile change VS Code's markers, and a marker change cancels such a request: its
@@ -412,8 +411,9 @@ export class AnalysisCoordinator {
   private sendDiagnosticsAgain(uri: string): void {
     const document = this.dependencies.documents.get(uri);
     const sent = document !== undefined && this.publisher.sendAgain(uri, document.version);
+    const notSent = `diagnostics not sent again: the document ${document ? 'has changed since' : 'is closed'}`;
     this.dependencies.verbose(
-      `${path.basename(fileURLToPath(uri))}: ${sent ? 'diagnostics sent again, so the editor asks for the code actions again' : 'diagnostics not sent again: the document has changed since'}`,
+      `${path.basename(fileURLToPath(uri))}: ${sent ? 'diagnostics sent again, so the editor asks for the code actions again' : notSent}`,
     );
   }
 
