@@ -31,6 +31,9 @@ type Node =
 
 export const ESCAPE_TREE_VIEW = 'goEscapeLens.escapeTree';
 
+/** How long the tree waits for the next result before it refreshes: results of one burst come closer. */
+const REFRESH_AFTER_MS = 250;
+
 /** Up to this many packages are shown expanded. */
 const EXPANDED_PACKAGES = 10;
 
@@ -38,6 +41,7 @@ export class EscapeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly view: vscode.TreeView<Node>;
+  private refreshTimer: NodeJS.Timeout | undefined;
   /** A refresh asked for while the view is hidden waits until it is shown. */
   private stale = false;
   /** A few packages open expanded; a whole workspace's start collapsed, each fetched when opened. */
@@ -51,9 +55,17 @@ export class EscapeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     this.view.onDidChangeVisibility(({ visible }) => visible && this.stale && this.refresh());
   }
 
+  /**
+   * Asks VS Code to fetch the tree again, once a burst of results is over: a workspace analysis reports a
+   * dozen packages a second, and a refresh that starts while the user expands a row re-applies the state
+   * it began with, collapsing that row again. One refresh per burst leaves the rows still between them.
+   */
   refresh(): void {
-    this.stale = !this.view.visible;
-    if (!this.stale) this.changed.fire(undefined);
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.stale = !this.view.visible;
+      if (!this.stale) this.changed.fire(undefined);
+    }, REFRESH_AFTER_MS);
   }
 
   async getChildren(node?: Node): Promise<Node[]> {
@@ -131,6 +143,7 @@ export class EscapeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
   }
 
   dispose(): void {
+    clearTimeout(this.refreshTimer);
     this.view.dispose();
     this.changed.dispose();
   }
