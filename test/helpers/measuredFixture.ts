@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { AnalysisService } from '../../server/src/analysisService';
 import { runGo } from '../../server/src/engine/runGo';
+import { inlayHints } from '../../server/src/features/inlayHints';
 import type { FileAnalysis, PackageResult } from '../../server/src/model/analysis';
+import { DEFAULT_SETTINGS } from '../../server/src/settings';
 
 export interface MeasuredFixture {
   readonly result: PackageResult;
@@ -30,4 +32,13 @@ export async function analyseMeasuredFixture(directory: string, file: string, fu
   for (const match of run.stdout.matchAll(/allocs (\w+) (\d+)/g)) measured.set(match[1], Number(match[2]));
   assert.equal(measured.size, functions, run.stdout);
   return { result, file: result.files.get(file)!, measured };
+}
+
+/** The inlay hints of the whole file with the default settings: what the fixture's labels are read from. */
+export function wholeFileInlayHints(file: FileAnalysis): ReturnType<typeof inlayHints> {
+  return inlayHints(
+    file,
+    { start: { line: 0, character: 0 }, end: { line: file.source.lines.length, character: 0 } },
+    DEFAULT_SETTINGS.inlayHints,
+  );
 }

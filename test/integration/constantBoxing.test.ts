@@ -11,12 +11,11 @@ import { DiagnosticSeverity } from 'vscode-languageserver';
 import { isConstantBoxing } from '../../server/src/features/constantBoxing';
 import { fileDiagnostics } from '../../server/src/features/diagnostics';
 import { hoverAt } from '../../server/src/features/hover';
-import { inlayHints } from '../../server/src/features/inlayHints';
 import type { FileAnalysis, PackageResult } from '../../server/src/model/analysis';
 import { isHeapFact } from '../../server/src/model/facts';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import { requireGo } from '../helpers/goOracle';
-import { analyseMeasuredFixture } from '../helpers/measuredFixture';
+import { analyseMeasuredFixture, wholeFileInlayHints } from '../helpers/measuredFixture';
 
 const DIRECTORY = path.join(__dirname, '..', 'fixtures', 'annotations', 'constants');
 const FILE = path.join(DIRECTORY, 'constants.go');
@@ -88,11 +87,7 @@ describe('a constant converted to an interface', () => {
   });
 
   test('the inlay hint after a constant says const, after a variable heap', async () => {
-    const hints = await inlayHints(
-      file,
-      { start: { line: 0, character: 0 }, end: { line: file.source.lines.length, character: 0 } },
-      DEFAULT_SETTINGS.inlayHints,
-    );
+    const hints = await wholeFileInlayHints(file);
     const labelOn = (line: string) => {
       const row = file.source.lines.findIndex((text) => text.startsWith(line));
       return hints.filter((hint) => hint.position.line === row && hint.label !== 'leaks').map((hint) => hint.label);

@@ -11,13 +11,12 @@ import { before, describe, test } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import { fileDiagnostics } from '../../server/src/features/diagnostics';
 import { hoverAt } from '../../server/src/features/hover';
-import { inlayHints } from '../../server/src/features/inlayHints';
 import { nothingAllocated } from '../../server/src/features/nothingAllocated';
 import type { FileAnalysis, PackageResult } from '../../server/src/model/analysis';
 import { isHeapFact } from '../../server/src/model/facts';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import { requireGo } from '../helpers/goOracle';
-import { analyseMeasuredFixture } from '../helpers/measuredFixture';
+import { analyseMeasuredFixture, wholeFileInlayHints } from '../helpers/measuredFixture';
 
 const DIRECTORY = path.join(__dirname, '..', 'fixtures', 'annotations', 'errorf');
 const FILE = path.join(DIRECTORY, 'errorf.go');
@@ -88,11 +87,7 @@ describe('fmt.Errorf’s fallback to errors.New', () => {
   });
 
   test('its inlay hint says not run, and its hover that there is nothing to fix', async () => {
-    const hints = await inlayHints(
-      file,
-      { start: { line: 0, character: 0 }, end: { line: file.source.lines.length, character: 0 } },
-      DEFAULT_SETTINGS.inlayHints,
-    );
+    const hints = await wholeFileInlayHints(file);
     const labelsAt = (name: string) =>
       hints.filter((hint) => hint.position.line === fallbackIn(name)!.range.end.line).map((hint) => hint.label);
     assert.ok(labelsAt('WithArgument').includes('not run'), JSON.stringify(labelsAt('WithArgument')));

@@ -11,13 +11,12 @@ import { before, describe, test } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import { fileDiagnostics } from '../../server/src/features/diagnostics';
 import { hoverAt } from '../../server/src/features/hover';
-import { inlayHints } from '../../server/src/features/inlayHints';
 import { nothingAllocated } from '../../server/src/features/nothingAllocated';
 import type { FileAnalysis, LocatedFact, PackageResult } from '../../server/src/model/analysis';
 import { isHeapFact } from '../../server/src/model/facts';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import { requireGo } from '../helpers/goOracle';
-import { analyseMeasuredFixture } from '../helpers/measuredFixture';
+import { analyseMeasuredFixture, wholeFileInlayHints } from '../helpers/measuredFixture';
 
 const DIRECTORY = path.join(__dirname, '..', 'fixtures', 'annotations', 'zerosize');
 const FILE = path.join(DIRECTORY, 'zerosize.go');
@@ -94,11 +93,7 @@ describe('a zero-size value converted to an interface', () => {
   });
 
   test('its inlay hint says zero-size, and its hover that nothing is allocated and there is nothing to fix', async () => {
-    const hints = await inlayHints(
-      file,
-      { start: { line: 0, character: 0 }, end: { line: file.source.lines.length, character: 0 } },
-      DEFAULT_SETTINGS.inlayHints,
-    );
+    const hints = await wholeFileInlayHints(file);
     const labelsOf = (name: string) =>
       hints.filter((hint) => hint.position.line === heapIn(name)[0].range.end.line && hint.label !== 'leaks').map((hint) => hint.label);
     assert.ok(labelsOf('RequestContext').includes('zero-size'), JSON.stringify(labelsOf('RequestContext')));
