@@ -104,8 +104,8 @@ export interface Finding extends FindingLocation {
   /** The reason given by an `//escape:ok` that accepts this allocation. */
   readonly accepted?: string;
   /**
-   * For an allocation the compiler reports that allocates nothing at run time (a constant's box, fmt.Errorf's
-   * unrun fallback: features/nothingAllocated.ts), why. It is never a violation: not against a baseline,
+   * For an allocation the compiler reports that allocates nothing at run time (a constant's box, a zero-size
+   * value, fmt.Errorf's unrun fallback: features/nothingAllocated.ts), why. It is never a violation: not against a baseline,
    * and it counts against no budget.
    */
   readonly allocatesNothing?: NothingAllocated;
@@ -218,6 +218,7 @@ function allocationFinding(
 ): Finding {
   const { fact } = located;
   const kind = fact.kind === 'moved' ? 'moved' : 'escape';
+  const allocatesNothing = nothingAllocated(located);
   const steps: FindingStep[] = fact.flows.flatMap((flow) =>
     flow.steps.map((step) => ({
       ...(step.position ? { location: pointLocation(step.position, context) } : {}),
@@ -243,7 +244,7 @@ function allocationFinding(
     why: [],
     ...(extra.budget ? { countsAgainst: `${extra.budget.budget.text} of ${extra.budget.function.name}` } : {}),
     ...(extra.accepted !== undefined ? { accepted: extra.accepted } : {}),
-    ...(nothingAllocated(located) ? { allocatesNothing: nothingAllocated(located) } : {}),
+    ...(allocatesNothing ? { allocatesNothing } : {}),
   };
 }
 
