@@ -80,9 +80,13 @@ export async function applyPackageFixes(directory: string, options: ApplyOptions
   const first = await compile(directory, state, options);
   if (typeof first === 'string')
     return { ...base, heapFactsBefore: 0, heapFactsAfter: 0, applied: [], changedFiles: new Map(), failure: first };
-  const vetBefore = await withOverlay(overlayOf(state), (overlay) =>
-    vetFindings(directory, options.settings, options.runGo, undefined, overlay),
-  );
+  // Asked once, and only when a batch gets as far as vet.
+  let vetOfOriginal: Promise<string[]> | undefined;
+  const unedited = overlayOf(state);
+  const vetBefore = () => {
+    vetOfOriginal ??= withOverlay(unedited, (overlay) => vetFindings(directory, options.settings, options.runGo, undefined, overlay));
+    return vetOfOriginal;
+  };
   const heapFactsBefore = first.filter(isHeapFact).length;
   let facts = first;
   const applied: AppliedFix[] = [];
@@ -237,7 +241,7 @@ async function verifyBatch(
   state: Text,
   factsBefore: readonly EscapeFact[],
   batch: readonly FixCandidate[],
-  vetBefore: readonly string[],
+  vetBefore: () => Promise<readonly string[]>,
   options: ApplyOptions,
 ): Promise<BatchOutcome> {
   const edited = await editedTexts(state, batch);
@@ -246,9 +250,6 @@ async function verifyBatch(
   for (const [file, text] of edited.texts) next.files.set(file, toSourceText(text));
   const facts = await compile(directory, next, options);
   if (typeof facts === 'string') return { ok: false, reason: facts };
-  const vet = await withOverlay(overlayOf(next), (overlay) => vetFindings(directory, options.settings, options.runGo, undefined, overlay));
-  const added = newFindings(vetBefore, vet);
-  if (added.length > 0) return { ok: false, reason: `go vet: ${added[0]}` };
 
   for (const candidate of batch) {
     if (!candidate.mustNotEscape) continue;
@@ -276,6 +277,10 @@ async function verifyBatch(
       return { ok: false, reason: `the batch removed ${before - after} heap facts, not the ${claimed} its fixes account for` };
   }
   if (fixes.some((fix) => fix.removes <= 0)) return { ok: false, reason: 'a fix in the batch removes no heap fact' };
+  // Last, as it takes longer than the compile: only a batch that would be applied needs its verdict.
+  const vet = await withOverlay(overlayOf(next), (overlay) => vetFindings(directory, options.settings, options.runGo, undefined, overlay));
+  const added = newFindings(await vetBefore(), vet);
+  if (added.length > 0) return { ok: false, reason: `go vet: ${added[0]}` };
   return { ok: true, fixes, texts: edited.texts, facts };
 }
 

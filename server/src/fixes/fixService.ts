@@ -338,6 +338,7 @@ export class QuickFixService {
           hasTestFiles: result.includesTests,
           replacements,
           heapFactsBefore: result.analysis.facts.facts.filter(isHeapFact).length,
+          offeredWithoutGain: candidate.worthWithoutGain || candidate.runtimeOnly !== undefined,
           ...(candidate.mustNotEscape ? { mustNotEscape: mustNotEscapeAfter(candidate, (file) => replacements.get(file)) ?? null } : {}),
           ...(candidate.boundsChecks ? { boundsChecks: candidate.boundsChecks } : {}),
         };

@@ -34,8 +34,17 @@ export interface VerificationRequest {
    * null when they could not be placed in the edited text (the fix cannot be verified).
    */
   readonly mustNotEscape?: readonly CompilerPosition[] | null;
-  /** What `go vet` says about the package as it is: a fix may not add to it. */
-  readonly vetBefore: readonly string[];
+  /**
+   * What `go vet` says about the package as it is: a fix may not add to it. Asked for only when a fix gets
+   * as far as vet, so a package whose fixes all remove nothing costs no vet at all.
+   */
+  readonly vetBefore: () => Promise<readonly string[]>;
+  /**
+   * The fix is offered even when the count does not fall (errors.New for a constant message, a rewrite whose
+   * gain shows only at run time), so vet must judge it whatever the count says. Otherwise a fix that removes
+   * nothing is not offered and vet is not asked.
+   */
+  readonly offeredWithoutGain?: boolean;
   /** For a fix aimed at bounds checks: their count in one function is compared instead of the heap facts. */
   readonly boundsChecks?: BoundsCheckMeasure;
 }
@@ -62,10 +71,6 @@ export async function verifyFix(
     if (analysis.status === 'buildFailed') return { outcome: 'breaks', reason: analysis.message ?? 'the package no longer builds' };
     if (analysis.status !== 'ok') throw new VerificationNotRun(analysis.message ?? analysis.status);
 
-    const vet = await vetFindings(request.directory, settings, dependencies.runGo, signal, overlayFile);
-    const added = newFindings(request.vetBefore, vet);
-    if (added.length > 0) return { outcome: 'breaks', reason: `go vet: ${added[0]}` };
-
     if (request.mustNotEscape === null)
       return { outcome: 'breaks', reason: 'the allocation it must remove cannot be found after the edit' };
     const kept = stillOnHeap(analysis.facts.facts, request.mustNotEscape ?? []);
@@ -74,7 +79,14 @@ export async function verifyFix(
     const measure = request.boundsChecks;
     const before = measure ? measure.before : request.heapFactsBefore;
     const after = measure ? countBoundsChecks(analysis.facts.facts, measure) : analysis.facts.facts.filter(isHeapFact).length;
-    return { outcome: after < before ? 'removes' : after === before ? 'noGain' : 'adds', before, after };
+    const outcome = after < before ? 'removes' : after === before ? 'noGain' : 'adds';
+    // Vet takes longer than the compile; a fix that is not offered needs no verdict from it.
+    if (outcome !== 'removes' && !request.offeredWithoutGain) return { outcome, before, after, vetSkipped: true };
+
+    const vet = await vetFindings(request.directory, settings, dependencies.runGo, signal, overlayFile);
+    const added = newFindings(await request.vetBefore(), vet);
+    if (added.length > 0) return { outcome: 'breaks', reason: `go vet: ${added[0]}` };
+    return { outcome, before, after };
   });
 }
 
@@ -157,7 +169,9 @@ export function newFindings(before: readonly string[], after: readonly string[])
 export function verdictWords(verdict: Verification): string {
   if (verdict.outcome === 'breaks') return `not offered, it breaks the build or vet: ${verdict.reason}`;
   const counts = `heap allocations ${verdict.before} → ${verdict.after}`;
-  return verdict.outcome === 'adds' ? `not offered, it adds heap allocations (${counts})` : `builds and passes vet; ${counts}`;
+  if (verdict.outcome === 'removes') return `builds and passes vet; ${counts}`;
+  const vetted = verdict.vetSkipped ? 'builds (vet not asked)' : 'builds and passes vet';
+  return verdict.outcome === 'adds' ? `not offered, it adds heap allocations (${counts})` : `${vetted}; ${counts}`;
 }
 
 /** The cache key of one verification: everything its verdict depends on. */
@@ -313,15 +327,17 @@ export class FixVerifier {
   }
 
   private async run(job: VerificationJob, signal: AbortSignal): Promise<Verification> {
-    const baselineKey = `${job.directory}\0${job.packageKey}`;
-    let baseline = this.vetBaselines.get(baselineKey);
-    if (!baseline) {
-      const { runGo } = this.options;
-      baseline = withOverlay(job.unedited(), (overlayFile) => vetFindings(job.directory, job.settings, runGo, signal, overlayFile));
-      this.vetBaselines.set(baselineKey, baseline);
-      baseline.catch(() => this.vetBaselines.delete(baselineKey));
-    }
-    const vetBefore = await baseline;
+    const vetBefore = () => {
+      const baselineKey = `${job.directory}\0${job.packageKey}`;
+      let baseline = this.vetBaselines.get(baselineKey);
+      if (!baseline) {
+        const { runGo } = this.options;
+        baseline = withOverlay(job.unedited(), (overlayFile) => vetFindings(job.directory, job.settings, runGo, signal, overlayFile));
+        this.vetBaselines.set(baselineKey, baseline);
+        baseline.catch(() => this.vetBaselines.delete(baselineKey));
+      }
+      return baseline;
+    };
     return verifyFix({ ...job.request(), vetBefore }, job.settings, this.options, signal);
   }
 

@@ -85,8 +85,12 @@ export interface FixCandidate {
   readonly runtimeOnly?: { readonly lines: { readonly from: number; readonly to: number } };
 }
 
+/**
+ * `vetSkipped`: the count did not fall and the fix is not offered without a gain, so `go vet` (the slowest
+ * step) was not asked about it.
+ */
 export type Verification =
   | { readonly outcome: 'removes'; readonly before: number; readonly after: number }
-  | { readonly outcome: 'noGain'; readonly before: number; readonly after: number }
-  | { readonly outcome: 'adds'; readonly before: number; readonly after: number }
+  | { readonly outcome: 'noGain'; readonly before: number; readonly after: number; readonly vetSkipped?: true }
+  | { readonly outcome: 'adds'; readonly before: number; readonly after: number; readonly vetSkipped?: true }
   | { readonly outcome: 'breaks'; readonly reason: string };
