@@ -98,6 +98,18 @@ describe('go-escape-lens fix', () => {
     assert.deepEqual((JSON.parse(again.stdout) as { fixes: FixReport[] }).fixes, []);
   });
 
+  test('packages fixed at once (--jobs) are listed as one at a time lists them: in package order', () => {
+    const module = copyOfModule();
+    const packages = ['./retval', './capture', './format'];
+    const oneAtATime = fix(module, ['--dry-run', '--format', 'json', '--jobs', '1', ...packages]);
+    const atOnce = fix(module, ['--dry-run', '--format', 'json', '--jobs', '3', ...packages]);
+    assert.equal(oneAtATime.status, 0, oneAtATime.stderr);
+    assert.equal(atOnce.status, 0, atOnce.stderr);
+    const fixed = (run: ReturnType<typeof fix>) => (JSON.parse(run.stdout) as { fixes: FixReport[] }).fixes.map((item) => item.package);
+    assert.deepEqual(new Set(fixed(oneAtATime)).size, 3, oneAtATime.stdout);
+    assert.equal(atOnce.stdout, oneAtATime.stdout);
+  });
+
   test('a package that does not build is refused with the reason, and nothing is written', () => {
     const module = copyOfModule();
     const broken = path.join(module, 'format', 'broken.go');
@@ -107,6 +119,13 @@ describe('go-escape-lens fix', () => {
     assert.equal(run.status, 2);
     assert.match(run.stderr, /does not build/);
     assert.deepEqual(snapshot(path.join(module, 'format')), before);
+    // Beside a package that is fixed at the same time: the broken one is named, and still nothing is written.
+    const retval = snapshot(path.join(module, 'retval'));
+    const together = fix(module, ['--jobs', '2', './retval', './format']);
+    assert.equal(together.status, 2);
+    assert.match(together.stderr, /\/format: .*does not build/);
+    assert.deepEqual(snapshot(path.join(module, 'format')), before);
+    assert.deepEqual(snapshot(path.join(module, 'retval')), retval);
   });
 });
 

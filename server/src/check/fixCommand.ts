@@ -20,6 +20,7 @@ import { ensureSkipLinkTool } from '../engine/skipLinkTool';
 import { typeInfoTool } from '../engine/typeInfoTool';
 import { type AppliedFix, applyPackageFixes, type PackageFixRun } from '../fixes/applyFixes';
 import { type CheckCommandOptions, EXIT, goSettingsFrom } from './checkCommand';
+import { forEachAtMost } from './forEachAtMost';
 import { type MeasuredSaving, measuredSaving, rankByMeasuredBytes, savingFigures } from '../features/fixRanking';
 import { placeOnSource } from '../measurementService';
 import type { Measurement } from '../model/measurement';
@@ -35,6 +36,8 @@ export interface FixCommandOptions
   readonly format: FixFormat;
   readonly includeRefactors: boolean;
   readonly valueReceiverMaxBytes?: number;
+  /** Packages fixed at once (default: the number of CPUs). */
+  readonly jobs?: number;
 }
 
 export interface FixIo {
@@ -101,8 +104,12 @@ export async function runFixCommand(patterns: readonly string[], options: FixCom
   // Said once, not per package: without the type checker the fmt rewrites reach much less.
   const typeChecker = await typeInfoTool(settings, io.runGo);
   if (typeof typeChecker !== 'string') say(`the fmt rewrites use the declarations alone: ${typeChecker.failure}`);
-  const runs: { importPath: string; run: PackageFixRun }[] = [];
-  for (const [index, pkg] of packages.entries()) {
+  // Each package is fixed on its own text (the others are read from disk, unchanged until the end), so
+  // several run at once; the results are kept in package order, so the output does not depend on timing.
+  const results: (PackageFixRun | undefined)[] = new Array(packages.length);
+  let failed = false;
+  await forEachAtMost(packages, options.jobs ?? Math.max(1, os.availableParallelism()), async (pkg, index) => {
+    if (failed) return;
     say(`[${index + 1}/${packages.length}] ${pkg.importPath}`);
     const run = await applyPackageFixes(pkg.directory, {
       ...dependencies,
@@ -110,12 +117,15 @@ export async function runFixCommand(patterns: readonly string[], options: FixCom
       includeRefactors: options.includeRefactors,
       valueReceiverMaxBytes: options.valueReceiverMaxBytes ?? 64,
     });
-    if (run.failure) {
-      say(`${pkg.importPath}: ${run.failure}`);
-      return EXIT.cannotRun;
-    }
-    runs.push({ importPath: pkg.importPath, run });
+    results[index] = run;
+    if (run.failure) failed = true;
+  });
+  const failure = packages.findIndex((_, index) => results[index]?.failure);
+  if (failure >= 0) {
+    say(`${packages[failure].importPath}: ${results[failure]!.failure}`);
+    return EXIT.cannotRun;
   }
+  const runs = packages.map((pkg, index) => ({ importPath: pkg.importPath, run: results[index]! }));
 
   const savingOf = measured ? await measuredSavings(measured) : () => undefined;
   const listed: FixReport[] = runs.flatMap(({ importPath, run }) =>

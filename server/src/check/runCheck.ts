@@ -7,6 +7,7 @@
  * the package is kept afterwards, so a run over thousands of packages needs the memory of a few.
  */
 import { AnalysisService } from '../analysisService';
+import { forEachAtMost } from './forEachAtMost';
 import type { GoSettings } from '../engine/goCommand';
 import type { GoRunner } from '../engine/runGo';
 import type { PackageResult } from '../model/analysis';
@@ -94,33 +95,26 @@ export async function analysePackages(
     leakExplanations: false,
   });
   const failures: string[] = [];
-  let next = 0;
   let done = 0;
 
-  const worker = async () => {
-    while (next < packages.length) {
-      const index = next++;
-      const pkg = packages[index];
-      const result = await service.analyseDirectory(pkg.directory, options.settings, { includeTests: options.includeTests });
-      if (result?.analysis.status !== 'ok') {
-        const download = result?.analysis.missingModules
-          ? ` Run \`go mod download\` in ${pkg.directory} to download them (go-escape-lens runs go with GOPROXY=off and never downloads).`
-          : '';
-        failures.push(`${pkg.importPath}: ${result?.analysis.message ?? 'the analysis was cancelled'}${download}`);
-        options.onReport(index, undefined);
-      } else {
-        const findings = await packageFindings(result, {
-          root: options.root,
-          importPath: pkg.importPath,
-          annotations: options.settings.annotations,
-        });
-        options.onReport(index, { importPath: pkg.importPath, directory: pkg.directory, findings, files: result.files });
-      }
-      options.onPackageDone?.(pkg, ++done, packages.length);
+  await forEachAtMost(packages, options.parallelism, async (pkg, index) => {
+    const result = await service.analyseDirectory(pkg.directory, options.settings, { includeTests: options.includeTests });
+    if (result?.analysis.status !== 'ok') {
+      const download = result?.analysis.missingModules
+        ? ` Run \`go mod download\` in ${pkg.directory} to download them (go-escape-lens runs go with GOPROXY=off and never downloads).`
+        : '';
+      failures.push(`${pkg.importPath}: ${result?.analysis.message ?? 'the analysis was cancelled'}${download}`);
+      options.onReport(index, undefined);
+    } else {
+      const findings = await packageFindings(result, {
+        root: options.root,
+        importPath: pkg.importPath,
+        annotations: options.settings.annotations,
+      });
+      options.onReport(index, { importPath: pkg.importPath, directory: pkg.directory, findings, files: result.files });
     }
-  };
-  const workers = Math.max(1, Math.min(options.parallelism, packages.length));
-  await Promise.all(Array.from({ length: workers }, worker));
+    options.onPackageDone?.(pkg, ++done, packages.length);
+  });
 
   if (failures.length > 0) {
     return {
