@@ -84,6 +84,8 @@ const CASES: readonly Case[] = [
   { type: 'error', body: 'fmt.Sprintf("%v", v)', values: [], refused: /v may be a nil error/ },
   { type: 'any', body: 'fmt.Sprintf("%v", v)', values: [], refused: /v is an interface \(any\)/ },
   { type: 'Celsius', body: 'fmt.Sprintf("%v", v)', values: [], refused: /formats itself/ },
+  // validator v10 formatted map keys this way: fmt prints the key, Value.String prints "<int Value>".
+  { type: 'reflect.Value', body: 'fmt.Sprintf("%v", v)', values: [], refused: /v is a reflect\.Value, which fmt prints/ },
 ];
 
 const TYPES = `
@@ -145,12 +147,14 @@ function packageSource(name: string, functions: string): string {
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 )
 
 var (
 	_ = errors.New
 	_ = fmt.Sprint
+	_ = reflect.ValueOf
 	_ = strconv.Itoa
 )
 ${functions}`;

@@ -5,7 +5,8 @@
  *
  * It follows fmt's own order (fmt/print.go, printArg and handleMethods): a predeclared basic type prints by
  * its kind; any other type is asked for Format, then Error, then String (the last two for %v %s %q only);
- * what has none of them prints by its underlying kind. A method fmt would call is called directly: the two
+ * what has none of them prints by its underlying kind. A `reflect.Value` is the one defined type printArg
+ * takes apart itself (it prints the value held), so it is refused. A method fmt would call is called directly: the two
  * print the same, except when the method panics, which fmt recovers from and prints as text. A nil
  * interface has no method to call (fmt prints `<nil>`), and neither has a nil pointer whose method has a
  * value receiver, so such an operand is rewritten only where it cannot be nil: an `if x != nil` around the
@@ -32,6 +33,9 @@ export interface TypedTerm {
 export function typedTerm(verb: TypedVerb, value: string, type: OperandType, primary: boolean, notNil: boolean): TypedTerm | string {
   const operand = primary ? value : `(${value})`;
   if (type.formatter) return `${type.type} formats itself (fmt.Formatter)`;
+  // printArg's type switch unwraps a reflect.Value before looking for methods: fmt prints the value it
+  // holds, where Value.String says `<int Value>`.
+  if (type.type === 'reflect.Value') return `${value} is a reflect.Value, which fmt prints as the value it holds`;
   const viaMethod = verb === 's' || verb === 'v' || verb === 'q';
   if (type.kind === 'interface') {
     if (!type.error || !viaMethod) return `${value} is an interface (${type.type}): its dynamic type decides what fmt prints`;
