@@ -106,26 +106,32 @@ export async function runFixCommand(patterns: readonly string[], options: FixCom
   if (typeof typeChecker !== 'string') say(`the fmt rewrites use the declarations alone: ${typeChecker.failure}`);
   // Each package is fixed on its own text (the others are read from disk, unchanged until the end), so
   // several run at once; the results are kept in package order, so the output does not depend on timing.
-  const results: (PackageFixRun | undefined)[] = new Array(packages.length);
-  let failed = false;
+  // After a failure no package is started, and those under way finish (their go commands and temporary
+  // overlays are not left behind); the first failing package in package order is reported.
+  const results: PackageFixRun[] = new Array(packages.length);
+  const failures = new Map<number, string>();
   await forEachAtMost(packages, options.jobs ?? Math.max(1, os.availableParallelism()), async (pkg, index) => {
-    if (failed) return;
+    if (failures.size > 0) return;
     say(`[${index + 1}/${packages.length}] ${pkg.importPath}`);
-    const run = await applyPackageFixes(pkg.directory, {
-      ...dependencies,
-      settings,
-      includeRefactors: options.includeRefactors,
-      valueReceiverMaxBytes: options.valueReceiverMaxBytes ?? 64,
-    });
-    results[index] = run;
-    if (run.failure) failed = true;
+    try {
+      const run = await applyPackageFixes(pkg.directory, {
+        ...dependencies,
+        settings,
+        includeRefactors: options.includeRefactors,
+        valueReceiverMaxBytes: options.valueReceiverMaxBytes ?? 64,
+      });
+      if (run.failure) failures.set(index, run.failure);
+      results[index] = run;
+    } catch (error) {
+      failures.set(index, error instanceof Error ? error.message : String(error));
+    }
   });
-  const failure = packages.findIndex((_, index) => results[index]?.failure);
-  if (failure >= 0) {
-    say(`${packages[failure].importPath}: ${results[failure]!.failure}`);
+  if (failures.size > 0) {
+    const first = Math.min(...failures.keys());
+    say(`${packages[first].importPath}: ${failures.get(first)}`);
     return EXIT.cannotRun;
   }
-  const runs = packages.map((pkg, index) => ({ importPath: pkg.importPath, run: results[index]! }));
+  const runs = packages.map((pkg, index) => ({ importPath: pkg.importPath, run: results[index] }));
 
   const savingOf = measured ? await measuredSavings(measured) : () => undefined;
   const listed: FixReport[] = runs.flatMap(({ importPath, run }) =>
@@ -215,9 +221,9 @@ async function checkWhole(
     if (build.exitCode !== 0) return `go build: ${firstLines(build.stderr)}`;
     const tests = await run(['test', '-short', ...patterns], overlay);
     if (tests.exitCode === 0) return undefined;
-    const failedAfter = failedPackages(tests.stdout + tests.stderr);
+    const failedAfter = failedTestsAndPackages(tests.stdout + tests.stderr);
     const baseline = await run(['test', '-short', ...patterns]);
-    const failedBefore = failedPackages(baseline.stdout + baseline.stderr);
+    const failedBefore = failedTestsAndPackages(baseline.stdout + baseline.stderr);
     const newlyFailing = [...failedAfter].filter((name) => !failedBefore.has(name));
     return newlyFailing.length > 0 ? `go test -short fails in ${newlyFailing.join(', ')}, which passed before` : undefined;
   });
@@ -261,8 +267,12 @@ function measuredText(figures: MeasuredFixFigures): string {
   return `${savingFigures(bytesOf(figures)!)} measured on its lines in ${'benchmark' in figures ? figures.benchmark : figures.profile}`;
 }
 
-function failedPackages(output: string): Set<string> {
-  return new Set([...output.matchAll(/^(?:FAIL|---\s*FAIL:?)\s+(\S+)/gm)].map((match) => match[1]));
+/**
+ * What `go test` says failed, by name: tests (`--- FAIL: TestKeys (0.00s)`, subtests indented) and packages
+ * (`FAIL	github.com/x/y	0.03s`, also `[build failed]`). The bare `FAIL` line before a package's is not one.
+ */
+function failedTestsAndPackages(output: string): Set<string> {
+  return new Set([...output.matchAll(/^(?:\s*--- FAIL: |FAIL\t)(\S+)/gm)].map((match) => match[1]));
 }
 
 function firstLines(text: string): string {
