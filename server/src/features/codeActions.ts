@@ -68,6 +68,8 @@ export function codeAction(
 ): CodeAction | undefined {
   const removed = verdict.outcome === 'removes' ? verdict.before - verdict.after : 0;
   if (verdict.outcome === 'breaks') return undefined;
+  // Vet was not asked about it (the verification judged it not worth offering): never offered unvetted.
+  if (verdict.outcome !== 'removes' && verdict.vetSkipped) return undefined;
   // The compiler's count of sites says nothing about these: the library code they call (slices.Grow,
   // strings.Builder) brings sites of its own, while the loop's growth it replaces was never counted.
   if (candidate.runtimeOnly) return runtimeOnlyAction(candidate, request);

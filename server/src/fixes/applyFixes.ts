@@ -192,8 +192,8 @@ export type BatchOutcome =
       readonly ok: false;
       readonly reason: string;
       /**
-       * When the batch built and passed vet but some of its fixes removed nothing by their own position: the
-       * ones that did, worth verifying again without the others.
+       * When the batch built but some of its fixes removed nothing by their own position: the ones that did,
+       * worth verifying again without the others (vet is asked only about a batch that would be applied).
        */
       readonly gaining?: readonly FixCandidate[];
     };

@@ -1,8 +1,8 @@
 /**
  * Asks the compiler whether a candidate fix is safe and helps, without writing a byte into the workspace:
  * the edited files go to the go command through `-overlay`, the package (and its tests, with `go test -c`
- * through the skip-link tool, exactly as an analysis runs) is compiled with `-gcflags=-m=2`, `go vet` runs
- * on the same overlay, and the heap facts are counted again.
+ * through the skip-link tool, exactly as an analysis runs) is compiled with `-gcflags=-m=2` and the heap
+ * facts are counted again; then, for a fix that would be offered, `go vet` runs on the same overlay.
  *
  * Verifications are slow (a compile each), so `FixVerifier` runs them one at a time in the background,
  * caches each verdict by everything it depends on (the package's content, the edits, the settings), and
@@ -52,6 +52,9 @@ export interface VerificationRequest {
 /** Thrown when a verification could not run at all (no go binary, cancelled): nothing is learned or cached. */
 export class VerificationNotRun extends Error {}
 
+/** How a verdict's reason starts when vet refused the fix. */
+const VET_FINDING = 'go vet: ';
+
 export async function verifyFix(
   request: VerificationRequest,
   settings: GoSettings,
@@ -85,7 +88,7 @@ export async function verifyFix(
 
     const vet = await vetFindings(request.directory, settings, dependencies.runGo, signal, overlayFile);
     const added = newFindings(await request.vetBefore(), vet);
-    if (added.length > 0) return { outcome: 'breaks', reason: `go vet: ${added[0]}` };
+    if (added.length > 0) return { outcome: 'breaks', reason: `${VET_FINDING}${added[0]}` };
     return { outcome, before, after };
   });
 }
@@ -174,6 +177,12 @@ export function verdictWords(verdict: Verification): string {
   return verdict.outcome === 'adds' ? `not offered, it adds heap allocations (${counts})` : `${vetted}; ${counts}`;
 }
 
+/** Whether the verification went as far as `go vet`, as every fix that is offered does. */
+function askedVet(verdict: Verification): boolean {
+  if (verdict.outcome === 'breaks') return verdict.reason.startsWith(VET_FINDING);
+  return verdict.outcome === 'removes' || !verdict.vetSkipped;
+}
+
 /** The cache key of one verification: everything its verdict depends on. */
 export function verificationKey(packageKey: string, candidateEdits: unknown): string {
   return createHash('sha256').update(packageKey).update('\0').update(JSON.stringify(candidateEdits)).digest('hex');
@@ -187,7 +196,7 @@ export interface VerificationJob {
   /** The package content the job was made for; a job for older content is dropped. */
   readonly packageKey: string;
   readonly request: () => Omit<VerificationRequest, 'vetBefore'>;
-  /** The package's files as analysed, without the fix: what `go vet` is first asked about. */
+  /** The package's files as analysed, without the fix: what `go vet` said before the fix is asked of them. */
   readonly unedited: () => ReadonlyMap<string, string>;
   readonly settings: GoSettings;
 }
@@ -273,8 +282,10 @@ export class FixVerifier {
   }
 
   /**
-   * About how long one verification takes here (the slowest of the last few), or undefined before the
-   * first: the machine and the package decide, so it is measured, not guessed.
+   * About how long one verification takes here (the slowest of the last few that went as far as vet), or
+   * undefined before the first: the machine and the package decide, so it is measured, not guessed. One
+   * that stopped before vet (it removed nothing, or did not build) takes about half as long, so it would
+   * cut short a lightbulb that waits for a fix that is offered.
    */
   typicalDurationMs(): number | undefined {
     return this.durations.length === 0 ? undefined : Math.max(...this.durations);
@@ -306,8 +317,10 @@ export class FixVerifier {
         const verdict = await this.run(job, controller.signal);
         this.remember(job.key, verdict);
         this.options.verbose?.(`quick-fix ${job.subject ?? job.key} verified: ${verdictWords(verdict)}`);
-        this.durations.push(performance.now() - started);
-        if (this.durations.length > 5) this.durations.shift();
+        if (askedVet(verdict)) {
+          this.durations.push(performance.now() - started);
+          if (this.durations.length > 5) this.durations.shift();
+        }
       } catch (error) {
         if (error instanceof VerificationNotRun) this.options.verbose?.(`quick-fix verification did not run: ${error.message}`);
         else this.options.log?.(`quick-fix verification failed: ${error instanceof Error ? error.message : String(error)}`);
