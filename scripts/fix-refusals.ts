@@ -7,6 +7,8 @@
  *   node --import tsx scripts/fix-refusals.ts /path/to/module [top]
  *
  * FIX_REFUSALS_SHOW=regex also lists each refusal whose reason matches, with its file and subject.
+ * FIX_CANDIDATES_SHOW=regex lists each candidate proposed in a file whose path matches, with its edits
+ * (before verification): where to look when a module's tests fail after `fix`.
  */
 import * as path from 'node:path';
 import { AnalysisService } from '../server/src/analysisService';
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
   const count = Number(process.argv[3] ?? 25);
   // FIX_REFUSALS_SHOW=regex lists each refusal whose reason matches, with its file and subject.
   const show = process.env.FIX_REFUSALS_SHOW ? new RegExp(process.env.FIX_REFUSALS_SHOW) : undefined;
+  const showCandidates = process.env.FIX_CANDIDATES_SHOW ? new RegExp(process.env.FIX_CANDIDATES_SHOW) : undefined;
   const resolution = await resolvePackages(['./...'], { cwd: moduleRoot, settings: GO, runGo });
   if (!resolution.ok) throw new Error(resolution.message);
   const service = new AnalysisService({ runGo, skipLinkTool: ensureSkipLinkTool(), parallelism: 2 });
@@ -85,7 +88,15 @@ async function main(): Promise<void> {
         waitForBuild: true,
       }),
     });
-    for (const candidate of proposals.candidates) tally(proposed, candidate.fix);
+    for (const candidate of proposals.candidates) {
+      tally(proposed, candidate.fix);
+      if (!showCandidates?.test(candidate.file)) continue;
+      console.log(`${path.relative(moduleRoot, candidate.file)}: ${candidate.id}: ${candidate.title}`);
+      for (const [file, edits] of candidate.edits) {
+        for (const change of edits)
+          console.log(`  ${path.basename(file)}:${change.range.start.line + 1}: ${JSON.stringify(change.newText)}`);
+      }
+    }
     // Numbers and names vary; the reason's shape is what is counted.
     for (const refusal of proposals.refused) {
       tally(refusals, `${refusal.fix}: ${refusal.reason.replace(/`[^`]*`|\b[\w.]+\(.*?\)|\d+/g, '…').slice(0, 110)}`);
