@@ -43,7 +43,12 @@ function heapFacts(packageDirectory: string): number {
 }
 
 function snapshot(directory: string): Map<string, string> {
-  return new Map(fs.readdirSync(directory).map((name) => [name, fs.readFileSync(path.join(directory, name), 'utf8')]));
+  return new Map(
+    fs
+      .readdirSync(directory, { withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => [entry.name, fs.readFileSync(path.join(directory, entry.name), 'utf8')]),
+  );
 }
 
 describe('go-escape-lens fix', () => {
@@ -108,6 +113,33 @@ describe('go-escape-lens fix', () => {
     const fixed = (run: ReturnType<typeof fix>) => (JSON.parse(run.stdout) as { fixes: FixReport[] }).fixes.map((item) => item.package);
     assert.deepEqual(new Set(fixed(oneAtATime)).size, 3, oneAtATime.stdout);
     assert.equal(atOnce.stdout, oneAtATime.stdout);
+  });
+
+  test('a test the fixes break stops them all, and nothing is written; a test that fails once and then passes does not', () => {
+    const module = copyOfModule();
+    const sentinel = path.join(module, 'sentinel');
+    // Hoisting errors.New into a package variable makes every call return the same error: a test that
+    // wants a new one each time fails, with the fixes, every time.
+    fs.writeFileSync(
+      path.join(sentinel, 'distinct_test.go'),
+      'package sentinel\n\nimport "testing"\n\nfunc TestEachCallItsOwnError(t *testing.T) {\n\tif _, first := Read(nil); first == func() error { _, second := Read(nil); return second }() {\n\t\tt.Fatal("the same error twice")\n\t}\n}\n',
+    );
+    const before = snapshot(sentinel);
+    const broken = fix(module, ['./sentinel']);
+    assert.equal(broken.status, 1, broken.stderr);
+    assert.match(broken.stderr, /go test -short fails in TestEachCallItsOwnError.*, which passed before \(run twice\)/);
+    assert.deepEqual(snapshot(sentinel), before);
+
+    // A test that fails under load and passes alone: here, it fails the first time it runs in the directory.
+    fs.rmSync(path.join(sentinel, 'distinct_test.go'));
+    fs.writeFileSync(
+      path.join(sentinel, 'flaky_test.go'),
+      'package sentinel\n\nimport (\n\t"os"\n\t"testing"\n)\n\nfunc TestFailsTheFirstTime(t *testing.T) {\n\tif _, err := os.Stat("ran.marker"); err != nil {\n\t\t_ = os.WriteFile("ran.marker", nil, 0o644)\n\t\tt.Fatal("first run")\n\t}\n}\n',
+    );
+    const flaky = fix(module, ['./sentinel']);
+    assert.equal(flaky.status, 0, flaky.stderr);
+    assert.match(flaky.stderr, /TestFailsTheFirstTime failed once with the fixes and passed when run again: taken as flaky/);
+    assert.match(flaky.stderr, /file(s)? written/);
   });
 
   test('a package that does not build is refused with the reason, and nothing is written', () => {
