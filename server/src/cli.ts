@@ -137,7 +137,7 @@ program
       .default('text'),
   )
   .option('--include-refactors', 'also apply fixes whose callers outside the package are not seen (exported functions and methods)', false)
-  .option('-j, --jobs <n>', 'packages fixed at once (default: the number of CPUs)', positiveInteger)
+  .option('-j, --jobs <n>', 'packages fixed at once (default: one for every 4 CPUs)', positiveInteger)
   .option('--tags <list>', 'build tags, as go build -tags (also accepted as -tags)')
   .option('--build-flags <flags>', 'extra go build flags, split like a shell (repeatable)', collect, [])
   .option('--env <KEY=VALUE>', 'extra environment for the go command (repeatable)', collect, [])

@@ -110,7 +110,7 @@ export async function runFixCommand(patterns: readonly string[], options: FixCom
   // overlays are not left behind); the first failing package in package order is reported.
   const results: PackageFixRun[] = new Array(packages.length);
   const failures = new Map<number, string>();
-  await forEachAtMost(packages, options.jobs ?? Math.max(1, os.availableParallelism()), async (pkg, index) => {
+  await forEachAtMost(packages, options.jobs ?? defaultFixJobs(), async (pkg, index) => {
     if (failures.size > 0) return;
     say(`[${index + 1}/${packages.length}] ${pkg.importPath}`);
     try {
@@ -196,6 +196,15 @@ export async function runFixCommand(patterns: readonly string[], options: FixCom
       `${options.dryRun ? ' (dry run: nothing written)' : `; ${changed.size} file${changed.size === 1 ? '' : 's'} written`}`,
   );
   return EXIT.clean;
+}
+
+/**
+ * One package at a time for every four CPUs: each verification's compile already uses up to four (the
+ * compiler's backend runs `-c=4` functions at once), and on 2 CPUs two packages at once made client_golang's
+ * `fix --dry-run` slower, 415 s against 344 s.
+ */
+function defaultFixJobs(): number {
+  return Math.max(1, Math.floor(os.availableParallelism() / 4));
 }
 
 /**
