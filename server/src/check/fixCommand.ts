@@ -36,7 +36,7 @@ export interface FixCommandOptions
   readonly format: FixFormat;
   readonly includeRefactors: boolean;
   readonly valueReceiverMaxBytes?: number;
-  /** Packages fixed at once (default: the number of CPUs). */
+  /** Packages fixed at once (default: one for every 4 CPUs, `defaultFixJobs`). */
   readonly jobs?: number;
 }
 

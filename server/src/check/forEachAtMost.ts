@@ -1,7 +1,7 @@
 /**
  * Runs `work` on every item, at most `parallelism` at once, taking the items in order; resolves when all
- * have finished. Packages are compiled this way: each go command uses about one core, so a machine's
- * cores are kept busy by several at once.
+ * have finished. `check` analyses packages and `fix` fixes them this way, as many at once as the machine's
+ * cores allow for what each one costs.
  */
 export async function forEachAtMost<T>(
   items: readonly T[],
