@@ -235,9 +235,9 @@ async function checkWhole(
     const failedBefore = failedTestsAndPackages(baseline.stdout + baseline.stderr);
     const newlyFailing = [...failedAfter].filter((name) => !failedBefore.has(name));
     if (newlyFailing.length === 0) return undefined;
-    // A test that failed under the load of the whole run may pass on its own (fasthttp's file-server tests
-    // do, on 2 cores): the newly failing tests run once more with the fixes, and only a failure again stops
-    // them. A package that failed with no failing test (its tests did not build, init panicked) is not retried.
+    // A test that fails only sometimes (under the load of the whole run, say) may pass on its own: the newly
+    // failing tests run once more with the fixes, and only a failure again stops them. A package that failed
+    // with no failing test (its tests did not build, init panicked) is not retried.
     const testNames = [...new Set(newlyFailing.filter((name) => /^(Test|Example|Fuzz)\w*/.test(name)).map((name) => name.split('/')[0]))];
     if (testNames.length === 0) return `go test -short fails in ${newlyFailing.join(', ')}, which passed before`;
     const again = await run(['test', '-short', `-run=^(${testNames.join('|')})$`, ...patterns], overlay);
