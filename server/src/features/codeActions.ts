@@ -12,7 +12,7 @@
 import { type CodeAction, CodeActionKind, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { FixCandidate } from '../model/fixes';
 import { rangesIntersect } from '../syntax/positions';
-import type { Verification } from '../model/fixes';
+import { type Verification, vetSkipped } from '../model/fixes';
 import type { LspRange } from '../model/positions';
 import type { LocatedFact } from '../model/analysis';
 import { removedFactLines } from './fixRanking';
@@ -69,7 +69,7 @@ export function codeAction(
   const removed = verdict.outcome === 'removes' ? verdict.before - verdict.after : 0;
   if (verdict.outcome === 'breaks') return undefined;
   // Vet was not asked about it (the verification judged it not worth offering): never offered unvetted.
-  if (verdict.outcome !== 'removes' && verdict.vetSkipped) return undefined;
+  if (vetSkipped(verdict)) return undefined;
   // The compiler's count of sites says nothing about these: the library code they call (slices.Grow,
   // strings.Builder) brings sites of its own, while the loop's growth it replaces was never counted.
   if (candidate.runtimeOnly) return runtimeOnlyAction(candidate, request);

@@ -19,7 +19,7 @@ import { analysisEnvironment, type GoSettings } from '../engine/goCommand';
 import { withOverlay } from '../engine/overlay';
 import type { PackageSnapshot } from '../engine/packageSnapshot';
 import type { GoRunner } from '../engine/runGo';
-import type { BoundsCheckMeasure, Verification } from '../model/fixes';
+import { type BoundsCheckMeasure, type Verification, vetSkipped } from '../model/fixes';
 import { isBoundsCheckKind } from '../model/checks';
 
 export interface VerificationRequest {
@@ -172,15 +172,14 @@ export function newFindings(before: readonly string[], after: readonly string[])
 export function verdictWords(verdict: Verification): string {
   if (verdict.outcome === 'breaks') return `not offered, it breaks the build or vet: ${verdict.reason}`;
   const counts = `heap allocations ${verdict.before} → ${verdict.after}`;
-  if (verdict.outcome === 'removes') return `builds and passes vet; ${counts}`;
-  const vetted = verdict.vetSkipped ? 'builds (vet not asked)' : 'builds and passes vet';
+  const vetted = vetSkipped(verdict) ? 'builds (vet not asked)' : 'builds and passes vet';
   return verdict.outcome === 'adds' ? `not offered, it adds heap allocations (${counts})` : `${vetted}; ${counts}`;
 }
 
 /** Whether the verification went as far as `go vet`, as every fix that is offered does. */
 function askedVet(verdict: Verification): boolean {
   if (verdict.outcome === 'breaks') return verdict.reason.startsWith(VET_FINDING);
-  return verdict.outcome === 'removes' || !verdict.vetSkipped;
+  return !vetSkipped(verdict);
 }
 
 /** The cache key of one verification: everything its verdict depends on. */

@@ -94,3 +94,8 @@ export type Verification =
   | { readonly outcome: 'noGain'; readonly before: number; readonly after: number; readonly vetSkipped?: true }
   | { readonly outcome: 'adds'; readonly before: number; readonly after: number; readonly vetSkipped?: true }
   | { readonly outcome: 'breaks'; readonly reason: string };
+
+/** True when the verification stopped before `go vet`, as it does for a fix that is not offered. */
+export function vetSkipped(verdict: Verification): boolean {
+  return (verdict.outcome === 'noGain' || verdict.outcome === 'adds') && verdict.vetSkipped === true;
+}
