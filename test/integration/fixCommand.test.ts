@@ -138,8 +138,38 @@ describe('go-escape-lens fix', () => {
     );
     const flaky = fix(module, ['./sentinel']);
     assert.equal(flaky.status, 0, flaky.stderr);
-    assert.match(flaky.stderr, /TestFailsTheFirstTime failed once with the fixes and passed when run again: taken as flaky/);
+    assert.match(
+      flaky.stderr,
+      /TestFailsTheFirstTime failed with the fixes seen through -overlay and passed in a copy of the module with them written/,
+    );
     assert.match(flaky.stderr, /file(s)? written/);
+  });
+
+  test('a test that compares its embedded source with the file on disk passes with the fixes written, as it does in a copy', () => {
+    const module = copyOfModule();
+    const format = path.join(module, 'format');
+    // As fasthttp's file server tests do: the package's own source, embedded and read from disk, must agree.
+    // Through -overlay the embedded copy is fixed and the file on disk is not.
+    fs.writeFileSync(
+      path.join(format, 'source_test.go'),
+      'package format\n\nimport (\n\t_ "embed"\n\t"os"\n\t"testing"\n)\n\n//go:embed format.go\nvar embedded string\n\nfunc TestServesItsOwnSource(t *testing.T) {\n\tonDisk, err := os.ReadFile("format.go")\n\tif err != nil || string(onDisk) != embedded {\n\t\tt.Fatal("format.go on disk is not the embedded one", err)\n\t}\n}\n',
+    );
+    const before = fs.readFileSync(path.join(format, 'format.go'), 'utf8');
+    const run = fix(module, ['./format']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(
+      run.stderr,
+      /TestServesItsOwnSource failed with the fixes seen through -overlay and passed in a copy of the module with them written/,
+    );
+    assert.notEqual(fs.readFileSync(path.join(format, 'format.go'), 'utf8'), before, 'the fixes are written');
+    const tests = go(format, ['test', '-short', '.']);
+    assert.equal(tests.status, 0, tests.output);
+    const engineTemp = path.join(os.tmpdir(), `go-escape-lens-${process.getuid?.() ?? 'user'}`);
+    assert.deepEqual(
+      fs.readdirSync(engineTemp).filter((name) => name.startsWith('module-copy-')),
+      [],
+      'the copy is removed',
+    );
   });
 
   test('a package that does not build is refused with the reason, and nothing is written', () => {

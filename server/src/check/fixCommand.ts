@@ -3,8 +3,9 @@
  *
  * Each package is fixed in memory (fixes/applyFixes.ts: every fix compiled, vetted and counted by the
  * compiler). Then the whole result is checked once more through an overlay: the packages must build,
- * `go vet` must find nothing new, and `go test -short` must fail no package that passed before. Only then
- * are files written; otherwise nothing is. `--dry-run` writes nothing and lists what would be applied.
+ * `go vet` must find nothing new, and `go test -short` must fail no package that passed before (a test that
+ * fails through the overlay runs again in a copy of the module with the fixes written, moduleCopy.ts). Only
+ * then are files written; otherwise nothing is. `--dry-run` writes nothing and lists what would be applied.
  *
  * Exit codes: 0 done (or nothing to do), 1 the fixes did not hold (nothing written), 2 could not run.
  */
@@ -21,6 +22,7 @@ import { typeInfoTool } from '../engine/typeInfoTool';
 import { type AppliedFix, applyPackageFixes, type PackageFixRun } from '../fixes/applyFixes';
 import { type CheckCommandOptions, EXIT, goSettingsFrom } from './checkCommand';
 import { forEachAtMost } from './forEachAtMost';
+import { withModuleCopy } from './moduleCopy';
 import { type MeasuredSaving, measuredSaving, rankByMeasuredBytes, savingFigures } from '../features/fixRanking';
 import { placeOnSource } from '../measurementService';
 import type { Measurement } from '../model/measurement';
@@ -218,13 +220,14 @@ async function checkWhole(
   io: FixIo,
 ): Promise<string | undefined> {
   const patterns = directories.map((directory) => `./${path.relative(io.cwd, directory).split(path.sep).join('/') || '.'}`);
-  const run = (args: readonly string[], overlay?: string) =>
+  const run = (args: readonly string[], overlay?: string, cwd = io.cwd) =>
     io.runGo({
       goBinary: settings.goBinary,
       args: [...args.slice(0, 1), ...settings.buildFlags, ...(overlay ? [`-overlay=${overlay}`] : []), ...args.slice(1)],
-      cwd: io.cwd,
+      cwd,
       env: { ...analysisEnvironment(settings), GOFLAGS: `${process.env.GOFLAGS ?? ''} -count=1`.trim() },
     });
+  const say = (message: string) => io.stderr.write(`go-escape-lens fix: ${message}\n`);
   return withOverlay(changed, async (overlay) => {
     const build = await run(['build', ...patterns], overlay);
     if (build.exitCode !== 0) return `go build: ${firstLines(build.stderr)}`;
@@ -235,16 +238,27 @@ async function checkWhole(
     const failedBefore = failedTestsAndPackages(baseline.stdout + baseline.stderr);
     const newlyFailing = [...failedAfter].filter((name) => !failedBefore.has(name));
     if (newlyFailing.length === 0) return undefined;
-    // A test that fails only sometimes (under the load of the whole run, say) may pass on its own: the newly
-    // failing tests run once more with the fixes, and only a failure again stops them. A package that failed
-    // with no failing test (its tests did not build, init panicked) is not retried.
+    // The newly failing tests run once more, with the fixes written into a copy of the module, and only a
+    // failure there stops them. Through the overlay a test that reads its package's source from disk sees
+    // the unfixed text beside the fixed one it compiled (fasthttp embeds fs.go and serves it from disk); and a
+    // test that fails only sometimes (under the load of the whole run, say) may pass on its own. A package
+    // that failed with no failing test (its tests did not build, init panicked) is not run again.
     const testNames = [...new Set(newlyFailing.filter((name) => /^(Test|Example|Fuzz)\w*/.test(name)).map((name) => name.split('/')[0]))];
     if (testNames.length === 0) return `go test -short fails in ${newlyFailing.join(', ')}, which passed before`;
-    const again = await run(['test', '-short', `-run=^(${testNames.join('|')})$`, ...patterns], overlay);
+    const rerun = ['test', '-short', `-run=^(${testNames.join('|')})$`, ...patterns];
+    const inCopy = await withModuleCopy(io.cwd, changed, { settings, runGo: io.runGo }, (copyCwd) => run(rerun, undefined, copyCwd));
+    // Without a copy (a go.work workspace), once more through the overlay: that still tells the flaky apart.
+    const copied = typeof inCopy !== 'string';
+    if (!copied) say(`running ${testNames.join(', ')} again through the overlay, not in a copy of the module: ${inCopy}`);
+    const again = copied ? inCopy.value : await run(rerun, overlay);
     const failedAgain =
       again.exitCode === 0 ? [] : [...failedTestsAndPackages(again.stdout + again.stderr)].filter((name) => !failedBefore.has(name));
     if (failedAgain.length > 0) return `go test -short fails in ${failedAgain.join(', ')}, which passed before (run twice)`;
-    io.stderr.write(`go-escape-lens fix: ${testNames.join(', ')} failed once with the fixes and passed when run again: taken as flaky\n`);
+    say(
+      copied
+        ? `${testNames.join(', ')} failed with the fixes seen through -overlay and passed in a copy of the module with them written: taken as reading the source from disk, or as flaky`
+        : `${testNames.join(', ')} failed once with the fixes and passed when run again: taken as flaky`,
+    );
     return undefined;
   });
 }
