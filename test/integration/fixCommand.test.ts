@@ -105,7 +105,7 @@ describe('go-escape-lens fix', () => {
 
   test('packages fixed at once (--jobs) are listed as one at a time lists them: in package order', () => {
     const module = copyOfModule();
-    const packages = ['./retval', './capture', './format'];
+    const packages = ['./pointerlocal', './capture', './format'];
     const oneAtATime = fix(module, ['--dry-run', '--format', 'json', '--jobs', '1', ...packages]);
     const atOnce = fix(module, ['--dry-run', '--format', 'json', '--jobs', '3', ...packages]);
     assert.equal(oneAtATime.status, 0, oneAtATime.stderr);
@@ -182,12 +182,12 @@ describe('go-escape-lens fix', () => {
     assert.match(run.stderr, /does not build/);
     assert.deepEqual(snapshot(path.join(module, 'format')), before);
     // Beside a package that is fixed at the same time: the broken one is named, and still nothing is written.
-    const retval = snapshot(path.join(module, 'retval'));
-    const together = fix(module, ['--jobs', '2', './retval', './format']);
+    const pointerlocal = snapshot(path.join(module, 'pointerlocal'));
+    const together = fix(module, ['--jobs', '2', './pointerlocal', './format']);
     assert.equal(together.status, 2);
     assert.match(together.stderr, /\/format: .*does not build/);
     assert.deepEqual(snapshot(path.join(module, 'format')), before);
-    assert.deepEqual(snapshot(path.join(module, 'retval')), retval);
+    assert.deepEqual(snapshot(path.join(module, 'pointerlocal')), pointerlocal);
   });
 });
 

@@ -66,7 +66,8 @@ export function codeAction(
   verdict: Verification,
   request: Pick<CodeActionRequest, 'diagnostics' | 'uriOf' | 'locatedIn'>,
 ): CodeAction | undefined {
-  const removed = verdict.outcome === 'removes' ? verdict.before - verdict.after : 0;
+  // The compiler's count fell, but nothing changes at run time: it removes nothing, and says why.
+  const removed = verdict.outcome === 'removes' && !candidate.noGainAtRunTime ? verdict.before - verdict.after : 0;
   if (verdict.outcome === 'breaks') return undefined;
   // Vet was not asked about it (the verification judged it not worth offering): never offered unvetted.
   if (vetSkipped(verdict)) return undefined;
@@ -77,7 +78,10 @@ export function codeAction(
   if (removed === 0 && !candidate.worthWithoutGain) return undefined;
   const quickFix = removed > 0 && !candidate.externalCallersUnseen;
   const unit = candidate.boundsChecks ? 'bounds check' : 'heap allocation';
-  const measured = removed > 0 ? `removes ${removed} ${unit}${removed === 1 ? '' : 's'}` : `no ${unit} removed`;
+  const measured =
+    removed > 0
+      ? `removes ${removed} ${unit}${removed === 1 ? '' : 's'}`
+      : `no ${unit} removed${candidate.noGainAtRunTime ? `: ${candidate.noGainAtRunTime}` : ''}`;
   const details = ['verified', ...(candidate.externalCallersUnseen ? ['external callers are not seen'] : []), ...candidate.notes];
   const action: CodeAction = {
     title: `${candidate.title} — ${measured} (${details.join('; ')})`,

@@ -112,8 +112,10 @@ export async function applyPackageFixes(directory: string, options: ApplyOptions
       (candidate) =>
         !tried.has(keyOf(candidate, state)) &&
         !isTestFile(candidate.file) &&
-        // Their gain is not in the compiler's count, which is what this applies by.
+        // Their gain is not in the compiler's count, which is what this applies by; or the count falls for
+        // nothing at run time.
         !candidate.runtimeOnly &&
+        !candidate.noGainAtRunTime &&
         (!candidate.externalCallersUnseen || options.includeRefactors),
     );
     if (eligible.length === 0) break;

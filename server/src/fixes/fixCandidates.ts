@@ -367,6 +367,7 @@ function combineReturnByValue(
   }
   if ([...edits.values()].some(editsOverlap)) return refuse('the edits at its call sites overlap');
   const external = declaration.exported && context.packageName !== 'main';
+  const inlined = inlinedAtItsCalls(declaration, input);
   return {
     fix: 'returnByValue',
     id: `returnByValue:${declaration.name}`,
@@ -379,7 +380,20 @@ function combineReturnByValue(
     // A copy of a pointer local is only right when the compiler shows the allocation no longer escapes.
     worthWithoutGain: declaration.mustNotEscape.length === 0,
     ...(declaration.mustNotEscape.length > 0 ? { mustNotEscape: declaration.mustNotEscape } : {}),
+    ...(inlined ? { noGainAtRunTime: `the compiler inlines ${declaration.name} into its callers` } : {}),
   };
+}
+
+/**
+ * The compiler says it can inline the function ("can inline newPoint", at its name): its calls are replaced
+ * by its body, and escape analysis decides in each caller whether the object stays on the stack, exactly as
+ * it decides for the value the fix would return (testing.AllocsPerRun counts the same before and after).
+ */
+function inlinedAtItsCalls(declaration: ReturnDeclaration, input: FixInput): boolean {
+  return input.facts.some(
+    (fact) =>
+      fact.kind === 'canInline' && fact.position.file === declaration.file && fact.position.line === declaration.nameRange.start.line + 1,
+  );
 }
 
 /** A method's receiver does not outlive the call: a value receiver, or the compiler says "does not escape". */

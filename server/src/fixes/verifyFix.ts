@@ -170,7 +170,7 @@ export function newFindings(before: readonly string[], after: readonly string[])
 
 /** A verdict for the log: "builds; heap allocations 4 → 3", "breaks the build: …". */
 export function verdictWords(verdict: Verification): string {
-  if (verdict.outcome === 'breaks') return `not offered, it breaks the build or vet: ${verdict.reason}`;
+  if (verdict.outcome === 'breaks') return `not offered: ${verdict.reason}`;
   const counts = `heap allocations ${verdict.before} → ${verdict.after}`;
   const vetted = vetSkipped(verdict) ? 'builds (vet not asked)' : 'builds and passes vet';
   return verdict.outcome === 'adds' ? `not offered, it adds heap allocations (${counts})` : `${vetted}; ${counts}`;

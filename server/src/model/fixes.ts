@@ -65,6 +65,13 @@ export interface FixCandidate {
   /** Worth offering as a refactor even when it removes no allocation (a style the code may want anyway). */
   readonly worthWithoutGain: boolean;
   /**
+   * Set when the compiler's count falls though nothing changes at run time: the fix then removes nothing
+   * (a refactor at most, with this in its title) and `fix` does not apply it. Return by value of a function
+   * the compiler inlines: each caller already keeps the object on its own stack unless it escapes there, so
+   * the allocation the fix removes is the one in the function's own body, which no inlined call runs.
+   */
+  readonly noGainAtRunTime?: string;
+  /**
    * For fixes that change a file's imports: the edits without the import edits, and the import change, so
    * that several fixes in one file can be applied together with the imports worked out once
    * (`go-escape-lens fix`). `edits` has both, for the fix applied alone.
