@@ -52,9 +52,6 @@ export interface VerificationRequest {
 /** Thrown when a verification could not run at all (no go binary, cancelled): nothing is learned or cached. */
 export class VerificationNotRun extends Error {}
 
-/** How a verdict's reason starts when vet refused the fix. */
-const VET_FINDING = 'go vet: ';
-
 export async function verifyFix(
   request: VerificationRequest,
   settings: GoSettings,
@@ -88,7 +85,7 @@ export async function verifyFix(
 
     const vet = await vetFindings(request.directory, settings, dependencies.runGo, signal, overlayFile);
     const added = newFindings(await request.vetBefore(), vet);
-    if (added.length > 0) return { outcome: 'breaks', reason: `${VET_FINDING}${added[0]}` };
+    if (added.length > 0) return { outcome: 'breaks', reason: `go vet: ${added[0]}`, byVet: true };
     return { outcome, before, after };
   });
 }
@@ -177,8 +174,8 @@ export function verdictWords(verdict: Verification): string {
 }
 
 /** Whether the verification went as far as `go vet`, as every fix that is offered does. */
-function askedVet(verdict: Verification): boolean {
-  if (verdict.outcome === 'breaks') return verdict.reason.startsWith(VET_FINDING);
+export function askedVet(verdict: Verification): boolean {
+  if (verdict.outcome === 'breaks') return verdict.byVet === true;
   return !vetSkipped(verdict);
 }
 

@@ -100,7 +100,8 @@ export type Verification =
   | { readonly outcome: 'removes'; readonly before: number; readonly after: number }
   | { readonly outcome: 'noGain'; readonly before: number; readonly after: number; readonly vetSkipped?: true }
   | { readonly outcome: 'adds'; readonly before: number; readonly after: number; readonly vetSkipped?: true }
-  | { readonly outcome: 'breaks'; readonly reason: string };
+  /** `byVet`: the compile held and `go vet` found something new (so the verification went as far as vet). */
+  | { readonly outcome: 'breaks'; readonly reason: string; readonly byVet?: true };
 
 /** True when the verification stopped before `go vet`, as it does for a fix that is not offered. */
 export function vetSkipped(verdict: Verification): boolean {
