@@ -22,4 +22,6 @@ test('vet was asked about removals, unvetted verdicts say so, and a break is vet
     verdictWords({ outcome: 'noGain', before: 3, after: 3, vetSkipped: true }),
     'builds (vet not asked); heap allocations 3 → 3',
   );
+  // A loop rewrite whose count rose is offered all the same ("not measured"): the words do not say otherwise.
+  assert.equal(verdictWords({ outcome: 'adds', before: 3, after: 4 }), 'builds and passes vet; heap allocations 3 → 4');
 });

@@ -165,12 +165,15 @@ export function newFindings(before: readonly string[], after: readonly string[])
   });
 }
 
-/** A verdict for the log: "builds; heap allocations 4 → 3", "breaks the build: …". */
+/**
+ * A verdict for the log: "builds and passes vet; heap allocations 4 → 3", "not offered: go vet: …". Whether a
+ * fix whose count did not fall is offered depends on the fix (a loop rewrite whose gain only a run shows is),
+ * so only a refusal says "not offered".
+ */
 export function verdictWords(verdict: Verification): string {
   if (verdict.outcome === 'breaks') return `not offered: ${verdict.reason}`;
-  const counts = `heap allocations ${verdict.before} → ${verdict.after}`;
   const vetted = vetSkipped(verdict) ? 'builds (vet not asked)' : 'builds and passes vet';
-  return verdict.outcome === 'adds' ? `not offered, it adds heap allocations (${counts})` : `${vetted}; ${counts}`;
+  return `${vetted}; heap allocations ${verdict.before} → ${verdict.after}`;
 }
 
 /** Whether the verification went as far as `go vet`, as every fix that is offered does. */
