@@ -88,7 +88,9 @@ test('a returned pointer: allocated on the heap, because it is returned from New
   assert.match(text, /\*\*`&Point\{\.\.\.\}` is allocated on the heap\*\* — a `Point`, 16 bytes \(estimated/);
   assert.match(text, /\*\*Why:\*\* returned to the caller, so it must outlive this function\./);
   assert.match(text, /1\. returned from `NewPoint` \(\[pointers\.go:10\]\(file:\/\/.*\/pointers\/pointers\.go#L10,2\)\)/);
-  assert.match(text, /Return `Point` by value/);
+  // The article's advice, to return by value, is wrong here: the compiler inlines NewPoint into its callers.
+  assert.match(text, /\*\*Inlined at its calls:\*\* the compiler can inline `NewPoint`/);
+  assert.match(text, /\*\*What usually fixes it:\*\* Look at the callers' own facts/);
   assert.match(text, /<details><summary>The compiler's words<\/summary>[\s\S]*pointers\.go:10:9: &Point\{\.\.\.\} escapes to heap/);
 });
 

@@ -84,6 +84,14 @@ test('anywhere on the allocating expression, the hover explains it; elsewhere th
     /<details><summary>The compiler's words<\/summary>\n\n```text\np\.go:6:9: &point\{\.\.\.\} escapes to heap in newPoint:/,
   );
   assert.equal(await markdownAt(11, 2), undefined, 'no fact and no function name at the start of `return`');
+  // newPoint is inlinable: its own allocation runs only for calls that are not inlined, and returning by
+  // value would not change the inlined ones (Sum keeps its copy on the stack, Keep's escapes).
+  assert.match(
+    onAmpersand,
+    /\*\*Inlined at its calls:\*\* the compiler can inline `newPoint`: each inlined call makes its own copy of this allocation in the caller/,
+  );
+  assert.match(onAmpersand, /\*\*What usually fixes it:\*\* Look at the callers' own facts/);
+  assert.doesNotMatch(onAmpersand, /Return `point` by value instead/);
 });
 
 test('an allocation in an inlined call is explained at the call, with the callee named', async () => {
@@ -94,6 +102,9 @@ test('an allocation in an inlined call is explained at the call, with the callee
   );
   assert.match(text ?? '', /1\. returned by `newPoint` \(inlined here\)/);
   assert.match(text ?? '', /2\. returned from `Keep`/);
+  // The caller's own copy: the advice is the usual one, and there is no inlining note.
+  assert.doesNotMatch(text ?? '', /Inlined at its calls/);
+  assert.match(text ?? '', /Return `point` by value instead/);
 });
 
 test('the same call inlined where the result does not escape: it stays on the stack', async () => {

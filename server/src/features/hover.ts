@@ -70,7 +70,8 @@ export async function hoverAt(position: LspPosition, context: HoverContext): Pro
       continue;
     }
     const allocation = allocations.get(located) ?? { kind: 'other' };
-    sections.push(factMarkdown(located, allocation, explanationContext, fixes.get(located) ?? []));
+    const inlinable = allocation.inlinedFrom ? undefined : inlinableFunctionAround(located, summaries);
+    sections.push(factMarkdown(located, allocation, explanationContext, fixes.get(located) ?? [], inlinable));
   }
   const range: LspRange = facts[0]?.range ?? named!.declaration.nameRange;
   return { contents: { kind: MarkupKind.Markdown, value: sections.join('\n\n---\n\n') }, range };
@@ -116,6 +117,7 @@ function factMarkdown(
   allocation: Allocation,
   explanationContext: ExplanationContext,
   fixes: readonly string[],
+  inlinable?: string,
 ): string {
   const parts =
     located.fact.kind === 'leak'
@@ -124,7 +126,7 @@ function factMarkdown(
         ? stackParts(located, allocation)
         : nothingAllocated(located)
           ? nothingAllocatedParts(located, explanationContext)
-          : heapParts(located, allocation, explanationContext, fixes);
+          : heapParts(located, allocation, explanationContext, fixes, inlinable);
   parts.push(compilerWords(located));
   return parts.join('\n\n');
 }
@@ -134,6 +136,7 @@ function heapParts(
   allocation: Allocation,
   explanationContext: ExplanationContext,
   fixes: readonly string[],
+  inlinable?: string,
 ): string[] {
   const { fact } = located;
   const size = allocationSizeText(allocation);
@@ -155,10 +158,30 @@ function heapParts(
   else parts.push('_The compiler printed no flow for this fact._');
 
   const which = storedIn && allocation.kind !== 'boxed' ? 'storedOutside' : adviceCase(fact, headline, allocation);
-  let advice = adviceText(which, allocation);
+  // What an inlined function returns is the caller's to keep or not: returning a value instead changes
+  // nothing at the inlined calls (testing.AllocsPerRun counts the same), so the usual advice would mislead.
+  const returnedFromInlinable = inlinable && (which === 'returnedPointer' || which === 'returned');
+  if (returnedFromInlinable) parts.push(inlinedNote(inlinable));
+  let advice = returnedFromInlinable
+    ? `Look at the callers' own facts: where the copy escapes there, that is the allocation to remove. Returning a value instead would not change the inlined calls (\`testing.AllocsPerRun\` counts the same).`
+    : adviceText(which, allocation);
   if (fixes.length > 0) advice += `\n\n${verifiedFixesText(fixes)}`;
   parts.push(`**What usually fixes it:** ${advice}`);
   return parts;
+}
+
+/**
+ * The compiler name of the function a fact is in, when the compiler can inline it (every instantiation of a
+ * generic one): its calls then carry their own copies of the allocation, placed and decided in each caller.
+ */
+function inlinableFunctionAround(located: LocatedFact, summaries: readonly FunctionSummary[]): string | undefined {
+  const around = summaries.filter((summary) => contains(summary.declaration.range, located.range.start)).at(-1);
+  const decisions = around?.inlining ?? [];
+  return decisions.length > 0 && decisions.every((decision) => decision.inlinable) ? decisions[0].compilerName : undefined;
+}
+
+function inlinedNote(functionName: string): string {
+  return `**Inlined at its calls:** the compiler can inline ${code(functionName)}: each inlined call makes its own copy of this allocation in the caller, where the compiler decides again whether it escapes. This one is made only when ${code(functionName)} runs without inlining (through a function value, say).`;
 }
 
 /**
