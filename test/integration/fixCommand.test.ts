@@ -25,8 +25,12 @@ function copyOfModule(): string {
   return copy;
 }
 
-function fix(cwd: string, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, 'fix', ...args], { cwd, encoding: 'utf8' });
+function fix(
+  cwd: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, 'fix', ...args], { cwd, encoding: 'utf8', env });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -155,7 +159,9 @@ describe('go-escape-lens fix', () => {
       'package format\n\nimport (\n\t_ "embed"\n\t"os"\n\t"testing"\n)\n\n//go:embed format.go\nvar embedded string\n\nfunc TestServesItsOwnSource(t *testing.T) {\n\tonDisk, err := os.ReadFile("format.go")\n\tif err != nil || string(onDisk) != embedded {\n\t\tt.Fatal("format.go on disk is not the embedded one", err)\n\t}\n}\n',
     );
     const before = fs.readFileSync(path.join(format, 'format.go'), 'utf8');
-    const run = fix(module, ['./format']);
+    // A temp folder of its own, to see that the copy is removed: the shared one has other tests' copies.
+    const ownTemp = fs.mkdtempSync(path.join(temporary, 'tmp-'));
+    const run = fix(module, ['./format'], { ...process.env, TMPDIR: ownTemp });
     assert.equal(run.status, 0, run.stderr);
     assert.match(
       run.stderr,
@@ -164,7 +170,7 @@ describe('go-escape-lens fix', () => {
     assert.notEqual(fs.readFileSync(path.join(format, 'format.go'), 'utf8'), before, 'the fixes are written');
     const tests = go(format, ['test', '-short', '.']);
     assert.equal(tests.status, 0, tests.output);
-    const engineTemp = path.join(os.tmpdir(), `go-escape-lens-${process.getuid?.() ?? 'user'}`);
+    const engineTemp = path.join(ownTemp, `go-escape-lens-${process.getuid?.() ?? 'user'}`);
     assert.deepEqual(
       fs.readdirSync(engineTemp).filter((name) => name.startsWith('module-copy-')),
       [],

@@ -53,18 +53,18 @@ describe('return by value of an inlined function', () => {
     const copy = fs.mkdtempSync(path.join(temporary, 'inlined-'));
     fs.cpSync(FIXES, copy, { recursive: true });
     const packageCopy = path.join(copy, 'retval');
-    const before = allocsPerCaller(packageCopy);
+    const allocsBefore = allocsPerCaller(packageCopy);
     for (const [file, edits] of newPoint.candidate.edits) {
       const target = path.join(copy, path.relative(FIXES, file));
       fs.writeFileSync(target, applyToSource(toSourceText(fs.readFileSync(target, 'utf8')), edits));
     }
     assert.equal(heapFactsFromCompiler(packageCopy).length, heapFactsFromCompiler(directory).length - 1, 'the compiler counts one fewer');
     const after = allocsPerCaller(packageCopy);
-    assert.equal(before.length, 4, before.join(', '));
+    assert.equal(allocsBefore.length, 4, allocsBefore.join(', '));
     assert.ok(
-      before.some((line) => !line.endsWith(' 0')),
-      `some caller allocates: ${before.join(', ')}`,
+      allocsBefore.some((line) => !line.endsWith(' 0')),
+      `some caller allocates: ${allocsBefore.join(', ')}`,
     );
-    assert.deepEqual(after, before);
+    assert.deepEqual(after, allocsBefore);
   });
 });

@@ -18,14 +18,19 @@ describe('return by value through a pointer variable', () => {
     fixes = await fixesOf(directory);
   });
 
-  test('the counter nobody else keeps is a quick-fix that removes its allocation', () => {
+  test('the counter nobody else keeps is a quick-fix that removes its allocation; inlined, only a refactor', () => {
     const offered = fixes.offered.filter((fix) => fix.candidate.fix === 'returnByValue');
     assert.deepEqual(
       offered.map((fix) => fix.candidate.id),
-      ['returnByValue:newCounter'],
+      ['returnByValue:newCounter', 'returnByValue:newTally'],
     );
     assert.equal(offered[0].action.title, 'Return Counter by value — removes 1 heap allocation (verified)');
     assert.equal(offered[0].action.kind, CodeActionKind.QuickFix);
+    assert.equal(
+      offered[1].action.title,
+      'Return Counter by value — no heap allocation removed: the compiler inlines newTally into its callers (verified)',
+    );
+    assert.equal(offered[1].action.kind, CodeActionKind.RefactorRewrite);
   });
 
   test('what the compiler still puts on the heap after the edit breaks the fix, with the reason', () => {

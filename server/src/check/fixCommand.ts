@@ -71,7 +71,7 @@ export type MeasuredFixFigures =
   | { readonly profile: string; readonly bytes: number; readonly objects: number };
 
 export async function runFixCommand(patterns: readonly string[], options: FixCommandOptions, io: FixIo): Promise<number> {
-  const say = (message: string) => io.stderr.write(`go-escape-lens fix: ${message}\n`);
+  const say = sayTo(io);
   const settings = goSettingsFrom({ ...options, format: 'text', violationsOnly: false, tests: false });
   if (typeof settings === 'string') {
     say(settings);
@@ -200,6 +200,11 @@ export async function runFixCommand(patterns: readonly string[], options: FixCom
   return EXIT.clean;
 }
 
+/** Progress and problems, on stderr: stdout is the list (or JSON, or diff) a script reads. */
+function sayTo(io: FixIo): (message: string) => void {
+  return (message) => io.stderr.write(`go-escape-lens fix: ${message}\n`);
+}
+
 /**
  * One package at a time for every four CPUs: each verification's compile already uses up to four (the
  * compiler's backend runs `-c=4` functions at once), and on 2 CPUs two packages at once made client_golang's
@@ -227,7 +232,7 @@ async function checkWhole(
       cwd,
       env: { ...analysisEnvironment(settings), GOFLAGS: `${process.env.GOFLAGS ?? ''} -count=1`.trim() },
     });
-  const say = (message: string) => io.stderr.write(`go-escape-lens fix: ${message}\n`);
+  const say = sayTo(io);
   return withOverlay(changed, async (overlay) => {
     const build = await run(['build', ...patterns], overlay);
     if (build.exitCode !== 0) return `go build: ${firstLines(build.stderr)}`;
@@ -251,9 +256,15 @@ async function checkWhole(
     const copied = typeof inCopy !== 'string';
     if (!copied) say(`running ${testNames.join(', ')} again through the overlay, not in a copy of the module: ${inCopy}`);
     const again = copied ? inCopy.value : await run(rerun, overlay);
-    const failedAgain =
-      again.exitCode === 0 ? [] : [...failedTestsAndPackages(again.stdout + again.stderr)].filter((name) => !failedBefore.has(name));
-    if (failedAgain.length > 0) return `go test -short fails in ${failedAgain.join(', ')}, which passed before (run twice)`;
+    if (again.exitCode !== 0) {
+      const failed = failedTestsAndPackages(again.stdout + again.stderr);
+      const failedAgain = [...failed].filter((name) => !failedBefore.has(name));
+      if (failedAgain.length > 0) return `go test -short fails in ${failedAgain.join(', ')}, which passed before (run twice)`;
+      // A run that failed without naming a failure (the go command refused the copy, say) is no pass either.
+      if (failed.size === 0) {
+        return `go test -short of ${testNames.join(', ')} failed when run again${copied ? ' in a copy of the module' : ''}: ${firstLines(again.stderr || again.stdout)}`;
+      }
+    }
     say(
       copied
         ? `${testNames.join(', ')} failed with the fixes seen through -overlay and passed in a copy of the module with them written: taken as reading the source from disk, or as flaky`

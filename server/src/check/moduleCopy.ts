@@ -5,8 +5,10 @@
  * tests embed fs.go and serve it from disk) fails through it; in the copy both are the fixed text.
  *
  * Copied: the module's directory as it is, `.git` left out. Its go.mod's relative `replace` paths are made
- * absolute in the copy, so they still name the same modules. A module in a `go.work` workspace is not
- * copied: the workspace names the original directory, and the copy would build without the workspace.
+ * absolute in the copy, so they still name the same modules (not in a vendored module, whose
+ * vendor/modules.txt records them as written and builds without them). Not copied, with the reason: a
+ * module in a `go.work` workspace (the workspace names the original directory, and the copy would build
+ * without it), and anything the copy cannot be made of (a socket in the module, a full disk).
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
@@ -15,18 +17,20 @@ import { analysisEnvironment } from '../engine/goCommand';
 import type { GoRunner } from '../engine/runGo';
 import { userTempDirectory } from '../engine/userTempDirectory';
 
-/** Where, in the copy, to run what would have run in `cwd`. */
-export type InModuleCopy<T> = (copyCwd: string) => Promise<T>;
+interface GoAccess {
+  readonly settings: GoSettings;
+  readonly runGo: GoRunner;
+}
 
 /**
- * Runs `use` in a copy of the module holding `cwd`, with `changed` (absolute path → text) written into it,
- * and removes the copy after. A string when no copy could be made: why.
+ * Runs `use` in a copy of the module holding `cwd` (given where, in the copy, `cwd` is), with `changed`
+ * (absolute path → text) written into it, and removes the copy after. A string when no copy could be made: why.
  */
 export async function withModuleCopy<T>(
   cwd: string,
   changed: ReadonlyMap<string, string>,
-  go: { readonly settings: GoSettings; readonly runGo: GoRunner },
-  use: InModuleCopy<T>,
+  go: GoAccess,
+  use: (copyCwd: string) => Promise<T>,
 ): Promise<{ readonly value: T } | string> {
   const environment = analysisEnvironment(go.settings);
   const goEnv = await go.runGo({ goBinary: go.settings.goBinary, args: ['env', '-json', 'GOMOD', 'GOWORK'], cwd, env: environment });
@@ -34,23 +38,42 @@ export async function withModuleCopy<T>(
   const { GOMOD: goMod, GOWORK: goWork } = JSON.parse(goEnv.stdout) as { GOMOD?: string; GOWORK?: string };
   if (goWork && goWork !== 'off') return `the module is in the go.work workspace ${goWork}, which names the original directory`;
   if (!goMod || path.basename(goMod) !== 'go.mod') return 'the packages are not in a module';
-  const moduleRoot = path.dirname(goMod);
-  const inside = (file: string) => !path.relative(moduleRoot, file).startsWith('..');
-  const outside = [...changed.keys()].find((file) => !inside(file));
-  if (outside) return `${outside} is outside the module ${moduleRoot}`;
 
-  const parent = await fs.mkdtemp(path.join(userTempDirectory(), 'module-copy-'));
+  let parent: string | undefined;
   try {
-    const copyRoot = path.join(parent, path.basename(moduleRoot));
-    const toCopy = (file: string) => path.join(copyRoot, path.relative(moduleRoot, file));
-    // verbatimSymlinks: a relative link inside the module keeps pointing inside the copy.
-    await fs.cp(moduleRoot, copyRoot, { recursive: true, verbatimSymlinks: true, filter: (source) => path.basename(source) !== '.git' });
-    for (const [file, text] of changed) await fs.writeFile(toCopy(file), text);
-    const replaced = await absoluteReplacePaths(copyRoot, moduleRoot, toCopy, go, environment);
-    if (replaced) return replaced;
-    return { value: await use(toCopy(cwd)) };
+    let copyCwd: string;
+    try {
+      // Real paths on both sides: the go command may name the module through a symbolic link ($PWD) that
+      // the current directory and the fixed files do not go through.
+      const moduleRoot = await fs.realpath(path.dirname(goMod));
+      const inModule = async (file: string) => {
+        const relative = path.relative(moduleRoot, await fs.realpath(file));
+        return relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative) ? undefined : relative;
+      };
+      const cwdInModule = await inModule(cwd);
+      if (cwdInModule === undefined) return `${cwd} is outside the module ${moduleRoot}`;
+      const files: [string, string][] = [];
+      for (const [file, text] of changed) {
+        const relative = await inModule(file);
+        if (relative === undefined) return `${file} is outside the module ${moduleRoot}`;
+        files.push([relative, text]);
+      }
+
+      parent = await fs.mkdtemp(path.join(userTempDirectory(), 'module-copy-'));
+      const copyRoot = path.join(parent, path.basename(moduleRoot));
+      // verbatimSymlinks: a relative link inside the module keeps pointing inside the copy.
+      await fs.cp(moduleRoot, copyRoot, { recursive: true, verbatimSymlinks: true, filter: (source) => path.basename(source) !== '.git' });
+      for (const [relative, text] of files) await fs.writeFile(path.join(copyRoot, relative), text);
+      const vendored = await exists(path.join(copyRoot, 'vendor', 'modules.txt'));
+      const replaced = vendored ? undefined : await absoluteReplacePaths(copyRoot, moduleRoot, go, environment);
+      if (replaced) return replaced;
+      copyCwd = path.join(copyRoot, cwdInModule);
+    } catch (error) {
+      return `the copy could not be made: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    return { value: await use(copyCwd) };
   } finally {
-    await fs.rm(parent, { recursive: true, force: true });
+    if (parent) await fs.rm(parent, { recursive: true, force: true });
   }
 }
 
@@ -68,24 +91,34 @@ interface GoModJson {
 async function absoluteReplacePaths(
   copyRoot: string,
   moduleRoot: string,
-  toCopy: (file: string) => string,
-  go: { readonly settings: GoSettings; readonly runGo: GoRunner },
+  go: GoAccess,
   environment: NodeJS.ProcessEnv,
 ): Promise<string | undefined> {
   const modEdit = (args: readonly string[]) =>
     go.runGo({ goBinary: go.settings.goBinary, args: ['mod', 'edit', ...args], cwd: copyRoot, env: environment });
   const read = await modEdit(['-json']);
   if (read.exitCode !== 0) return `go mod edit -json failed: ${read.stderr.trim()}`;
-  // A local replacement is a path starting with ./ or ../ (or an absolute one, which needs nothing), and has no version.
+  // A local replacement is a path that is `.` or `..` or starts with either (or an absolute one, which
+  // needs nothing), and has no version.
   const relative = ((JSON.parse(read.stdout) as GoModJson).Replace ?? []).filter(
-    (replace) => replace.New.Version === undefined && /^\.\.?[\\/]/.test(replace.New.Path),
+    (replace) => replace.New.Version === undefined && /^\.\.?(?:[\\/]|$)/.test(replace.New.Path),
   );
   if (relative.length === 0) return undefined;
   const edits = relative.map((replace) => {
     const original = path.resolve(moduleRoot, replace.New.Path);
-    const target = path.relative(moduleRoot, original).startsWith('..') ? original : toCopy(original);
+    const inside = path.relative(moduleRoot, original);
+    const target = inside === '..' || inside.startsWith(`..${path.sep}`) ? original : path.join(copyRoot, inside);
     return `-replace=${replace.Old.Path}${replace.Old.Version ? `@${replace.Old.Version}` : ''}=${target}`;
   });
   const edit = await modEdit(edits);
   return edit.exitCode === 0 ? undefined : `go mod edit failed: ${edit.stderr.trim()}`;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
 }

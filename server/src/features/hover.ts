@@ -158,13 +158,14 @@ function heapParts(
   else parts.push('_The compiler printed no flow for this fact._');
 
   const which = storedIn && allocation.kind !== 'boxed' ? 'storedOutside' : adviceCase(fact, headline, allocation);
-  // What an inlined function returns is the caller's to keep or not: returning a value instead changes
-  // nothing at the inlined calls (testing.AllocsPerRun counts the same), so the usual advice would mislead.
-  const returnedFromInlinable = inlinable && (which === 'returnedPointer' || which === 'returned');
-  if (returnedFromInlinable) parts.push(inlinedNote(inlinable));
-  let advice = returnedFromInlinable
-    ? `Look at the callers' own facts: where the copy escapes there, that is the allocation to remove. Returning a value instead would not change the inlined calls (\`testing.AllocsPerRun\` counts the same).`
-    : adviceText(which, allocation);
+  // What an inlined function returns is the caller's to keep or not. For a returned pointer the usual
+  // advice, return a value, would mislead: it changes nothing at the inlined calls (testing.AllocsPerRun
+  // counts the same).
+  if (inlinable && (which === 'returnedPointer' || which === 'returned')) parts.push(inlinedNote(inlinable));
+  let advice =
+    inlinable && which === 'returnedPointer'
+      ? `Look at the callers' own facts: where the copy escapes there, that is the allocation to remove. Returning a value instead would not change the inlined calls (\`testing.AllocsPerRun\` counts the same).`
+      : adviceText(which, allocation);
   if (fixes.length > 0) advice += `\n\n${verifiedFixesText(fixes)}`;
   parts.push(`**What usually fixes it:** ${advice}`);
   return parts;
@@ -177,7 +178,8 @@ function heapParts(
 function inlinableFunctionAround(located: LocatedFact, summaries: readonly FunctionSummary[]): string | undefined {
   const around = summaries.filter((summary) => contains(summary.declaration.range, located.range.start)).at(-1);
   const decisions = around?.inlining ?? [];
-  return decisions.length > 0 && decisions.every((decision) => decision.inlinable) ? decisions[0].compilerName : undefined;
+  // Named as the source names it: a generic function's decisions carry shapes (`NewBox[go.shape.int]`).
+  return decisions.length > 0 && decisions.every((decision) => decision.inlinable) ? around!.declaration.compilerName : undefined;
 }
 
 function inlinedNote(functionName: string): string {

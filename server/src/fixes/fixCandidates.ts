@@ -377,8 +377,9 @@ function combineReturnByValue(
     triggerRanges: declaration.triggerRanges,
     edits,
     externalCallersUnseen: external,
-    // A copy of a pointer local is only right when the compiler shows the allocation no longer escapes.
-    worthWithoutGain: declaration.mustNotEscape.length === 0,
+    // A copy of a pointer local is only right when the compiler shows the allocation no longer escapes
+    // (mustNotEscape); offered without a gain when there is none to show, as for an inlined function.
+    worthWithoutGain: declaration.mustNotEscape.length === 0 || inlined,
     ...(declaration.mustNotEscape.length > 0 ? { mustNotEscape: declaration.mustNotEscape } : {}),
     ...(inlined ? { noGainAtRunTime: `the compiler inlines ${declaration.name} into its callers` } : {}),
   };
@@ -390,10 +391,15 @@ function combineReturnByValue(
  * it decides for the value the fix would return (testing.AllocsPerRun counts the same before and after).
  */
 function inlinedAtItsCalls(declaration: ReturnDeclaration, input: FixInput): boolean {
-  return input.facts.some(
-    (fact) =>
-      fact.kind === 'canInline' && fact.position.file === declaration.file && fact.position.line === declaration.nameRange.start.line + 1,
-  );
+  const source = input.files.get(declaration.file);
+  if (source === undefined) return false;
+  // At the name itself (two functions may share a line), every instantiation of a generic one.
+  const decisions = input.facts.filter((fact) => {
+    if (fact.position.file !== declaration.file || (fact.kind !== 'canInline' && fact.kind !== 'cannotInline')) return false;
+    const at = compilerToLspPosition(source, fact.position.line, fact.position.byteColumn);
+    return at?.line === declaration.nameRange.start.line && at.character === declaration.nameRange.start.character;
+  });
+  return decisions.length > 0 && decisions.every((fact) => fact.kind === 'canInline');
 }
 
 /** A method's receiver does not outlive the call: a value receiver, or the compiler says "does not escape". */

@@ -367,10 +367,11 @@ function waitBound(typicalMs: number | undefined): number {
 
 /**
  * Aims at a heap allocation the editor shows, and all its callers are in view. A fix whose gain only a
- * run shows is a refactor until a benchmark measures it: verified when asked for, like the refactors.
+ * run shows is a refactor until a benchmark measures it, and one that removes nothing at run time is a
+ * refactor: verified when asked for, like the refactors.
  */
 function mayBeQuickFix(candidate: FixCandidate): boolean {
-  return candidate.fix !== 'valueReceiver' && !candidate.externalCallersUnseen && !candidate.runtimeOnly;
+  return candidate.fix !== 'valueReceiver' && !candidate.externalCallersUnseen && !candidate.runtimeOnly && !candidate.noGainAtRunTime;
 }
 
 function usable(result: PackageResult): boolean {
