@@ -46,6 +46,17 @@ function heapFacts(packageDirectory: string): number {
   return result.output.split('\n').filter((line) => / escapes to heap$|: moved to heap: /.test(line)).length;
 }
 
+/**
+ * As fasthttp's file server tests do: the package's own source, embedded and read from disk, must agree.
+ * Through -overlay the embedded copy is fixed and the file on disk is not.
+ */
+function writeSourceTest(format: string): void {
+  fs.writeFileSync(
+    path.join(format, 'source_test.go'),
+    'package format\n\nimport (\n\t_ "embed"\n\t"os"\n\t"testing"\n)\n\n//go:embed format.go\nvar embedded string\n\nfunc TestServesItsOwnSource(t *testing.T) {\n\tonDisk, err := os.ReadFile("format.go")\n\tif err != nil || string(onDisk) != embedded {\n\t\tt.Fatal("format.go on disk is not the embedded one", err)\n\t}\n}\n',
+  );
+}
+
 function snapshot(directory: string): Map<string, string> {
   return new Map(
     fs
@@ -152,12 +163,7 @@ describe('go-escape-lens fix', () => {
   test('a test that compares its embedded source with the file on disk passes with the fixes written, as it does in a copy', () => {
     const module = copyOfModule();
     const format = path.join(module, 'format');
-    // As fasthttp's file server tests do: the package's own source, embedded and read from disk, must agree.
-    // Through -overlay the embedded copy is fixed and the file on disk is not.
-    fs.writeFileSync(
-      path.join(format, 'source_test.go'),
-      'package format\n\nimport (\n\t_ "embed"\n\t"os"\n\t"testing"\n)\n\n//go:embed format.go\nvar embedded string\n\nfunc TestServesItsOwnSource(t *testing.T) {\n\tonDisk, err := os.ReadFile("format.go")\n\tif err != nil || string(onDisk) != embedded {\n\t\tt.Fatal("format.go on disk is not the embedded one", err)\n\t}\n}\n',
-    );
+    writeSourceTest(format);
     const before = fs.readFileSync(path.join(format, 'format.go'), 'utf8');
     // A temp folder of its own, to see that the copy is removed: the shared one has other tests' copies.
     const ownTemp = fs.mkdtempSync(path.join(temporary, 'tmp-'));
@@ -176,6 +182,25 @@ describe('go-escape-lens fix', () => {
       [],
       'the copy is removed',
     );
+  });
+
+  test('in a go.work workspace the module is not copied: the test runs again through the overlay, fails, and nothing is written', () => {
+    // A workspace folder of its own, so that no other copy of the module finds its go.work.
+    const workspace = fs.mkdtempSync(path.join(temporary, 'workspace-'));
+    const module = path.join(workspace, 'fixes');
+    fs.cpSync(FIXES, module, { recursive: true });
+    fs.writeFileSync(path.join(workspace, 'go.work'), 'go 1.22\n\nuse ./fixes\n');
+    const format = path.join(module, 'format');
+    writeSourceTest(format);
+    const before = snapshot(format);
+    const run = fix(module, ['./format']);
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(
+      run.stderr,
+      /running TestServesItsOwnSource again through the overlay, not in a copy of the module: the module is in the go\.work workspace/,
+    );
+    assert.match(run.stderr, /go test -short fails in TestServesItsOwnSource.*\(run twice\)/);
+    assert.deepEqual(snapshot(format), before);
   });
 
   test('a package that does not build is refused with the reason, and nothing is written', () => {
