@@ -18,6 +18,7 @@ import { type AllocationIdentity, allocationIdentity } from './baselineMatching'
 import { isAllocation } from './findings';
 import type { ResolvedPackage } from './resolvePackages';
 import { analysePackages, type CheckEnvironment } from './runCheck';
+import { removingOnSignal } from './removeOnSignal';
 
 const execFileAsync = promisify(execFile);
 
@@ -149,19 +150,7 @@ export async function withGitWorktree<T>(
   const opened = await openWorktree(cwd, ref, goWork);
   if (!opened.ok) return opened;
   const worktree = opened.value;
-  const onSignal = (signal: NodeJS.Signals) => {
-    worktree.remove();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    return { ok: true, value: await use(worktree) };
-  } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    worktree.remove();
-  }
+  return { ok: true, value: await removingOnSignal(worktree.remove, () => use(worktree)) };
 }
 
 /** The commit a revision names now, or undefined when git does not know it. */

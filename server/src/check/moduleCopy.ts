@@ -10,12 +10,14 @@
  * module in a `go.work` workspace (the workspace names the original directory, and the copy would build
  * without it), and anything the copy cannot be made of (a socket in the module, a full disk).
  */
+import { rmSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { GoSettings } from '../engine/goCommand';
 import { analysisEnvironment } from '../engine/goCommand';
 import type { GoRunner } from '../engine/runGo';
 import { userTempDirectory } from '../engine/userTempDirectory';
+import { removingOnSignal } from './removeOnSignal';
 
 interface GoAccess {
   readonly settings: GoSettings;
@@ -39,42 +41,53 @@ export async function withModuleCopy<T>(
   if (goWork && goWork !== 'off') return `the module is in the go.work workspace ${goWork}, which names the original directory`;
   if (!goMod || path.basename(goMod) !== 'go.mod') return 'the packages are not in a module';
 
-  let parent: string | undefined;
+  const failed = (error: unknown) => `the copy could not be made: ${error instanceof Error ? error.message : String(error)}`;
+  // Real paths on both sides: the go command may name the module through a symbolic link ($PWD) that the
+  // current directory and the fixed files do not go through.
+  let moduleRoot: string;
+  let cwdInModule: string | undefined;
+  const files: [string, string][] = [];
+  let parent: string;
   try {
-    let copyCwd: string;
-    try {
-      // Real paths on both sides: the go command may name the module through a symbolic link ($PWD) that
-      // the current directory and the fixed files do not go through.
-      const moduleRoot = await fs.realpath(path.dirname(goMod));
-      const inModule = async (file: string) => {
-        const relative = path.relative(moduleRoot, await fs.realpath(file));
-        return relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative) ? undefined : relative;
-      };
-      const cwdInModule = await inModule(cwd);
-      if (cwdInModule === undefined) return `${cwd} is outside the module ${moduleRoot}`;
-      const files: [string, string][] = [];
-      for (const [file, text] of changed) {
-        const relative = await inModule(file);
-        if (relative === undefined) return `${file} is outside the module ${moduleRoot}`;
-        files.push([relative, text]);
-      }
-
-      parent = await fs.mkdtemp(path.join(userTempDirectory(), 'module-copy-'));
-      const copyRoot = path.join(parent, path.basename(moduleRoot));
-      // verbatimSymlinks: a relative link inside the module keeps pointing inside the copy.
-      await fs.cp(moduleRoot, copyRoot, { recursive: true, verbatimSymlinks: true, filter: (source) => path.basename(source) !== '.git' });
-      for (const [relative, text] of files) await fs.writeFile(path.join(copyRoot, relative), text);
-      const vendored = await exists(path.join(copyRoot, 'vendor', 'modules.txt'));
-      const replaced = vendored ? undefined : await absoluteReplacePaths(copyRoot, moduleRoot, go, environment);
-      if (replaced) return replaced;
-      copyCwd = path.join(copyRoot, cwdInModule);
-    } catch (error) {
-      return `the copy could not be made: ${error instanceof Error ? error.message : String(error)}`;
+    moduleRoot = await fs.realpath(path.dirname(goMod));
+    const inModule = async (file: string) => {
+      const relative = path.relative(moduleRoot, await fs.realpath(file));
+      return relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative) ? undefined : relative;
+    };
+    cwdInModule = await inModule(cwd);
+    if (cwdInModule === undefined) return `${cwd} is outside the module ${moduleRoot}`;
+    for (const [file, text] of changed) {
+      const relative = await inModule(file);
+      if (relative === undefined) return `${file} is outside the module ${moduleRoot}`;
+      files.push([relative, text]);
     }
-    return { value: await use(copyCwd) };
-  } finally {
-    if (parent) await fs.rm(parent, { recursive: true, force: true });
+    parent = await fs.mkdtemp(path.join(userTempDirectory(), 'module-copy-'));
+  } catch (error) {
+    return failed(error);
   }
+
+  // A copy may be as large as the module: removed also when the user interrupts the tests run in it.
+  return removingOnSignal(
+    () => rmSync(parent, { recursive: true, force: true }),
+    async () => {
+      const copyRoot = path.join(parent, path.basename(moduleRoot));
+      try {
+        // verbatimSymlinks: a relative link inside the module keeps pointing inside the copy.
+        await fs.cp(moduleRoot, copyRoot, {
+          recursive: true,
+          verbatimSymlinks: true,
+          filter: (source) => path.basename(source) !== '.git',
+        });
+        for (const [relative, text] of files) await fs.writeFile(path.join(copyRoot, relative), text);
+        const vendored = await exists(path.join(copyRoot, 'vendor', 'modules.txt'));
+        const replaced = vendored ? undefined : await absoluteReplacePaths(copyRoot, moduleRoot, go, environment);
+        if (replaced) return replaced;
+      } catch (error) {
+        return failed(error);
+      }
+      return { value: await use(path.join(copyRoot, cwdInModule)) };
+    },
+  );
 }
 
 interface GoModJson {
