@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import type { GoSettings } from '../engine/goCommand';
 import { analysisEnvironment } from '../engine/goCommand';
 import type { GoRunner } from '../engine/runGo';
+import { isFile } from '../engine/moduleRoot';
 import { userTempDirectory } from '../engine/userTempDirectory';
 import { removingOnSignal } from './removeOnSignal';
 
@@ -79,7 +80,7 @@ export async function withModuleCopy<T>(
           filter: (source) => path.basename(source) !== '.git',
         });
         for (const [relative, text] of files) await fs.writeFile(path.join(copyRoot, relative), text);
-        const vendored = await exists(path.join(copyRoot, 'vendor', 'modules.txt'));
+        const vendored = await isFile(path.join(copyRoot, 'vendor', 'modules.txt'));
         const replaced = vendored ? undefined : await absoluteReplacePaths(copyRoot, moduleRoot, go, environment);
         if (replaced) return replaced;
       } catch (error) {
@@ -125,13 +126,4 @@ async function absoluteReplacePaths(
   });
   const edit = await modEdit(edits);
   return edit.exitCode === 0 ? undefined : `go mod edit failed: ${edit.stderr.trim()}`;
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -11,12 +11,12 @@ export async function isOutsideModule(directory: string, environment: Readonly<R
   // GOPATH mode, or an explicit go.mod elsewhere: the go command decides, as it would for `go build`.
   if (environment.GO111MODULE === 'off' || (environment.GOFLAGS ?? '').includes('-modfile')) return false;
   for (let current = path.resolve(directory); ; current = path.dirname(current)) {
-    if (await exists(path.join(current, 'go.mod'))) return false;
+    if (await isFile(path.join(current, 'go.mod'))) return false;
     if (path.dirname(current) === current) return true;
   }
 }
 
-async function exists(file: string): Promise<boolean> {
+export async function isFile(file: string): Promise<boolean> {
   try {
     return (await fs.stat(file)).isFile();
   } catch {

@@ -176,7 +176,7 @@ function heapParts(
  * generic one): its calls then carry their own copies of the allocation, placed and decided in each caller.
  */
 function inlinableFunctionAround(located: LocatedFact, summaries: readonly FunctionSummary[]): string | undefined {
-  const around = summaries.filter((summary) => contains(summary.declaration.range, located.range.start)).at(-1);
+  const around = summaries.find((summary) => contains(summary.declaration.range, located.range.start));
   const decisions = around?.inlining ?? [];
   // Named as the source names it: a generic function's decisions carry shapes (`NewBox[go.shape.int]`).
   return decisions.length > 0 && decisions.every((decision) => decision.inlinable) ? around!.declaration.compilerName : undefined;

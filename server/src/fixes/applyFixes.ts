@@ -17,7 +17,7 @@ import type { GoSettings } from '../engine/goCommand';
 import { withOverlay } from '../engine/overlay';
 import { isTestFile, readPackageSnapshot } from '../engine/packageSnapshot';
 import { type EscapeFact, isHeapFact } from '../model/facts';
-import type { FixCandidate, TextEdit } from '../model/fixes';
+import { countShowsGain, type FixCandidate, type TextEdit } from '../model/fixes';
 import type { LspRange, SourceText } from '../model/positions';
 import { withGoTree } from '../syntax/goParser';
 import { comparePositions, compilerToLspPosition, offsetAt, toSourceText } from '../syntax/positions';
@@ -112,10 +112,8 @@ export async function applyPackageFixes(directory: string, options: ApplyOptions
       (candidate) =>
         !tried.has(keyOf(candidate, state)) &&
         !isTestFile(candidate.file) &&
-        // Their gain is not in the compiler's count, which is what this applies by; or the count falls for
-        // nothing at run time.
-        !candidate.runtimeOnly &&
-        !candidate.noGainAtRunTime &&
+        // This applies by the compiler's count.
+        countShowsGain(candidate) &&
         (!candidate.externalCallersUnseen || options.includeRefactors),
     );
     if (eligible.length === 0) break;

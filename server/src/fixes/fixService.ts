@@ -21,7 +21,7 @@ import { toSourceText } from '../syntax/positions';
 import type { SourceText } from '../model/positions';
 import { AnswerFollowUps } from './answerFollowUps';
 import { collectFixCandidates, type FixProposals } from './fixCandidates';
-import type { FixCandidate } from '../model/fixes';
+import { countShowsGain, type FixCandidate } from '../model/fixes';
 import { applyToSource } from './textEdits';
 import { FixVerifier, type FixVerifierOptions, mustNotEscapeAfter, type VerificationJob, verificationKey } from './verifyFix';
 import type { Verification } from '../model/fixes';
@@ -371,7 +371,7 @@ function waitBound(typicalMs: number | undefined): number {
  * refactor: verified when asked for, like the refactors.
  */
 function mayBeQuickFix(candidate: FixCandidate): boolean {
-  return candidate.fix !== 'valueReceiver' && !candidate.externalCallersUnseen && !candidate.runtimeOnly && !candidate.noGainAtRunTime;
+  return candidate.fix !== 'valueReceiver' && !candidate.externalCallersUnseen && countShowsGain(candidate);
 }
 
 function usable(result: PackageResult): boolean {

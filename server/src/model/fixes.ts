@@ -103,6 +103,15 @@ export type Verification =
   /** `byVet`: the compile held and `go vet` found something new (so the verification went as far as vet). */
   | { readonly outcome: 'breaks'; readonly reason: string; readonly byVet?: true };
 
+/**
+ * Whether the compiler's count of heap facts says what the fix gains at run time: not for a fix whose gain
+ * only a run shows (`runtimeOnly`), nor for one whose count falls for nothing (`noGainAtRunTime`). Only such
+ * a fix can be a quick-fix, or applied by `fix`, which go by the count.
+ */
+export function countShowsGain(candidate: FixCandidate): boolean {
+  return !candidate.runtimeOnly && !candidate.noGainAtRunTime;
+}
+
 /** True when the verification stopped before `go vet`, as it does for a fix that is not offered. */
 export function vetSkipped(verdict: Verification): boolean {
   return (verdict.outcome === 'noGain' || verdict.outcome === 'adds') && verdict.vetSkipped === true;
