@@ -19,6 +19,7 @@ import { compilerLinesMatching, heapFactsFromCompiler, type OracleFact, requireG
 import { REASONS } from '../../server/src/features/reasonText';
 import { type CodeServer, installExtension, startCodeServer } from './helpers/codeServer';
 import { artifactsFolder, e2eTools, makeRunFolder, REPOSITORY_ROOT, vsixUnderTest } from './helpers/environment';
+import { escapeTreePane, escapeTreeRow, escapeTreeViewName, openEscapeTree, waitForTreeRow } from './helpers/escapeTree';
 import { endRunProcesses, markedProcesses } from './helpers/processes';
 import { ANALYSIS_TIMEOUT_MS, launchBrowser, Workbench } from './helpers/workbench';
 
@@ -126,7 +127,7 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
 
     await step('the escape tree lists the functions that allocate', async (ui) => {
       await openEscapeTree(ui);
-      for (const name of functionsOf(file, before)) await escapeTreeRow(ui, name).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      for (const name of functionsOf(file, before)) await waitForTreeRow(ui, escapeTreeRow(ui, name), name);
       await ui.screenshot('03-escape-tree');
     });
 
@@ -168,7 +169,7 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
     await step('after the fix, the escape tree no longer lists NewPoint', async (ui) => {
       await openEscapeTree(ui);
       const after = factsOf(file);
-      for (const name of functionsOf(file, after)) await escapeTreeRow(ui, name).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      for (const name of functionsOf(file, after)) await waitForTreeRow(ui, escapeTreeRow(ui, name), name);
       await escapeTreeRow(ui, 'NewPoint').waitFor({ state: 'detached', timeout: ANALYSIS_TIMEOUT_MS });
     });
 
@@ -278,14 +279,12 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
       const closures = escapeTreePane(ui)
         .locator('.monaco-list-row[aria-level="1"]')
         .filter({ has: ui.page.locator('.label-name', { hasText: /^example\.com\/article\/closures$/ }) });
-      await closures.waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
-      if ((await closures.getAttribute('aria-expanded')) === 'false') await closures.click();
+      await waitForTreeRow(ui, closures, 'the package example.com/article/closures');
       const file = escapeTreePane(ui)
         .locator('.monaco-list-row[aria-level="2"]')
         .filter({ has: ui.page.locator('.label-name', { hasText: /^closures\.go$/ }) });
-      await file.waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
-      if ((await file.getAttribute('aria-expanded')) === 'false') await file.click();
-      for (const name of closuresFunctions) await escapeTreeRow(ui, name).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      await waitForTreeRow(ui, file, 'closures.go under its package', { under: closures });
+      for (const name of closuresFunctions) await waitForTreeRow(ui, escapeTreeRow(ui, name), `${name} of closures.go`, { under: file });
       await ui.screenshot('07-whole-workspace');
     });
 
@@ -462,9 +461,7 @@ test('VS Code: a user measures a benchmark with the lens, and the hover shows th
       // The Heap Allocations view shows the figures on each function, and ranks by them.
       await openEscapeTree(ui);
       for (const name of ['Fields', 'NewToken']) {
-        await escapeTreeRow(ui, name)
-          .filter({ hasText: /measured \d+ B\/op/ })
-          .waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+        await waitForTreeRow(ui, escapeTreeRow(ui, name).filter({ hasText: /measured \d+ B\/op/ }), `${name} with its measured B/op`);
       }
       await ui.screenshot('14-measured-tree');
     } catch (error) {
@@ -559,43 +556,6 @@ function functionsOf(file: string, facts: readonly OracleFact[]): string[] {
 }
 
 /** The escape tree view as the manifest names it: the user opens it by that name. */
-function escapeTreeViewName(): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(REPOSITORY_ROOT, 'package.json'), 'utf8'));
-  const views = Object.values(manifest.contributes?.views ?? {}).flat() as { id: string; name: string }[];
-  const view = views.find(
-    (candidate) => /escape/i.test(candidate.id) && /tree|sites|allocations/i.test(`${candidate.id} ${candidate.name}`),
-  );
-  if (!view) throw new Error(`package.json contributes no escape tree view (views: ${JSON.stringify(views)})`);
-  return view.name;
-}
-
-/** Opens the escape tree with View: Open View and expands it down to the functions. */
-async function openEscapeTree(ui: Workbench): Promise<void> {
-  const name = escapeTreeViewName();
-  await ui.openView(name);
-  const pane = escapeTreePane(ui);
-  await pane.locator('.monaco-list-row').first().waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
-  // Packages and files may start collapsed: expand until nothing collapsed is left above the functions.
-  for (let round = 0; round < 3; round++) {
-    const collapsed = pane.locator(
-      '.monaco-list-row[aria-expanded="false"][aria-level="1"], .monaco-list-row[aria-expanded="false"][aria-level="2"]',
-    );
-    if ((await collapsed.count()) === 0) break;
-    await collapsed.first().click();
-  }
-}
-
-function escapeTreePane(ui: Workbench) {
-  return ui.page.locator('.pane').filter({ has: ui.page.locator('.pane-header', { hasText: new RegExp(escapeTreeViewName(), 'i') }) });
-}
-
-/** The tree row labelled `functionName` (its description, e.g. "1 heap", is drawn right after the label). */
-function escapeTreeRow(ui: Workbench, functionName: string) {
-  return escapeTreePane(ui)
-    .locator('.monaco-list-row')
-    .filter({ has: ui.page.locator('.label-name', { hasText: new RegExp(`^${functionName}$`) }) });
-}
-
 /** What an editor session started, so that its end stops each part, also when the start failed half-way. */
 interface EditorSession {
   codeServer?: CodeServer;
