@@ -23,6 +23,7 @@ import { jsonWriter } from './formatJson';
 import { sarifWriter } from './formatSarif';
 import { summaryWriter } from './formatSummary';
 import { Tally, textWriter } from './formatText';
+import { stopGoOnInterrupt } from './interrupt';
 import { createProgress } from './progress';
 import type { ResolvedPackage } from './resolvePackages';
 import { analysePackages, InOrder, resolveCheckPackages, type Shard } from './runCheck';
@@ -209,28 +210,6 @@ async function loadBaseline(
   if (!loaded.ok) return loaded;
   for (const warning of loaded.value.warnings) io.stderr.write(`go-escape-lens check: ${warning}\n`);
   return { ok: true, value: { label: baselineLabel(spec), byPackage: byPackage(loaded.value.allocations) } };
-}
-
-/**
- * On Ctrl-C (or SIGTERM), kills the go commands still running: they run in process groups of their own, so
- * the terminal's signal does not reach them. A baseline worktree's own handler, registered later, removes
- * the checkout and exits; without one, this exits.
- */
-function stopGoOnInterrupt(runGo: GoRunner): { runGo: GoRunner; dispose: () => void } {
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    controller.abort();
-    setImmediate(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    runGo: (invocation, signal) => runGo(invocation, signal ? AbortSignal.any([signal, controller.signal]) : controller.signal),
-    dispose: () => {
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
-    },
-  };
 }
 
 /**

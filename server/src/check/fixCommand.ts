@@ -9,7 +9,7 @@
  *
  * Exit codes: 0 done (or nothing to do), 1 the fixes did not hold (nothing written), 2 could not run.
  */
-import * as fs from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
@@ -22,6 +22,7 @@ import { typeInfoTool } from '../engine/typeInfoTool';
 import { type AppliedFix, applyPackageFixes, type PackageFixRun } from '../fixes/applyFixes';
 import { type CheckCommandOptions, EXIT, goSettingsFrom } from './checkCommand';
 import { forEachAtMost } from './forEachAtMost';
+import { stopGoOnInterrupt } from './interrupt';
 import { withModuleCopy } from './moduleCopy';
 import { type MeasuredSaving, measuredSaving, rankByMeasuredBytes, savingFigures } from '../features/fixRanking';
 import { placeOnSource } from '../measurementService';
@@ -71,6 +72,15 @@ export type MeasuredFixFigures =
   | { readonly profile: string; readonly bytes: number; readonly objects: number };
 
 export async function runFixCommand(patterns: readonly string[], options: FixCommandOptions, io: FixIo): Promise<number> {
+  const interrupted = stopGoOnInterrupt(io.runGo);
+  try {
+    return await fix(patterns, options, { ...io, runGo: interrupted.runGo });
+  } finally {
+    interrupted.dispose();
+  }
+}
+
+async function fix(patterns: readonly string[], options: FixCommandOptions, io: FixIo): Promise<number> {
   const say = sayTo(io);
   const settings = goSettingsFrom({ ...options, format: 'text', violationsOnly: false, tests: false });
   if (typeof settings === 'string') {
@@ -191,7 +201,9 @@ export async function runFixCommand(patterns: readonly string[], options: FixCom
       break;
   }
   if (!options.dryRun) {
-    for (const [file, text] of changed) await fs.writeFile(file, text);
+    // Written synchronously: an interrupt (Ctrl-C) is handled between turns of the event loop, so it comes
+    // before all of the files are written or after, never between two of them.
+    for (const [file, text] of changed) writeFileSync(file, text);
   }
   say(
     `${reports.length} fix${reports.length === 1 ? '' : 'es'} ${options.dryRun ? 'would remove' : 'removed'} ${removed} of ${before} heap facts in ${packages.length} package${packages.length === 1 ? '' : 's'}` +

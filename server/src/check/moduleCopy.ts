@@ -18,7 +18,7 @@ import { analysisEnvironment } from '../engine/goCommand';
 import type { GoRunner } from '../engine/runGo';
 import { isFile } from '../engine/moduleRoot';
 import { userTempDirectory } from '../engine/userTempDirectory';
-import { removingOnSignal } from './removeOnSignal';
+import { removingOnSignal } from './interrupt';
 
 interface GoAccess {
   readonly settings: GoSettings;

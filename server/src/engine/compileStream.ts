@@ -21,6 +21,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { userTempDirectory } from './userTempDirectory';
+import { removeAtExit } from './temporaryDirectory';
 
 /** Lines only the backend prints, so everything escape analysis prints is written before them. */
 const BACKEND_LINES = [Buffer.from(': index bounds check elided\n')];
@@ -64,9 +65,12 @@ export class CompileStream {
   private readonly watcher: fs.FSWatcher;
   private readonly compiles = new Map<string, FollowedCompile>();
   private closed = false;
+  /** Forgets the folder's removal at exit, once close has removed it. */
+  private readonly forgetRemoval: () => void;
 
   constructor(private readonly onComplete: (analysis: CompleteEscapeAnalysis) => void) {
     this.directory = fs.mkdtempSync(path.join(userTempDirectory(), 'stream-'));
+    this.forgetRemoval = removeAtExit(this.directory);
     // inotify (Linux) and FSEvents (macOS) report each write; a missed event only means the facts come
     // when the go command finishes, as without streaming.
     this.watcher = fs.watch(this.directory, (_event, name) => {
@@ -97,6 +101,7 @@ export class CompileStream {
     this.watcher.close();
     for (const compile of this.compiles.values()) if (compile.fd !== undefined) fs.closeSync(compile.fd);
     fs.rmSync(this.directory, { recursive: true, force: true });
+    this.forgetRemoval();
   }
 
   private changed(name: string): void {

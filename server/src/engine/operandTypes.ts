@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { PackageOperandTypes, TypedCall } from '../model/operandTypes';
 import { analysisEnvironment, type GoSettings } from './goCommand';
 import type { GoRunner } from './runGo';
+import { withTemporaryDirectory } from './temporaryDirectory';
 import { firstLine, typeInfoTool, typeInfoToolIfBuilt } from './typeInfoTool';
 import { userTempDirectory } from './userTempDirectory';
 
@@ -110,21 +111,20 @@ export async function loadOperandTypes(input: OperandTypesInput): Promise<Packag
     const text = input.files.get(file);
     if (text !== undefined) overlays[file] = text;
   }
-  const directory = await fs.mkdtemp(path.join(userTempDirectory(), 'types-'));
-  try {
-    const config = path.join(directory, 'config.json');
-    const goVersion = input.languageVersion ? `go${input.languageVersion.split('.').slice(0, 2).join('.')}` : '';
-    await fs.writeFile(config, JSON.stringify({ files, overlays, importMap: pkg.ImportMap ?? {}, exports, goVersion }), 'utf8');
-    const checked = await runGo({ goBinary: tool, args: [config], cwd: input.directory, env }, signal);
-    if (checked.exitCode !== 0) return { status: 'unavailable', reason: `the type checker failed: ${firstLine(checked.stderr)}` };
-    const parsed = answer.safeParse(JSON.parse(checked.stdout));
-    if (!parsed.success) return { status: 'unavailable', reason: `the type checker's answer is not understood: ${parsed.error.message}` };
-    return { status: 'ok', calls: parsed.data.calls.map(toTypedCall), typeErrors: parsed.data.errors };
-  } catch (error) {
-    return { status: 'unavailable', reason: error instanceof Error ? error.message : String(error) };
-  } finally {
-    await fs.rm(directory, { recursive: true, force: true });
-  }
+  return withTemporaryDirectory(path.join(userTempDirectory(), 'types-'), async (directory) => {
+    try {
+      const config = path.join(directory, 'config.json');
+      const goVersion = input.languageVersion ? `go${input.languageVersion.split('.').slice(0, 2).join('.')}` : '';
+      await fs.writeFile(config, JSON.stringify({ files, overlays, importMap: pkg.ImportMap ?? {}, exports, goVersion }), 'utf8');
+      const checked = await runGo({ goBinary: tool, args: [config], cwd: input.directory, env }, signal);
+      if (checked.exitCode !== 0) return { status: 'unavailable', reason: `the type checker failed: ${firstLine(checked.stderr)}` };
+      const parsed = answer.safeParse(JSON.parse(checked.stdout));
+      if (!parsed.success) return { status: 'unavailable', reason: `the type checker's answer is not understood: ${parsed.error.message}` };
+      return { status: 'ok', calls: parsed.data.calls.map(toTypedCall), typeErrors: parsed.data.errors };
+    } catch (error) {
+      return { status: 'unavailable', reason: error instanceof Error ? error.message : String(error) };
+    }
+  });
 }
 
 function toTypedCall(call: z.infer<typeof answer>['calls'][number]): TypedCall {

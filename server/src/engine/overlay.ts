@@ -4,11 +4,12 @@
  * buffers) without ever writing into the user's workspace.
  *
  * The JSON file and the replacement files live in a fresh directory under `os.tmpdir()`, which is removed
- * when `use` settles, whether it resolved, threw or was cancelled.
+ * when `use` settles, whether it resolved, threw or was cancelled, or else when the process exits.
  */
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { withTemporaryDirectory } from './temporaryDirectory';
 
 /**
  * Absolute path → the text the compiler should see there. `null` hides the file from the compiler, as if
@@ -22,8 +23,7 @@ export interface OverlayJson {
 }
 
 export async function withOverlay<T>(replacements: OverlayReplacements, use: (overlayFile: string) => Promise<T>): Promise<T> {
-  const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'go-escape-lens-overlay-'));
-  try {
+  return withTemporaryDirectory(path.join(os.tmpdir(), 'go-escape-lens-overlay-'), async (directory) => {
     const replace: Record<string, string> = {};
     let index = 0;
     for (const [file, text] of replacements) {
@@ -41,8 +41,6 @@ export async function withOverlay<T>(replacements: OverlayReplacements, use: (ov
     const overlayFile = path.join(directory, 'overlay.json');
     const json: OverlayJson = { Replace: replace };
     await fs.writeFile(overlayFile, JSON.stringify(json), 'utf8');
-    return await use(overlayFile);
-  } finally {
-    await fs.rm(directory, { recursive: true, force: true });
-  }
+    return use(overlayFile);
+  });
 }

@@ -14,6 +14,7 @@ import { decodeAllocationProfile } from './decodeAllocationProfile';
 import { analysisEnvironment, type GoSettings } from './goCommand';
 import { type OverlayReplacements, withOverlay } from './overlay';
 import type { GoRunner } from './runGo';
+import { withTemporaryDirectory } from './temporaryDirectory';
 
 export interface BenchmarkRequest {
   /** The package directory. */
@@ -45,8 +46,7 @@ export async function runBenchmark(
   if (!BENCHMARK_NAME.test(request.benchmark)) {
     return { ok: false, cancelled: false, message: `${request.benchmark} is not a benchmark function name.`, output: '' };
   }
-  const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'go-escape-lens-bench-'));
-  try {
+  return withTemporaryDirectory(path.join(os.tmpdir(), 'go-escape-lens-bench-'), async (scratch) => {
     const profileFile = path.join(scratch, 'mem.pb.gz');
     const run = (overlayFile?: string) =>
       runGo(
@@ -82,9 +82,7 @@ export async function runBenchmark(
     const decoded = await decodeAllocationProfile(bytes, `The profile of ${request.benchmark}`);
     if (!decoded.ok) return { ok: false, cancelled: false, message: decoded.message, output };
     return { ok: true, figures, profile: decoded.profile, output };
-  } finally {
-    await fs.rm(scratch, { recursive: true, force: true });
-  }
+  });
 }
 
 export function benchmarkArguments(
