@@ -203,6 +203,22 @@ describe('go-escape-lens fix', () => {
     assert.deepEqual(snapshot(format), before);
   });
 
+  test('--env GOFLAGS reaches the final build and tests as it reached the analysis', () => {
+    const module = copyOfModule();
+    const pointerlocal = path.join(module, 'pointerlocal');
+    // The package builds only with the tag: a final check without it would refuse every fix.
+    fs.writeFileSync(
+      path.join(pointerlocal, 'tagged.go'),
+      '//go:build lensflag\n\npackage pointerlocal\n\nfunc tagged() int { return 1 }\n',
+    );
+    fs.writeFileSync(path.join(pointerlocal, 'usestagged.go'), 'package pointerlocal\n\nvar _ = tagged()\n');
+    const before = snapshot(pointerlocal);
+    const run = fix(module, ['--env', 'GOFLAGS=-tags=lensflag', './pointerlocal']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /fix(es)? removed [1-9]\d* of \d+ heap facts in 1 package; [1-9]\d* files? written/);
+    assert.notDeepEqual(snapshot(pointerlocal), before, 'nothing was written');
+  });
+
   test('a package that does not build is refused with the reason, and nothing is written', () => {
     const module = copyOfModule();
     const broken = path.join(module, 'format', 'broken.go');

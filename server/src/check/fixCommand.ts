@@ -237,12 +237,15 @@ async function checkWhole(
   io: FixIo,
 ): Promise<string | undefined> {
   const patterns = directories.map((directory) => `./${path.relative(io.cwd, directory).split(path.sep).join('/') || '.'}`);
+  // -count=1: a cached pass proves nothing about the fixed text. Added to the GOFLAGS the analysis had,
+  // `--env GOFLAGS=…` included, so the packages are built as they were analysed.
+  const environment = analysisEnvironment(settings);
   const run = (args: readonly string[], overlay?: string, cwd = io.cwd) =>
     io.runGo({
       goBinary: settings.goBinary,
       args: [...args.slice(0, 1), ...settings.buildFlags, ...(overlay ? [`-overlay=${overlay}`] : []), ...args.slice(1)],
       cwd,
-      env: { ...analysisEnvironment(settings), GOFLAGS: `${process.env.GOFLAGS ?? ''} -count=1`.trim() },
+      env: { ...environment, GOFLAGS: `${environment.GOFLAGS ?? ''} -count=1`.trim() },
     });
   const say = sayTo(io);
   return withOverlay(changed, async (overlay) => {
