@@ -21,7 +21,7 @@ export async function withTemporaryDirectory<T>(prefix: string, use: (directory:
   }
 }
 
-/** Removes `directory` if the process exits while it is there; the returned function forgets it again. */
+/** Removes `directory` (or a file) if the process exits while it is there; the returned function forgets it again. */
 export function removeAtExit(directory: string): () => void {
   if (!exitHooked) {
     exitHooked = true;

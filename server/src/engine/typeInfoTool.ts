@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { GoSettings } from './goCommand';
 import type { GoRunner } from './runGo';
+import { removeAtExit } from './temporaryDirectory';
 import { userTempDirectory } from './userTempDirectory';
 
 /** The bundles find go/ beside dist/; tests running from source find it at the repository root. */
@@ -77,7 +78,10 @@ async function buildTool(source: string, settings: GoSettings, runGo: GoRunner):
   if (fs.existsSync(tool)) return tool;
   // Built under a name of its own and renamed, so two servers building at once never run a half-written file.
   const temporary = `${tool}.${process.pid}.tmp`;
+  // Interrupted (Ctrl-C on the CLI), the build would leave the half-written file, under a name no run reuses.
+  const forget = removeAtExit(temporary);
   const built = await runGo({ goBinary: settings.goBinary, args: ['build', '-trimpath', '-o', temporary, '.'], cwd: source, env });
+  forget();
   if (built.exitCode !== 0) {
     fs.rmSync(temporary, { force: true });
     return { failure: `building the type checker with ${settings.goBinary} failed: ${firstLine(built.stderr || built.stdout)}` };
