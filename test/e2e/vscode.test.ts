@@ -555,7 +555,6 @@ function functionsOf(file: string, facts: readonly OracleFact[]): string[] {
   return [...names];
 }
 
-/** The escape tree view as the manifest names it: the user opens it by that name. */
 /** What an editor session started, so that its end stops each part, also when the start failed half-way. */
 interface EditorSession {
   codeServer?: CodeServer;

@@ -1,19 +1,21 @@
 /**
  * The Heap Allocations view as a user reads it: opened from View: Open View, rows expanded by clicking,
- * scrolled with the mouse wheel when a row is drawn below the pane's fold. The pane is a few rows high
+ * paged through with the keyboard when a row is drawn outside the pane. The pane is a few rows high
  * under the Explorer, and VS Code's list puts only the rows in view into the page, so a row further down
  * is not there until the user scrolls to it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Locator } from 'playwright-core';
+import { errors, type Locator } from 'playwright-core';
 import { REPOSITORY_ROOT } from './environment';
 import { ANALYSIS_TIMEOUT_MS, type Workbench } from './workbench';
 
-/** How long one look at the drawn rows waits before the tree is scrolled on. */
+/** How long one look at the drawn rows waits before the tree is paged through. */
 const LOOK_MS = 2_000;
+/** How long a page of rows, just revealed, is given to be drawn. */
+const PAGE_MS = 500;
 
-/** The view's name as package.json contributes it. */
+/** The escape tree view as the manifest names it: the user opens it by that name. */
 export function escapeTreeViewName(): string {
   const manifest = JSON.parse(fs.readFileSync(path.join(REPOSITORY_ROOT, 'package.json'), 'utf8'));
   const views = Object.values(manifest.contributes?.views ?? {}).flat() as { id: string; name: string }[];
@@ -52,11 +54,12 @@ export function escapeTreeRow(ui: Workbench, functionName: string): Locator {
 }
 
 /**
- * Waits for `row` (a locator within the tree), scrolling the tree as a user does when it is not in view:
- * down a few rows at a time, and back to the top once the bottom is reached, in case it is drawn above.
- * `under`, the row's parent, is expanded by a click when it is drawn collapsed, as a user clicks a row
- * again that a refresh closed; that is logged, a row that needed it is worth knowing about.
- * A row that never shows fails with the rows the tree does draw, each with its level and whether it is
+ * Waits for `row` (a locator within the tree), going through the tree as a keyboard user does when it is
+ * not in view: Home, then Page Down until the last row, each page drawn in turn. (The mouse wheel scrolls
+ * the list some time after the event, so where it got to cannot be told; a key moves the focus at once.)
+ * `under`, the row's parent, is expanded by a click when it is drawn collapsed; a second click, on a row a
+ * refresh drew collapsed again, is logged, as a row that needed it is worth knowing about.
+ * A row that never shows fails with the rows the tree draws, each with its level and whether it is
  * expanded, so a failure says whether the row's parent collapsed, or the row is missing, or elsewhere.
  */
 export async function waitForTreeRow(
@@ -65,31 +68,52 @@ export async function waitForTreeRow(
   what: string,
   { under, timeout = ANALYSIS_TIMEOUT_MS }: { readonly under?: Locator; readonly timeout?: number } = {},
 ): Promise<void> {
-  const list = escapeTreePane(ui).locator('.monaco-list');
   const deadline = Date.now() + timeout;
+  const remaining = (most: number) => Math.max(1, Math.min(most, deadline - Date.now()));
   let clicks = 0;
+  const find = async (target: Locator) => (await shown(target, remaining(LOOK_MS))) || (await pageThrough(ui, target, remaining));
   while (Date.now() < deadline) {
-    if (under && (await under.count()) > 0 && (await under.getAttribute('aria-expanded')) === 'false') {
-      if (clicks++ > 0) console.log(`${what}: its parent row was drawn collapsed again; clicked it (${clicks} clicks)`);
-      await under.click();
+    if (under) {
+      if (!(await find(under))) continue;
+      if ((await under.getAttribute('aria-expanded', { timeout: LOOK_MS })) === 'false') {
+        if (clicks++ > 0) console.log(`${what}: its parent row was drawn collapsed again; clicked it (click ${clicks})`);
+        await under.click({ timeout: LOOK_MS });
+      }
     }
-    const found = await row
-      .waitFor({ timeout: Math.min(LOOK_MS, Math.max(1, deadline - Date.now())) })
-      .then(() => true)
-      .catch(() => false);
-    if (found) return;
-    const before = await scrollTopOf(list);
-    await list.hover();
-    await ui.page.mouse.wheel(0, 100);
-    // The wheel scrolls the list at once; at the bottom it does not move, and the top is next.
-    if ((await scrollTopOf(list)) === before) await ui.page.mouse.wheel(0, -1_000_000);
+    if (await find(row)) return;
   }
   throw new Error(`${what} is not in the escape tree after ${timeout / 1000} s; the tree draws:\n${await drawnRows(ui)}`);
 }
 
-/** Where the list is scrolled to: it moves its rows container up (by `top` or a transform), not the DOM's scroll. */
-async function scrollTopOf(list: Locator): Promise<string> {
-  return list.locator('.monaco-list-rows').evaluate((rows) => `${rows.style.top} ${rows.style.transform}`);
+/** Whether `row` is drawn within `timeout` ms; errors other than the wait's end (two rows match) are thrown. */
+async function shown(row: Locator, timeout: number): Promise<boolean> {
+  try {
+    await row.waitFor({ timeout });
+    return true;
+  } catch (error) {
+    if (error instanceof errors.TimeoutError) return false;
+    throw error;
+  }
+}
+
+/** Home, then Page Down while the focus moves: true as soon as `row` is drawn on one of the pages. */
+async function pageThrough(ui: Workbench, row: Locator, remaining: (most: number) => number): Promise<boolean> {
+  const list = escapeTreePane(ui).locator('.monaco-list');
+  await list.focus();
+  await ui.page.keyboard.press('Home');
+  for (let previous = -1; ; ) {
+    if (await shown(row, remaining(PAGE_MS))) return true;
+    const focused = await focusedIndex(list);
+    if (focused === previous || remaining(PAGE_MS) === 1) return false;
+    previous = focused;
+    await ui.page.keyboard.press('PageDown');
+  }
+}
+
+/** The index of the row the list's focus is on, -1 if none. */
+async function focusedIndex(list: Locator): Promise<number> {
+  const focused = list.locator('.monaco-list-row.focused');
+  return (await focused.count()) === 0 ? -1 : Number((await focused.first().getAttribute('data-index')) ?? '-1');
 }
 
 /** The rows the tree draws now, top to bottom, indented by level, with ▸ (collapsed) or ▾ (expanded) and their descriptions. */
