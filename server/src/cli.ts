@@ -79,6 +79,7 @@ Exit codes:
      with --bench a benchmark over its //escape:allocs N,
      or, with --baseline, a heap allocation the baseline does not have
   2  the analysis could not run (no go command, a package does not build, bad arguments); the reason is on stderr
+  130, 143  interrupted (Ctrl-C, SIGTERM): the go commands it started are stopped, its temporary folders removed
 
 Without --baseline every heap allocation is reported; with it, only the new ones. Allocations are matched
 across versions by package, function, kind and expression, not by line, so moving code is not new.
@@ -163,6 +164,7 @@ Exit codes:
   0  the fixes were applied (or listed, with --dry-run), or there was nothing to fix
   1  the fixes together broke the build, go vet or go test -short: nothing was written
   2  the analysis could not run (no go command, a package does not build, bad arguments)
+  130, 143  interrupted (Ctrl-C, SIGTERM): nothing was written, or every file; the go commands are stopped
 
 Only fixes that remove heap allocations by the compiler's count are applied (not a return by value of a
 function the compiler inlines, which removes nothing at run time); test files are not changed.`,

@@ -18,6 +18,7 @@ import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { heapFactsFromCompiler, requireGo } from '../helpers/goOracle';
+import { liveProcesses } from '../helpers/liveProcesses';
 import { LspTestClient } from '../helpers/lspClient';
 
 const PACKAGES = 10;
@@ -44,22 +45,7 @@ function content(index: number, version: number): string {
 /** Live (not zombie) processes whose session is one of the recorded go runs, as "pid (comm) state: command line". */
 function liveGoProcesses(): string[] {
   const sessions = new Set(fs.readFileSync(pids, 'utf8').split('\n').filter(Boolean));
-  const alive: string[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // exited meanwhile
-    }
-    // pid (comm) state ppid pgrp session …; comm may contain spaces, so split after its closing paren.
-    const [state, , , session] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (!sessions.has(session) || state === 'Z') continue;
-    const commandLine = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-    alive.push(`${entry} ${stat.slice(stat.indexOf('('), stat.lastIndexOf(')') + 1)} ${state}: ${commandLine}`);
-  }
-  return alive;
+  return liveProcesses(({ session }) => sessions.has(session));
 }
 
 function residentKilobytes(pid: number): number {

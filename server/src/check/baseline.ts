@@ -18,7 +18,7 @@ import { type AllocationIdentity, allocationIdentity } from './baselineMatching'
 import { isAllocation } from './findings';
 import type { ResolvedPackage } from './resolvePackages';
 import { analysePackages, type CheckEnvironment } from './runCheck';
-import { removingOnSignal } from './interrupt';
+import { onExit } from '../engine/temporaryDirectory';
 
 const execFileAsync = promisify(execFile);
 
@@ -110,9 +110,12 @@ export async function openWorktree(cwd: string, ref: string, goWork?: string): P
   const temporary = fs.mkdtempSync(path.join(os.tmpdir(), 'go-escape-lens-baseline-'));
   const root = path.join(temporary, 'tree');
   let removed = false;
+  // From here on: an interrupt while git checks the revision out (seconds, in a large repository) or after.
+  const forget = onExit(() => remove());
   const remove = () => {
     if (removed) return;
     removed = true;
+    forget();
     try {
       execFileSync('git', ['worktree', 'remove', '--force', root], { cwd: repositoryRoot, stdio: 'ignore' });
     } catch {
@@ -150,7 +153,11 @@ export async function withGitWorktree<T>(
   const opened = await openWorktree(cwd, ref, goWork);
   if (!opened.ok) return opened;
   const worktree = opened.value;
-  return { ok: true, value: await removingOnSignal(worktree.remove, () => use(worktree)) };
+  try {
+    return { ok: true, value: await use(worktree) };
+  } finally {
+    worktree.remove();
+  }
 }
 
 /** The commit a revision names now, or undefined when git does not know it. */

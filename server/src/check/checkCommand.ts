@@ -71,6 +71,16 @@ export interface CheckIo {
 }
 
 export async function runCheckCommand(patterns: readonly string[], options: CheckCommandOptions, io: CheckIo): Promise<number> {
+  // First: the search for the go command runs go too.
+  const interrupted = stopGoOnInterrupt(io.runGo);
+  try {
+    return await locateGoAndCheck(patterns, options, { ...io, runGo: interrupted.runGo });
+  } finally {
+    interrupted.dispose();
+  }
+}
+
+async function locateGoAndCheck(patterns: readonly string[], options: CheckCommandOptions, io: CheckIo): Promise<number> {
   const parsed = goSettingsFrom(options);
   if (typeof parsed === 'string') return fail(io, parsed);
   const search = await new GoLocator(machineGoProbe(io.runGo, io.environment)).locate({
@@ -86,13 +96,7 @@ export async function runCheckCommand(patterns: readonly string[], options: Chec
       `the go command was not found ("${options.go}"): it ${search.tried[0]?.problem === 'does not run' ? 'does not run' : 'does not exist'}`,
     );
   }
-  const settings = { ...parsed, goBinary: search.found.binary };
-  const interrupted = stopGoOnInterrupt(io.runGo);
-  try {
-    return await check(patterns, options, io, settings, interrupted.runGo);
-  } finally {
-    interrupted.dispose();
-  }
+  return check(patterns, options, io, { ...parsed, goBinary: search.found.binary }, io.runGo);
 }
 
 function fail(io: CheckIo, message: string): number {

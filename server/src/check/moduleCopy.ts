@@ -10,15 +10,14 @@
  * module in a `go.work` workspace (the workspace names the original directory, and the copy would build
  * without it), and anything the copy cannot be made of (a socket in the module, a full disk).
  */
-import { rmSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { GoSettings } from '../engine/goCommand';
 import { analysisEnvironment } from '../engine/goCommand';
 import type { GoRunner } from '../engine/runGo';
 import { isFile } from '../engine/moduleRoot';
+import { withTemporaryDirectory } from '../engine/temporaryDirectory';
 import { userTempDirectory } from '../engine/userTempDirectory';
-import { removingOnSignal } from './interrupt';
 
 interface GoAccess {
   readonly settings: GoSettings;
@@ -48,7 +47,6 @@ export async function withModuleCopy<T>(
   let moduleRoot: string;
   let cwdInModule: string | undefined;
   const files: [string, string][] = [];
-  let parent: string;
   try {
     moduleRoot = await fs.realpath(path.dirname(goMod));
     const inModule = async (file: string) => {
@@ -62,15 +60,15 @@ export async function withModuleCopy<T>(
       if (relative === undefined) return `${file} is outside the module ${moduleRoot}`;
       files.push([relative, text]);
     }
-    parent = await fs.mkdtemp(path.join(userTempDirectory(), 'module-copy-'));
   } catch (error) {
     return failed(error);
   }
 
   // A copy may be as large as the module: removed also when the user interrupts the tests run in it.
-  return removingOnSignal(
-    () => rmSync(parent, { recursive: true, force: true }),
-    async () => {
+  let made = false;
+  try {
+    return await withTemporaryDirectory(path.join(userTempDirectory(), 'module-copy-'), async (parent) => {
+      made = true;
       const copyRoot = path.join(parent, path.basename(moduleRoot));
       try {
         // verbatimSymlinks: a relative link inside the module keeps pointing inside the copy.
@@ -87,8 +85,11 @@ export async function withModuleCopy<T>(
         return failed(error);
       }
       return { value: await use(path.join(copyRoot, cwdInModule)) };
-    },
-  );
+    });
+  } catch (error) {
+    if (made) throw error; // use's own
+    return failed(error);
+  }
 }
 
 interface GoModJson {

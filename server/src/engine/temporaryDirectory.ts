@@ -1,35 +1,58 @@
 /**
- * The temporary folders the engine makes for the go command (overlays, type checker configurations,
- * compile streams, benchmark binaries). Each is removed when its work ends; any still there when the
- * process exits is removed then. That is for an exit that cuts the work short, such as `check` or `fix`
- * interrupted with Ctrl-C: process.exit runs no `finally` that awaits, so the folders would stay behind.
+ * The temporary folders the engine and the CLI make (overlays, type checker configurations, compile
+ * streams, benchmark binaries, the go command's work folders, a baseline's worktree). Each is removed when
+ * its work ends; any still there when the process exits is removed then. That is for an exit that cuts the
+ * work short, such as `check` or `fix` interrupted with Ctrl-C: process.exit runs no `finally` that awaits,
+ * so the folders would stay behind.
  */
 import * as fs from 'node:fs';
 
-const removedAtExit = new Set<string>();
+const atExit = new Set<() => void>();
 let exitHooked = false;
 
-/** Makes a folder `prefix` + six random characters, gives it to `use`, and removes it when `use` settles. */
+/**
+ * Makes a folder `prefix` + six random characters, gives it to `use`, and removes it when `use` settles.
+ * Made and forgotten synchronously, so no exit comes between the folder's making and its registration, or
+ * between the start of its removal and its end.
+ */
 export async function withTemporaryDirectory<T>(prefix: string, use: (directory: string) => Promise<T>): Promise<T> {
-  const directory = await fs.promises.mkdtemp(prefix);
+  const directory = fs.mkdtempSync(prefix);
   const forget = removeAtExit(directory);
   try {
     return await use(directory);
   } finally {
+    remove(directory);
     forget();
-    await fs.promises.rm(directory, { recursive: true, force: true });
   }
 }
 
-/** Removes `directory` (or a file) if the process exits while it is there; the returned function forgets it again. */
-export function removeAtExit(directory: string): () => void {
+/** Removes `path` (a folder or a file) if the process exits while it is there; the returned function forgets it. */
+export function removeAtExit(path: string): () => void {
+  return onExit(() => remove(path));
+}
+
+/**
+ * Runs `cleanup` if the process exits before the returned function is called: synchronously, as an exit
+ * handler must. One cleanup that fails does not keep the others from running.
+ */
+export function onExit(cleanup: () => void): () => void {
   if (!exitHooked) {
     exitHooked = true;
-    // An exit handler runs synchronously: the removal must be too.
     process.on('exit', () => {
-      for (const left of removedAtExit) fs.rmSync(left, { recursive: true, force: true });
+      for (const each of atExit) {
+        try {
+          each();
+        } catch {
+          // Best effort: the process is ending, and what is left is in the temp folder, not the workspace.
+        }
+      }
     });
   }
-  removedAtExit.add(directory);
-  return () => removedAtExit.delete(directory);
+  atExit.add(cleanup);
+  return () => atExit.delete(cleanup);
+}
+
+function remove(path: string): void {
+  // Retried: a go command killed a moment ago may still be closing files in it.
+  fs.rmSync(path, { recursive: true, force: true, maxRetries: 3 });
 }
