@@ -2,20 +2,17 @@
  * `go-escape-lens fix [packages]`: applies every verified fix, like `go fix` or `golangci-lint --fix`.
  *
  * Each package is fixed in memory (fixes/applyFixes.ts: every fix compiled, vetted and counted by the
- * compiler). Then the whole result is checked once more through an overlay: the packages must build,
- * `go vet` must find nothing new, and `go test -short` must fail no package that passed before (a test that
- * fails through the overlay runs again in a copy of the module with the fixes written, moduleCopy.ts). Only
- * then are files written; otherwise nothing is. `--dry-run` writes nothing and lists what would be applied.
+ * compiler). Then the whole result is checked once more (finalCheck.ts): the packages must build and
+ * `go test -short` must fail no package that passed before. Only then are files written; otherwise nothing
+ * is. `--dry-run` writes nothing and lists what would be applied.
  *
- * Exit codes: 0 done (or nothing to do), 1 the fixes did not hold (nothing written), 2 could not run.
+ * Exit codes: 0 done (or nothing to do), 1 the fixes did not hold (nothing written), 2 could not run,
+ * 130 or 143 interrupted (interrupt.ts).
  */
 import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import type { GoSettings } from '../engine/goCommand';
-import { analysisEnvironment } from '../engine/goCommand';
-import { withOverlay } from '../engine/overlay';
 import type { GoRunner } from '../engine/runGo';
 import { ensureSkipLinkTool } from '../engine/skipLinkTool';
 import { typeInfoTool } from '../engine/typeInfoTool';
@@ -23,7 +20,7 @@ import { type AppliedFix, applyPackageFixes, type PackageFixRun } from '../fixes
 import { type CheckCommandOptions, EXIT, goSettingsFrom } from './checkCommand';
 import { forEachAtMost } from './forEachAtMost';
 import { stopGoOnInterrupt } from './interrupt';
-import { withModuleCopy } from './moduleCopy';
+import { checkFixedPackages } from './finalCheck';
 import { type MeasuredSaving, measuredSaving, rankByMeasuredBytes, savingFigures } from '../features/fixRanking';
 import { placeOnSource } from '../measurementService';
 import type { Measurement } from '../model/measurement';
@@ -169,7 +166,7 @@ async function fix(patterns: readonly string[], options: FixCommandOptions, io: 
 
   if (changed.size > 0) {
     const touched = runs.filter(({ run }) => run.changedFiles.size > 0).map(({ run }) => run.directory);
-    const problem = await checkWhole(touched, changed, settings, io);
+    const problem = await checkFixedPackages(touched, changed, { settings, runGo: io.runGo, cwd: io.cwd, say });
     if (problem) {
       say(`the fixes did not hold, so nothing was written: ${problem}`);
       return 1;
@@ -227,69 +224,6 @@ function defaultFixJobs(): number {
 }
 
 /**
- * The packages as they would be written: they build and pass `go vet` (checked per fix already), and
- * `go test -short` fails no package it did not fail before. Undefined when all holds.
- */
-async function checkWhole(
-  directories: readonly string[],
-  changed: ReadonlyMap<string, string>,
-  settings: GoSettings,
-  io: FixIo,
-): Promise<string | undefined> {
-  const patterns = directories.map((directory) => `./${path.relative(io.cwd, directory).split(path.sep).join('/') || '.'}`);
-  // -count=1: a cached pass proves nothing about the fixed text. Added to the GOFLAGS the analysis had,
-  // `--env GOFLAGS=…` included, so the packages are built as they were analysed.
-  const environment = analysisEnvironment(settings);
-  const run = (args: readonly string[], overlay?: string, cwd = io.cwd) =>
-    io.runGo({
-      goBinary: settings.goBinary,
-      args: [...args.slice(0, 1), ...settings.buildFlags, ...(overlay ? [`-overlay=${overlay}`] : []), ...args.slice(1)],
-      cwd,
-      env: { ...environment, GOFLAGS: `${environment.GOFLAGS ?? ''} -count=1`.trim() },
-    });
-  const say = sayTo(io);
-  return withOverlay(changed, async (overlay) => {
-    const build = await run(['build', ...patterns], overlay);
-    if (build.exitCode !== 0) return `go build: ${firstLines(build.stderr)}`;
-    const tests = await run(['test', '-short', ...patterns], overlay);
-    if (tests.exitCode === 0) return undefined;
-    const failedAfter = failedTestsAndPackages(tests.stdout + tests.stderr);
-    const baseline = await run(['test', '-short', ...patterns]);
-    const failedBefore = failedTestsAndPackages(baseline.stdout + baseline.stderr);
-    const newlyFailing = [...failedAfter].filter((name) => !failedBefore.has(name));
-    if (newlyFailing.length === 0) return undefined;
-    // The newly failing tests run once more, with the fixes written into a copy of the module, and only a
-    // failure there stops them. Through the overlay a test that reads its package's source from disk sees
-    // the unfixed text beside the fixed one it compiled (fasthttp embeds fs.go and serves it from disk); and a
-    // test that fails only sometimes (under the load of the whole run, say) may pass on its own. A package
-    // that failed with no failing test (its tests did not build, init panicked) is not run again.
-    const testNames = [...new Set(newlyFailing.filter((name) => /^(Test|Example|Fuzz)\w*/.test(name)).map((name) => name.split('/')[0]))];
-    if (testNames.length === 0) return `go test -short fails in ${newlyFailing.join(', ')}, which passed before`;
-    const rerun = ['test', '-short', `-run=^(${testNames.join('|')})$`, ...patterns];
-    const inCopy = await withModuleCopy(io.cwd, changed, { settings, runGo: io.runGo }, (copyCwd) => run(rerun, undefined, copyCwd));
-    // Without a copy (a go.work workspace), once more through the overlay: that still tells the flaky apart.
-    const copied = typeof inCopy !== 'string';
-    if (!copied) say(`running ${testNames.join(', ')} again through the overlay, not in a copy of the module: ${inCopy}`);
-    const again = copied ? inCopy.value : await run(rerun, overlay);
-    if (again.exitCode !== 0) {
-      const failed = failedTestsAndPackages(again.stdout + again.stderr);
-      const failedAgain = [...failed].filter((name) => !failedBefore.has(name));
-      if (failedAgain.length > 0) return `go test -short fails in ${failedAgain.join(', ')}, which passed before (run twice)`;
-      // A run that failed without naming a failure (the go command refused the copy, say) is no pass either.
-      if (failed.size === 0) {
-        return `go test -short of ${testNames.join(', ')} failed when run again${copied ? ' in a copy of the module' : ''}: ${firstLines(again.stderr || again.stdout)}`;
-      }
-    }
-    say(
-      copied
-        ? `${testNames.join(', ')} failed with the fixes seen through -overlay and passed in a copy of the module with them written: taken as reading the source from disk, or as flaky`
-        : `${testNames.join(', ')} failed once with the fixes and passed when run again: taken as flaky`,
-    );
-    return undefined;
-  });
-}
-
-/**
  * Per fix (its file and the original lines of its facts), what the measurements placed on the source as it
  * is now (the fixes are not written yet) say about those lines: the biggest of the measurements.
  */
@@ -325,16 +259,4 @@ function bytesOf(figures: MeasuredFixFigures | undefined): MeasuredSaving | unde
 
 function measuredText(figures: MeasuredFixFigures): string {
   return `${savingFigures(bytesOf(figures)!)} measured on its lines in ${'benchmark' in figures ? figures.benchmark : figures.profile}`;
-}
-
-/**
- * What `go test` says failed, by name: tests (`--- FAIL: TestKeys (0.00s)`, subtests indented) and packages
- * (`FAIL	github.com/x/y	0.03s`, also `[build failed]`). The bare `FAIL` line before a package's is not one.
- */
-function failedTestsAndPackages(output: string): Set<string> {
-  return new Set([...output.matchAll(/^(?:\s*--- FAIL: |FAIL\t)(\S+)/gm)].map((match) => match[1]));
-}
-
-function firstLines(text: string): string {
-  return text.trim().split('\n').slice(0, 5).join(os.EOL);
 }
