@@ -17,6 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { requireGo } from '../helpers/goOracle';
+import { leftInTemp } from '../helpers/leftInTemp';
 import { liveProcesses } from '../helpers/liveProcesses';
 import { CLI, REPOSITORY_ROOT } from '../helpers/lspClient';
 
@@ -24,11 +25,6 @@ const FIXES = path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'fixes');
 const temporary = fs.mkdtempSync(path.join(os.tmpdir(), 'gel-interrupt-'));
 after(() => fs.rmSync(temporary, { recursive: true, force: true }));
 before(() => requireGo());
-
-/** What may stay in the temp folder: the engine's own folder (go-escape-lens-<uid>) of tools it builds once. */
-const KEPT = /^go-escape-lens-(\d+|user)$/;
-/** In that folder, what one run makes and must remove: type checker configurations, compile streams, module copies, a half-built tool. */
-const RUN_FILES = /^(types-|stream-|module-copy-)|\.tmp$/;
 
 for (const { command, signal, code, interruptAt } of [
   // fix verifies each candidate with a build through an overlay of the fixed text.
@@ -81,7 +77,7 @@ for (const { command, signal, code, interruptAt } of [
 
     const goCommand = await logLineMatching(log, interruptAt, exited);
     assert.ok(goCommand, `${command} ended before it ran a go command matching ${interruptAt}:\n${output}`);
-    const whileRunning = leftIn(tmp);
+    const whileRunning = leftInTemp(tmp);
     cli.kill(signal);
     const exit = await exited;
     clearTimeout(guard);
@@ -95,7 +91,7 @@ for (const { command, signal, code, interruptAt } of [
     assert.ok(whileRunning.length > 0, 'the run had made no temporary folder when it was interrupted: the check below proves nothing');
     assert.deepEqual(exit, { code, signal: null }, `exit after ${signal}:\n${output}`);
     assert.deepEqual(stillRunning, [], `the go command (${goCommand.line}) or its children still run after ${command} exited`);
-    assert.deepEqual(leftIn(tmp), [], `left in the temp folder (it held ${whileRunning.join(', ')} while the go command ran)`);
+    assert.deepEqual(leftInTemp(tmp), [], `left in the temp folder (it held ${whileRunning.join(', ')} while the go command ran)`);
     assert.deepEqual(snapshot(module), sources, `${command} changed the module`);
   });
 }
@@ -127,22 +123,6 @@ async function logLineMatching(log: string, pattern: RegExp, exited: Promise<unk
 
 function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-}
-
-/** What the run left in the temp folder: everything but the engine's folder, and in that, what one run makes. */
-function leftIn(tmp: string): string[] {
-  const left: string[] = [];
-  for (const name of fs.readdirSync(tmp)) {
-    if (!KEPT.test(name)) left.push(name);
-    else
-      left.push(
-        ...fs
-          .readdirSync(path.join(tmp, name))
-          .filter((inner) => RUN_FILES.test(inner))
-          .map((inner) => `${name}/${inner}`),
-      );
-  }
-  return left;
 }
 
 function snapshot(directory: string): Record<string, string> {

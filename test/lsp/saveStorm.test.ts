@@ -18,6 +18,7 @@ import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { heapFactsFromCompiler, requireGo } from '../helpers/goOracle';
+import { leftInTemp } from '../helpers/leftInTemp';
 import { liveProcesses } from '../helpers/liveProcesses';
 import { LspTestClient } from '../helpers/lspClient';
 
@@ -82,7 +83,12 @@ before(() => {
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 
 test('50 saves in 10 packages: no go process left, final diagnostics match the final content, memory back', async (t) => {
-  const client = await LspTestClient.start(root, { settings: { goPath: path.join(root, 'recording-go') } });
+  // A temp folder of the server's own: what a killed go command would leave (its go-build… work folder) is counted.
+  const serverTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gel-storm-tmp-'));
+  const client = await LspTestClient.start(root, {
+    settings: { goPath: path.join(root, 'recording-go') },
+    env: { ...process.env, TMPDIR: serverTmp },
+  });
   try {
     const uris = Array.from({ length: PACKAGES }, (_, index) => pathToFileURL(packageFile(index)).href);
     const opened = uris.map((uri) => client.nextDiagnostics(uri, (params) => params.diagnostics.length === 1));
@@ -147,6 +153,8 @@ test('50 saves in 10 packages: no go process left, final diagnostics match the f
   } finally {
     await client.stop();
   }
-  // After shutdown, nothing the server started is alive.
+  // After shutdown, nothing the server started is alive, and nothing of its runs is left in its temp folder.
   assert.deepEqual(liveGoProcesses(), []);
+  assert.deepEqual(leftInTemp(serverTmp), [], 'left in the temp folder by killed and finished go runs');
+  fs.rmSync(serverTmp, { recursive: true, force: true });
 });

@@ -5,6 +5,10 @@
  * and the server share the engine unchanged.
  */
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { removeAtExit } from './temporaryDirectory';
+import { userTempDirectory } from './userTempDirectory';
 
 export interface GoInvocation {
   readonly goBinary: string;
@@ -38,10 +42,11 @@ export const runGo: GoRunner = (invocation, signal) =>
       resolve({ exitCode: null, stdout: '', stderr: '', output: new Uint8Array(), cancelled: true, truncated: false });
       return;
     }
+    const work = workFolder(invocation.env);
     // detached: the go command starts compile and link children; killing the process group stops them all.
     const child = spawn(invocation.goBinary, [...invocation.args], {
       cwd: invocation.cwd,
-      env: invocation.env,
+      env: work ? { ...invocation.env, GOTMPDIR: work.path } : invocation.env,
       detached: process.platform !== 'win32',
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
@@ -74,6 +79,7 @@ export const runGo: GoRunner = (invocation, signal) =>
     });
     child.on('close', (exitCode) => {
       signal?.removeEventListener('abort', kill);
+      work?.remove();
       // The bytes are joined once; the text is decoded only when asked for. The analysis reads the bytes, and
       // -m=2 of a large package (go/types: 57 MB, with `←` in it) decoded would be a 114 MB string.
       const output = Buffer.concat([...stderr, ...stdout]);
@@ -93,6 +99,24 @@ export const runGo: GoRunner = (invocation, signal) =>
       });
     });
   });
+
+/**
+ * A folder for the go command's own work folder (GOTMPDIR; go makes its `go-build…` in it), removed when
+ * the command ends. A go command that is killed (its analysis cancelled by a newer save, a CLI run
+ * interrupted) cannot remove its work folder itself, and each one left behind holds that run's compiled
+ * packages. Under the user's GOTMPDIR when one is set; undefined when the folder cannot be made, and go
+ * then chooses as it would.
+ */
+function workFolder(env: NodeJS.ProcessEnv): { readonly path: string; readonly remove: () => void } | undefined {
+  let made: string;
+  try {
+    made = fs.mkdtempSync(path.join(env.GOTMPDIR || userTempDirectory(), 'gotmp-'));
+  } catch {
+    return undefined;
+  }
+  const forget = removeAtExit(made);
+  return { path: made, remove: () => void fs.promises.rm(made, { recursive: true, force: true }).finally(forget) };
+}
 
 function killTree(pid: number | undefined): void {
   if (pid === undefined) return;
