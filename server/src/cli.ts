@@ -9,10 +9,14 @@ import { EXIT, FORMATS, runCheckCommand } from './check/checkCommand';
 import { mergeSarif } from './check/mergeSarif';
 import type { Shard } from './check/runCheck';
 import { FIX_FORMATS, runFixCommand } from './check/fixCommand';
+import { exitOnInterrupt } from './engine/atExit';
 import { runGo } from './engine/runGo';
 import { startLanguageServer } from './server';
 import { runWorkspaceWorker } from './workspaceWorker';
 import { WORKSPACE_WORKER_ARGUMENT } from './workspaceWorkerProtocol';
+
+// Every command, the language server and its workspace worker: a Ctrl-C stops the go commands too.
+exitOnInterrupt();
 
 const program = new Command()
   .name('go-escape-lens')

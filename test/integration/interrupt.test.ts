@@ -5,18 +5,19 @@
  * exited 130 (143), the go command it was running is gone with its children, the temp folder holds nothing
  * of the run (the go command's own work folder included), and the module is as it was.
  *
- * The go command is named with `--go`: a script that writes its process id and arguments to a log and
- * runs the real go command. For the command the test interrupts, it then waits on a FIFO, as a long build or
- * `go test` would still be running: a short one may have ended on its own before the check, and one that
- * writes after the CLI is gone dies of the closed pipe, so neither would show a go command left running.
+ * The go command is named with `--go`: a script (test/helpers/holdingGo.ts) that holds the command the test
+ * interrupts, as a long build or `go test` would still be running: a short one may have ended on its own
+ * before the check, and one that writes after the CLI is gone dies of the closed pipe, so neither would
+ * show a go command left running.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { requireGo } from '../helpers/goOracle';
+import { holdingGo } from '../helpers/holdingGo';
 import { leftInTemp } from '../helpers/leftInTemp';
 import { liveProcesses } from '../helpers/liveProcesses';
 import { CLI, REPOSITORY_ROOT } from '../helpers/lspClient';
@@ -39,31 +40,10 @@ for (const { command, signal, code, interruptAt } of [
     fs.cpSync(FIXES, module, { recursive: true });
     const tmp = path.join(run, 'tmp');
     fs.mkdirSync(tmp);
-    const log = path.join(run, 'go.log');
-    fs.writeFileSync(log, '');
-    const hold = path.join(run, 'hold');
-    execFileSync('mkfifo', [hold]);
-    const loggingGo = path.join(run, 'go');
-    const realGo = path.join(execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim(), 'bin', 'go');
-    // The command interrupted runs with -work, which keeps the go command's work folder (go-build…) as a
-    // killed go command leaves it: it must be in the run's own folder, which goes at exit, not loose in the
-    // temp folder. It is logged once it has run, so the folder is there when the signal comes.
-    fs.writeFileSync(
-      loggingGo,
-      [
-        '#!/bin/sh',
-        'line="$$ $*"',
-        `if echo "$*" | grep -Eq '${interruptAt.source}'; then`,
-        `  sub=$1; shift; '${realGo}' "$sub" -work "$@"; echo "$line" >> '${log}'; read held < '${hold}'; exit 0`,
-        'fi',
-        `echo "$line" >> '${log}'`,
-        `exec '${realGo}' "$@"`,
-      ].join('\n'),
-      { mode: 0o755 },
-    );
+    const go = holdingGo(run, interruptAt);
     const sources = snapshot(module);
 
-    const cli = spawn(process.execPath, [CLI, command, '--go', loggingGo, './...'], {
+    const cli = spawn(process.execPath, [CLI, command, '--go', go.goPath, './...'], {
       cwd: module,
       env: { ...process.env, TMPDIR: tmp },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -75,7 +55,7 @@ for (const { command, signal, code, interruptAt } of [
     // A CLI that ignores the signal would hang the test: it is killed, and the exit shows SIGKILL.
     const guard = setTimeout(() => cli.kill('SIGKILL'), 60_000);
 
-    const goCommand = await logLineMatching(log, interruptAt, exited);
+    const goCommand = await go.held(exited);
     assert.ok(goCommand, `${command} ended before it ran a go command matching ${interruptAt}:\n${output}`);
     const whileRunning = leftInTemp(tmp);
     cli.kill(signal);
@@ -94,31 +74,6 @@ for (const { command, signal, code, interruptAt } of [
     assert.deepEqual(leftInTemp(tmp), [], `left in the temp folder (it held ${whileRunning.join(', ')} while the go command ran)`);
     assert.deepEqual(snapshot(module), sources, `${command} changed the module`);
   });
-}
-
-/** The first logged go command whose arguments match, as soon as it is logged; undefined if the CLI exits first. */
-async function logLineMatching(log: string, pattern: RegExp, exited: Promise<unknown>): Promise<{ pid: number; line: string } | undefined> {
-  const find = () => {
-    for (const line of fs.readFileSync(log, 'utf8').split('\n')) {
-      const match = /^(\d+) (.*)$/.exec(line);
-      if (match && pattern.test(match[2])) return { pid: Number(match[1]), line: match[2] };
-    }
-    return undefined;
-  };
-  const watcher = fs.watch(log);
-  try {
-    return await new Promise((resolve) => {
-      const look = () => {
-        const found = find();
-        if (found) resolve(found);
-      };
-      watcher.on('change', look);
-      void exited.then(() => resolve(find()));
-      look();
-    });
-  } finally {
-    watcher.close();
-  }
 }
 
 function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {

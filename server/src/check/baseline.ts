@@ -18,7 +18,7 @@ import { type AllocationIdentity, allocationIdentity } from './baselineMatching'
 import { isAllocation } from './findings';
 import type { ResolvedPackage } from './resolvePackages';
 import { analysePackages, type CheckEnvironment } from './runCheck';
-import { onExit } from '../engine/temporaryDirectory';
+import { onExit } from '../engine/atExit';
 
 const execFileAsync = promisify(execFile);
 

@@ -23,7 +23,6 @@ import { jsonWriter } from './formatJson';
 import { sarifWriter } from './formatSarif';
 import { summaryWriter } from './formatSummary';
 import { Tally, textWriter } from './formatText';
-import { stopGoOnInterrupt } from './interrupt';
 import { createProgress } from './progress';
 import type { ResolvedPackage } from './resolvePackages';
 import { analysePackages, InOrder, resolveCheckPackages, type Shard } from './runCheck';
@@ -71,16 +70,6 @@ export interface CheckIo {
 }
 
 export async function runCheckCommand(patterns: readonly string[], options: CheckCommandOptions, io: CheckIo): Promise<number> {
-  // First: the search for the go command runs go too.
-  const interrupted = stopGoOnInterrupt(io.runGo);
-  try {
-    return await locateGoAndCheck(patterns, options, { ...io, runGo: interrupted.runGo });
-  } finally {
-    interrupted.dispose();
-  }
-}
-
-async function locateGoAndCheck(patterns: readonly string[], options: CheckCommandOptions, io: CheckIo): Promise<number> {
   const parsed = goSettingsFrom(options);
   if (typeof parsed === 'string') return fail(io, parsed);
   const search = await new GoLocator(machineGoProbe(io.runGo, io.environment)).locate({

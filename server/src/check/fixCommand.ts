@@ -7,7 +7,7 @@
  * is. `--dry-run` writes nothing and lists what would be applied.
  *
  * Exit codes: 0 done (or nothing to do), 1 the fixes did not hold (nothing written), 2 could not run,
- * 130 or 143 interrupted (interrupt.ts).
+ * 130 or 143 interrupted (engine/atExit.ts).
  */
 import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -19,7 +19,6 @@ import { typeInfoTool } from '../engine/typeInfoTool';
 import { type AppliedFix, applyPackageFixes, type PackageFixRun } from '../fixes/applyFixes';
 import { type CheckCommandOptions, EXIT, goSettingsFrom } from './checkCommand';
 import { forEachAtMost } from './forEachAtMost';
-import { stopGoOnInterrupt } from './interrupt';
 import { checkFixedPackages } from './finalCheck';
 import { type MeasuredSaving, measuredSaving, rankByMeasuredBytes, savingFigures } from '../features/fixRanking';
 import { placeOnSource } from '../measurementService';
@@ -69,15 +68,6 @@ export type MeasuredFixFigures =
   | { readonly profile: string; readonly bytes: number; readonly objects: number };
 
 export async function runFixCommand(patterns: readonly string[], options: FixCommandOptions, io: FixIo): Promise<number> {
-  const interrupted = stopGoOnInterrupt(io.runGo);
-  try {
-    return await fix(patterns, options, { ...io, runGo: interrupted.runGo });
-  } finally {
-    interrupted.dispose();
-  }
-}
-
-async function fix(patterns: readonly string[], options: FixCommandOptions, io: FixIo): Promise<number> {
   const say = sayTo(io);
   const settings = goSettingsFrom({ ...options, format: 'text', violationsOnly: false, tests: false });
   if (typeof settings === 'string') {

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { onExit } from './atExit';
 import { removeAtExit } from './temporaryDirectory';
 import { userTempDirectory } from './userTempDirectory';
 
@@ -42,6 +43,10 @@ export const runGo: GoRunner = (invocation, signal) =>
       resolve({ exitCode: null, stdout: '', stderr: '', output: new Uint8Array(), cancelled: true, truncated: false });
       return;
     }
+    // Stopped if this process exits first: no signal to it reaches the go command's own process group.
+    // Registered before the work folder, so that at exit the go command is killed before its folder goes.
+    let pid: number | undefined;
+    const forgetKill = onExit(() => killTree(pid));
     const work = workFolder(invocation.env);
     // detached: the go command starts compile and link children; killing the process group stops them all.
     const child = spawn(invocation.goBinary, [...invocation.args], {
@@ -51,6 +56,7 @@ export const runGo: GoRunner = (invocation, signal) =>
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
     });
+    pid = child.pid;
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let size = 0;
@@ -79,6 +85,7 @@ export const runGo: GoRunner = (invocation, signal) =>
     });
     child.on('close', (exitCode) => {
       signal?.removeEventListener('abort', kill);
+      forgetKill();
       work?.remove();
       // The bytes are joined once; the text is decoded only when asked for. The analysis reads the bytes, and
       // -m=2 of a large package (go/types: 57 MB, with `←` in it) decoded would be a 114 MB string.

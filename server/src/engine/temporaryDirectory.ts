@@ -1,14 +1,11 @@
 /**
  * The temporary folders the engine and the CLI make (overlays, type checker configurations, compile
- * streams, benchmark binaries, the go command's work folders, a baseline's worktree). Each is removed when
- * its work ends; any still there when the process exits is removed then. That is for an exit that cuts the
- * work short, such as `check` or `fix` interrupted with Ctrl-C: process.exit runs no `finally` that awaits,
- * so the folders would stay behind.
+ * streams, benchmark binaries, the go commands' work folders, module copies). Each is removed when its work
+ * ends; any still there when the process exits is removed then (atExit.ts), for an exit that cuts the work
+ * short, such as `check` or `fix` interrupted with Ctrl-C.
  */
 import * as fs from 'node:fs';
-
-const atExit = new Set<() => void>();
-let exitHooked = false;
+import { onExit } from './atExit';
 
 /**
  * Makes a folder `prefix` + six random characters, gives it to `use`, and removes it when `use` settles.
@@ -29,27 +26,6 @@ export async function withTemporaryDirectory<T>(prefix: string, use: (directory:
 /** Removes `path` (a folder or a file) if the process exits while it is there; the returned function forgets it. */
 export function removeAtExit(path: string): () => void {
   return onExit(() => remove(path));
-}
-
-/**
- * Runs `cleanup` if the process exits before the returned function is called: synchronously, as an exit
- * handler must. One cleanup that fails does not keep the others from running.
- */
-export function onExit(cleanup: () => void): () => void {
-  if (!exitHooked) {
-    exitHooked = true;
-    process.on('exit', () => {
-      for (const each of atExit) {
-        try {
-          each();
-        } catch {
-          // Best effort: the process is ending, and what is left is in the temp folder, not the workspace.
-        }
-      }
-    });
-  }
-  atExit.add(cleanup);
-  return () => atExit.delete(cleanup);
 }
 
 function remove(path: string): void {

@@ -1,0 +1,37 @@
+/**
+ * What must not outlive the process: the go commands it started (each in a process group of its own, which
+ * no signal to this process reaches) and the temporary folders it made. Run when the process exits,
+ * whatever ends it: the end of the work, an LSP exit, or a Ctrl-C or SIGTERM turned into an exit
+ * (exitOnInterrupt, below). An exit cuts short any `finally` that awaits; these run synchronously, as an exit
+ * handler must.
+ */
+const cleanups = new Set<() => void>();
+let hooked = false;
+
+/** Runs `cleanup` if the process exits before the returned function is called. */
+export function onExit(cleanup: () => void): () => void {
+  if (!hooked) {
+    hooked = true;
+    process.on('exit', () => {
+      for (const each of cleanups) {
+        try {
+          each();
+        } catch {
+          // Best effort, and one failure does not keep the others from running: the process is ending.
+        }
+      }
+    });
+  }
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}
+
+/**
+ * Turns Ctrl-C (SIGINT) and SIGTERM into an exit with the code a shell expects of an interrupted command
+ * (130, 143), so that the cleanups run: Node's own handling ends the process without them, and the go
+ * commands it started went on running (a `go test` after the prompt came back). For each entry point.
+ */
+export function exitOnInterrupt(): void {
+  process.on('SIGINT', () => process.exit(130));
+  process.on('SIGTERM', () => process.exit(143));
+}
