@@ -122,7 +122,8 @@ function workFolder(env: NodeJS.ProcessEnv): { readonly path: string; readonly r
     return undefined;
   }
   const forget = removeAtExit(made);
-  return { path: made, remove: () => void fs.promises.rm(made, { recursive: true, force: true }).finally(forget) };
+  // A removal that fails (the folder busy a moment) is left to the exit's, and must not reject unhandled.
+  return { path: made, remove: () => void fs.promises.rm(made, { recursive: true, force: true }).then(forget, () => undefined) };
 }
 
 function killTree(pid: number | undefined): void {
