@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const ENGINE_FOLDER = /^go-escape-lens-(\d+|user)$/;
-/** Type checker configurations, compile streams, module copies, go's work folders, a half-built tool. */
-const RUN_FILES = /^(types-|stream-|module-copy-|gotmp-)|\.tmp$/;
+/** Type checker configurations, compile streams, module copies, a half-built tool. */
+const RUN_FILES = /^(types-|stream-|module-copy-)|\.tmp$/;
 
 export function leftInTemp(tmp: string): string[] {
   const left: string[] = [];

@@ -155,6 +155,9 @@ test('50 saves in 10 packages: no go process left, final diagnostics match the f
   }
   // After shutdown, nothing the server started is alive, and nothing of its runs is left in its temp folder.
   assert.deepEqual(liveGoProcesses(), []);
-  assert.deepEqual(leftInTemp(serverTmp), [], 'left in the temp folder by killed and finished go runs');
-  fs.rmSync(serverTmp, { recursive: true, force: true });
+  try {
+    assert.deepEqual(leftInTemp(serverTmp), [], 'left in the temp folder by killed and finished go runs');
+  } finally {
+    fs.rmSync(serverTmp, { recursive: true, force: true });
+  }
 });

@@ -38,23 +38,35 @@ test('SIGTERM to the language server during an analysis: exit 143, its go comman
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     client.process.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  const analysing = client.nextStatus((status) => status.state === 'analysing');
-  await client.open(file);
-  await analysing;
-  const goCommand = await go.held();
-  assert.ok(goCommand);
-  const whileRunning = leftInTemp(tmp);
-  client.process.kill('SIGTERM');
-  const exit = await exited;
-  const stillRunning = liveProcesses(({ group }) => group === String(goCommand.pid));
+  // A server that ignores the signal would hang the test: it is killed, and the exit shows SIGKILL.
+  const guard = setTimeout(() => client.process.kill('SIGKILL'), 60_000);
+  let goCommand: { readonly pid: number; readonly line: string } | undefined;
+  let whileRunning: string[] = [];
+  let exit: { code: number | null; signal: NodeJS.Signals | null };
+  let stillRunning: string[] = [];
   try {
-    process.kill(-goCommand.pid, 'SIGKILL'); // what the server did not stop, so the test leaves nothing either
-  } catch {
-    // Stopped, as it should be.
+    const analysing = client.nextStatus((status) => status.state === 'analysing');
+    await client.open(file);
+    await analysing;
+    goCommand = await go.held(exited);
+    assert.ok(goCommand, `the server ended before its analysis's build ran:\n${client.logs.join('')}`);
+    whileRunning = leftInTemp(tmp);
+    client.process.kill('SIGTERM');
+    exit = await exited;
+    const group = String(goCommand.pid);
+    stillRunning = liveProcesses((ids) => ids.group === group);
+  } finally {
+    clearTimeout(guard);
+    client.process.kill('SIGKILL');
+    try {
+      if (goCommand) process.kill(-goCommand.pid, 'SIGKILL'); // what the server did not stop, so the test leaves nothing either
+    } catch {
+      // Stopped, as it should be.
+    }
   }
 
   assert.ok(whileRunning.length > 0, 'the run had made no temporary folder when it was ended: the check below proves nothing');
   assert.deepEqual(exit, { code: 143, signal: null }, client.logs.join(''));
-  assert.deepEqual(stillRunning, [], `the go command (${goCommand.line}) or its children still run after the server exited`);
+  assert.deepEqual(stillRunning, [], `the go command (${goCommand?.line}) or its children still run after the server exited`);
   assert.deepEqual(leftInTemp(tmp), [], `left in the temp folder (it held ${whileRunning.join(', ')} while the go command ran)`);
 });

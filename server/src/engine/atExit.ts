@@ -5,15 +5,16 @@
  * (exitOnInterrupt, below). An exit cuts short any `finally` that awaits; these run synchronously, as an exit
  * handler must.
  */
-const cleanups = new Set<() => void>();
+/** Stops first (the go commands), so that no folder is removed while a go command still writes into it. */
+const phases = { stop: new Set<() => void>(), remove: new Set<() => void>() };
 let hooked = false;
 
 /** Runs `cleanup` if the process exits before the returned function is called. */
-export function onExit(cleanup: () => void): () => void {
+export function onExit(cleanup: () => void, phase: keyof typeof phases = 'remove'): () => void {
   if (!hooked) {
     hooked = true;
     process.on('exit', () => {
-      for (const each of cleanups) {
+      for (const each of [...phases.stop, ...phases.remove]) {
         try {
           each();
         } catch {
@@ -22,8 +23,8 @@ export function onExit(cleanup: () => void): () => void {
       }
     });
   }
-  cleanups.add(cleanup);
-  return () => cleanups.delete(cleanup);
+  phases[phase].add(cleanup);
+  return () => phases[phase].delete(cleanup);
 }
 
 /**

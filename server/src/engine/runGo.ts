@@ -4,12 +4,10 @@
  * The runner is injected everywhere else (`GoRunner`), so tests can count or refuse invocations and the CLI
  * and the server share the engine unchanged.
  */
-import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { onExit } from './atExit';
-import { removeAtExit } from './temporaryDirectory';
-import { userTempDirectory } from './userTempDirectory';
+import { goWorkFolder } from './goWorkFolder';
 
 export interface GoInvocation {
   readonly goBinary: string;
@@ -44,18 +42,26 @@ export const runGo: GoRunner = (invocation, signal) =>
       return;
     }
     // Stopped if this process exits first: no signal to it reaches the go command's own process group.
-    // Registered before the work folder, so that at exit the go command is killed before its folder goes.
     let pid: number | undefined;
-    const forgetKill = onExit(() => killTree(pid));
-    const work = workFolder(invocation.env);
-    // detached: the go command starts compile and link children; killing the process group stops them all.
-    const child = spawn(invocation.goBinary, [...invocation.args], {
-      cwd: invocation.cwd,
-      env: work ? { ...invocation.env, GOTMPDIR: work.path } : invocation.env,
-      detached: process.platform !== 'win32',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
+    const forgetKill = onExit(() => killTree(pid), 'stop');
+    // The go command's own work folder in one of ours: a killed go command cannot remove it (goWorkFolder.ts).
+    const work = goWorkFolder(invocation.env, invocation.cwd);
+    let child: ChildProcessByStdio<null, Readable, Readable>;
+    try {
+      // detached: the go command starts compile and link children; killing the process group stops them all.
+      child = spawn(invocation.goBinary, [...invocation.args], {
+        cwd: invocation.cwd,
+        env: work ? { ...invocation.env, GOTMPDIR: work.path } : invocation.env,
+        detached: process.platform !== 'win32',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        windowsHide: true,
+      });
+    } catch (error) {
+      // Thrown, not emitted (an argument list too long, a cwd that is a file): nothing started to wait for.
+      forgetKill();
+      work?.remove();
+      throw error;
+    }
     pid = child.pid;
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -106,25 +112,6 @@ export const runGo: GoRunner = (invocation, signal) =>
       });
     });
   });
-
-/**
- * A folder for the go command's own work folder (GOTMPDIR; go makes its `go-build…` in it), removed when
- * the command ends. A go command that is killed (its analysis cancelled by a newer save, a CLI run
- * interrupted) cannot remove its work folder itself, and each one left behind holds that run's compiled
- * packages. Under the user's GOTMPDIR when one is set; undefined when the folder cannot be made, and go
- * then chooses as it would.
- */
-function workFolder(env: NodeJS.ProcessEnv): { readonly path: string; readonly remove: () => void } | undefined {
-  let made: string;
-  try {
-    made = fs.mkdtempSync(path.join(env.GOTMPDIR || userTempDirectory(), 'gotmp-'));
-  } catch {
-    return undefined;
-  }
-  const forget = removeAtExit(made);
-  // A removal that fails (the folder busy a moment) is left to the exit's, and must not reject unhandled.
-  return { path: made, remove: () => void fs.promises.rm(made, { recursive: true, force: true }).then(forget, () => undefined) };
-}
 
 function killTree(pid: number | undefined): void {
   if (pid === undefined) return;
