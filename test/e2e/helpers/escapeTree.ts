@@ -17,6 +17,14 @@ const PAGE_MS = 500;
 
 /** The escape tree view as the manifest names it: the user opens it by that name. */
 export function escapeTreeViewName(): string {
+  viewName ??= viewNameInManifest();
+  return viewName;
+}
+
+/** Read once: the pane's locator is made on every look while the tree is paged through. */
+let viewName: string | undefined;
+
+function viewNameInManifest(): string {
   const manifest = JSON.parse(fs.readFileSync(path.join(REPOSITORY_ROOT, 'package.json'), 'utf8'));
   const views = Object.values(manifest.contributes?.views ?? {}).flat() as { id: string; name: string }[];
   const view = views.find(
