@@ -146,7 +146,7 @@ program
   .option('--tags <list>', 'build tags, as go build -tags (also accepted as -tags)')
   .option('--build-flags <flags>', 'extra go build flags, split like a shell (repeatable)', collect, [])
   .option('--env <KEY=VALUE>', 'extra environment for the go command (repeatable)', collect, [])
-  .option('--go <path>', 'the go command to run', 'go')
+  .option('--go <path>', 'the go command to run (default: found as the Go extension finds it: GOROOT/bin, PATH, the usual install folders)')
   .option(
     '--bench <regex>',
     'measure the benchmarks matching <regex> first (as check --bench does) and rank the fixes by the bytes measured on their lines',
@@ -179,6 +179,7 @@ function the compiler inlines, which removes nothing at run time); test files ar
       stdout: process.stdout,
       stderr: process.stderr,
       runGo,
+      environment: process.env,
     });
   });
 

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Log } from 'sarif';
 import type { Finding } from '../../server/src/check/findings';
+import { desktopLaunch } from '../helpers/desktopLaunch';
 import { heapFactsFromCompiler, requireGo } from '../helpers/goOracle';
 import { CLI, REPOSITORY_ROOT } from '../helpers/lspClient';
 import { parseWorkflowCommand } from '../helpers/workflowCommands';
@@ -179,6 +180,13 @@ describe('when the analysis cannot run, exit 2 with the reason on stderr', () =>
     assert.equal(run.status, 2);
     assert.match(run.stderr, /the go command was not found/);
     assert.equal(run.stdout, '');
+  });
+
+  test('no go on PATH: found where the editor finds it (its default install folder, else GOROOT), not a failure', () => {
+    const onPath = check(FIXTURE, ['./hot']);
+    const run = check(FIXTURE, ['./hot'], desktopLaunch().env);
+    assert.equal(run.status, onPath.status, run.stderr);
+    assert.ok(run.stdout.length > 0 && run.stdout === onPath.stdout, run.stdout);
   });
 
   test('a package that does not build', () => {

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FixReport } from '../../server/src/check/fixCommand';
+import { desktopLaunch } from '../helpers/desktopLaunch';
 import { requireGo } from '../helpers/goOracle';
 import { CLI, REPOSITORY_ROOT } from '../helpers/lspClient';
 
@@ -89,6 +90,15 @@ describe('go-escape-lens fix', () => {
     );
     assert.deepEqual(snapshot(path.join(module, 'format')), before, 'a dry run writes nothing');
     assert.match(run.stderr, /dry run: nothing written/);
+  });
+
+  test('with no go on PATH, fix finds the go command where check and the editor find it, and lists the same fixes', () => {
+    const module = copyOfModule();
+    const onPath = fix(module, ['--dry-run', '--format', 'json', './format']);
+    assert.equal(onPath.status, 0, onPath.stderr);
+    const withoutGo = fix(module, ['--dry-run', '--format', 'json', './format'], desktopLaunch().env);
+    assert.equal(withoutGo.status, 0, withoutGo.stderr);
+    assert.equal(withoutGo.stdout, onPath.stdout);
   });
 
   test('--format diff shows a unified diff of the rewrites and the imports', () => {

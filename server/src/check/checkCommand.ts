@@ -7,7 +7,6 @@
  */
 import * as os from 'node:os';
 import { parse as parseShellWords } from 'shell-quote';
-import { describeGoNotFound, GoLocator, machineGoProbe } from '../engine/findGo';
 import type { GoSettings } from '../engine/goCommand';
 import { ANNOTATION_KINDS, type Annotations } from '../model/annotations';
 import type { GoRunner } from '../engine/runGo';
@@ -17,6 +16,7 @@ import { type AllocationIdentity, byPackage, matchAgainstBaseline } from './base
 import type { AllocationSampleType } from '../model/measurement';
 import { type Finding, isAllocation, measuredBytes } from './findings';
 import { type Measured, measureForCheck, measurementOptions, withMeasurements } from './measuredFindings';
+import { commandGo } from './commandGo';
 import { FORMATS, type Format, type FindingWriter } from './findingWriter';
 import { githubWriter } from './formatGithub';
 import { jsonWriter } from './formatJson';
@@ -72,20 +72,9 @@ export interface CheckIo {
 export async function runCheckCommand(patterns: readonly string[], options: CheckCommandOptions, io: CheckIo): Promise<number> {
   const parsed = goSettingsFrom(options);
   if (typeof parsed === 'string') return fail(io, parsed);
-  const search = await new GoLocator(machineGoProbe(io.runGo, io.environment)).locate({
-    goPath: options.go,
-    environment: io.environment,
-    platform: process.platform,
-  });
-  if (!search.found) return fail(io, describeGoNotFound(search, '--go'));
-  // On the command line an explicit --go means that go, not a fallback.
-  if (options.go && options.go !== 'go' && search.found.source !== 'goEscapeLens.goPath') {
-    return fail(
-      io,
-      `the go command was not found ("${options.go}"): it ${search.tried[0]?.problem === 'does not run' ? 'does not run' : 'does not exist'}`,
-    );
-  }
-  return check(patterns, options, io, { ...parsed, goBinary: search.found.binary }, io.runGo);
+  const go = await commandGo(options.go, io.runGo, io.environment);
+  if ('problem' in go) return fail(io, go.problem);
+  return check(patterns, options, io, { ...parsed, goBinary: go.binary }, io.runGo);
 }
 
 function fail(io: CheckIo, message: string): number {

@@ -18,6 +18,7 @@ import { ensureSkipLinkTool } from '../engine/skipLinkTool';
 import { typeInfoTool } from '../engine/typeInfoTool';
 import { type AppliedFix, applyPackageFixes, type PackageFixRun } from '../fixes/applyFixes';
 import { type CheckCommandOptions, EXIT, goSettingsFrom } from './checkCommand';
+import { commandGo } from './commandGo';
 import { forEachAtMost } from './forEachAtMost';
 import { checkFixedPackages } from './finalCheck';
 import { type MeasuredSaving, measuredSaving, rankByMeasuredBytes, savingFigures } from '../features/fixRanking';
@@ -44,6 +45,8 @@ export interface FixIo {
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
   readonly runGo: GoRunner;
+  /** Where the go command is looked for (GOROOT, PATH, HOME) when --go is not given. */
+  readonly environment: NodeJS.ProcessEnv;
 }
 
 /** One applied fix as `--format json` lists it. */
@@ -69,11 +72,17 @@ export type MeasuredFixFigures =
 
 export async function runFixCommand(patterns: readonly string[], options: FixCommandOptions, io: FixIo): Promise<number> {
   const say = sayTo(io);
-  const settings = goSettingsFrom({ ...options, format: 'text', violationsOnly: false, tests: false });
-  if (typeof settings === 'string') {
-    say(settings);
+  const parsed = goSettingsFrom({ ...options, format: 'text', violationsOnly: false, tests: false });
+  if (typeof parsed === 'string') {
+    say(parsed);
     return EXIT.cannotRun;
   }
+  const go = await commandGo(options.go, io.runGo, io.environment);
+  if ('problem' in go) {
+    say(go.problem);
+    return EXIT.cannotRun;
+  }
+  const settings = { ...parsed, goBinary: go.binary };
   const resolution = await resolvePackages(patterns.length > 0 ? patterns : ['.'], { cwd: io.cwd, settings, runGo: io.runGo });
   if (!resolution.ok) {
     say(resolution.message);
