@@ -78,13 +78,10 @@ export class EscapeTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     switch (node.kind) {
       case 'package':
         return (await this.fetchPackage(node.item.directory)).map((item) => ({ kind: 'file', id: `${node.id}/${item.uri}`, item }));
-      case 'file':
-        // A file may declare two functions of one name (init); the name's position tells them apart.
-        return node.item.functions.map((item) => ({
-          kind: 'function',
-          id: `${node.id}#${item.name}@${item.range.start.line}:${item.range.start.character}`,
-          item,
-        }));
+      case 'file': {
+        const ordinals = ordinalsAmongNamesakes(node.item.functions);
+        return node.item.functions.map((item, index) => ({ kind: 'function', id: `${node.id}#${item.name}/${ordinals[index]}`, item }));
+      }
       case 'function':
         // Sites are leaves, with nothing to keep expanded: their place in the function is enough.
         return node.item.sites.map((item, index) => ({ kind: 'site', id: `${node.id}/${index}`, item }));
@@ -155,6 +152,18 @@ const SITE_ICONS: Record<EscapeTreeSite['kind'], string> = {
   bounds: 'symbol-array',
   nil: 'circle-slash',
 };
+
+/**
+ * Each function's place among the functions of its name in the file, in source order: 0 for all but a
+ * second init. A function's id is its name and this, not its line: a save that adds a line above it moves
+ * it, and an id made of its line would change, so VS Code would draw the row collapsed again.
+ */
+function ordinalsAmongNamesakes(functions: readonly EscapeTreeFunction[]): number[] {
+  const before = (a: EscapeTreeFunction, b: EscapeTreeFunction) =>
+    a.range.start.line < b.range.start.line ||
+    (a.range.start.line === b.range.start.line && a.range.start.character < b.range.start.character);
+  return functions.map((item) => functions.filter((other) => other.name === item.name && before(other, item)).length);
+}
 
 /** "3 heap · 4 bounds": the kinds the server counted (those whose annotations are on); zeros but heap left out. */
 function count(item: EscapeTreeCounts): string {

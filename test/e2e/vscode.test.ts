@@ -173,6 +173,35 @@ test('VS Code: a user sees, reads and fixes the heap allocations of pointers.go'
       await escapeTreeRow(ui, 'NewPoint').waitFor({ state: 'detached', timeout: ANALYSIS_TIMEOUT_MS });
     });
 
+    await step('a function row the user expanded stays expanded when a save adds lines above the function', async (ui) => {
+      const target = functionsOf(file, factsOf(file)).at(-1) ?? assert.fail('pointers.go has no function that allocates');
+      await openEscapeTree(ui);
+      const row = escapeTreeRow(ui, target);
+      await waitForTreeRow(ui, row, target);
+      await row.locator('.monaco-tl-twistie').click();
+      const expanded = row.and(ui.page.locator('[aria-expanded="true"]'));
+      await expanded.waitFor();
+      const header = escapeTreePane(ui).locator('.pane-header');
+      const total = Number(/(\d+) heap allocations?/.exec((await header.textContent()) ?? '')?.[1] ?? Number.NaN);
+      assert.ok(Number.isInteger(total), `the view's header counts no heap allocations: ${await header.textContent()}`);
+      // A function that allocates, above the others: the save moves them down and adds one to the count.
+      await ui.clickOn('// NewPoint returns a pointer', 'NewPoint');
+      await ui.page.keyboard.press('Home');
+      await ui.page.keyboard.insertText('func movedDown() *int { return new(int) }\n\n');
+      await ui.page.keyboard.press('Control+S');
+      await ui.page.locator('.tab.active:not(.dirty)', { hasText: 'pointers.go' }).waitFor();
+      await header.filter({ hasText: new RegExp(`(?<!\\d)${total + 1} heap allocations`) }).waitFor({ timeout: ANALYSIS_TIMEOUT_MS });
+      // The new function's row is drawn in the same pass as its siblings', the expanded one among them.
+      await waitForTreeRow(ui, escapeTreeRow(ui, 'movedDown'), 'movedDown, the function the save added');
+      await waitForTreeRow(ui, row, target);
+      assert.equal(
+        await row.getAttribute('aria-expanded'),
+        'true',
+        `${target}'s row, expanded before the save, is drawn collapsed after it`,
+      );
+      await ui.screenshot('06b-tree-kept-expanded');
+    });
+
     await step(
       'with the operands’ types, Ctrl+. on a fmt.Sprintf offers the concatenation that prints the same; applying and saving clears the boxing squiggles',
       async (ui) => {
