@@ -3,7 +3,7 @@
  * as `--go` or goPath, that logs each run's process id and arguments and runs the real go command. The run
  * whose arguments match `hold` runs with -work, which keeps its go-build… folder as a killed go command
  * leaves it, is logged once it has run (so that folder is there), and then waits on a FIFO, as a long
- * compile or `go test` would still be running. A script: the go command itself is the real one.
+ * compile or `go test` would still be running, until the test releases it. A script: the go command itself is the real one.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -14,6 +14,8 @@ export interface HoldingGo {
   readonly goPath: string;
   /** Resolves with the held run, once it is logged; undefined if `ended` settles first. */
   held(ended?: Promise<unknown>): Promise<{ readonly pid: number; readonly line: string } | undefined>;
+  /** Lets the held run end (exit 0), for a test that does something while it is held and then goes on. */
+  release(): void;
 }
 
 export function holdingGo(folder: string, hold: RegExp): HoldingGo {
@@ -45,6 +47,10 @@ export function holdingGo(folder: string, hold: RegExp): HoldingGo {
   };
   return {
     goPath,
+    release() {
+      // Blocks until the script opens the FIFO to read, which it does right after it logs the run.
+      fs.writeFileSync(fifo, 'go on\n');
+    },
     async held(ended) {
       const watcher = fs.watch(log);
       try {

@@ -5,7 +5,7 @@
  * falls by exactly the sum of the claims. A package that does not build is refused and nothing is written.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FixReport } from '../../server/src/check/fixCommand';
 import { desktopLaunch } from '../helpers/desktopLaunch';
 import { requireGo } from '../helpers/goOracle';
+import { holdingGo } from '../helpers/holdingGo';
 import { CLI, REPOSITORY_ROOT } from '../helpers/lspClient';
 
 const FIXES = path.join(REPOSITORY_ROOT, 'test', 'fixtures', 'fixes');
@@ -99,6 +100,27 @@ describe('go-escape-lens fix', () => {
     const withoutGo = fix(module, ['--dry-run', '--format', 'json', './format'], desktopLaunch().env);
     assert.equal(withoutGo.status, 0, withoutGo.stderr);
     assert.equal(withoutGo.stdout, onPath.stdout);
+  });
+
+  test('a file saved while fix runs keeps the edit: nothing is written, and fix says which file changed (exit 1)', async () => {
+    const module = copyOfModule();
+    const directory = path.join(module, 'format');
+    const before = snapshot(directory);
+    // The final go test is held while the user saves format.go, as a long test run would be.
+    const go = holdingGo(fs.mkdtempSync(path.join(temporary, 'go-')), /^test .*-overlay=.*-short/);
+    const cli = spawn(process.execPath, [CLI, 'fix', '--go', go.goPath, './format'], { cwd: module, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    cli.stdout.on('data', (chunk) => (output += chunk));
+    cli.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
+    assert.ok(await go.held(exited), `fix ended before its final go test:\n${output}`);
+    const file = path.join(directory, 'format.go');
+    const edited = `${before.get('format.go')}\n// The user's edit, saved while fix ran.\n`;
+    fs.writeFileSync(file, edited);
+    go.release();
+    assert.equal(await exited, 1, output);
+    assert.match(output, /format[/\\]format\.go changed while fix ran, so nothing was written/);
+    assert.deepEqual(snapshot(directory), new Map([...before, ['format.go', edited]]), 'fix wrote a file');
   });
 
   test('--format diff shows a unified diff of the rewrites and the imports', () => {

@@ -6,10 +6,10 @@
  * `go test -short` must fail no package that passed before. Only then are files written; otherwise nothing
  * is. `--dry-run` writes nothing and lists what would be applied.
  *
- * Exit codes: 0 done (or nothing to do), 1 the fixes did not hold (nothing written), 2 could not run,
- * 130 or 143 interrupted (engine/atExit.ts).
+ * Exit codes: 0 done (or nothing to do), 1 the fixes did not hold or a file changed meanwhile (nothing
+ * written), 2 could not run, 130 or 143 interrupted (engine/atExit.ts).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
@@ -172,6 +172,18 @@ export async function runFixCommand(patterns: readonly string[], options: FixCom
     }
   }
 
+  // The run takes minutes on a large module: a file the user saved meanwhile is not overwritten with fixes
+  // made to the text it had before, which would lose the edit. Nothing is written then, as when a fix fails.
+  if (!options.dryRun) {
+    const originals = new Map(runs.flatMap(({ run }) => [...run.originalFiles]));
+    const edited = [...changed.keys()].filter((file) => readFileOrUndefined(file) !== originals.get(file));
+    if (edited.length > 0) {
+      const names = edited.map((file) => path.relative(io.cwd, file)).join(', ');
+      say(`${names} changed while fix ran, so nothing was written; run fix again`);
+      return 1;
+    }
+  }
+
   switch (options.format) {
     case 'json':
       io.stdout.write(`${JSON.stringify({ fixes: reports, heapFactsBefore: before, heapFactsAfter: after }, null, 2)}\n`);
@@ -206,6 +218,14 @@ export async function runFixCommand(patterns: readonly string[], options: FixCom
       `${options.dryRun ? ' (dry run: nothing written)' : `; ${changed.size} file${changed.size === 1 ? '' : 's'} written`}`,
   );
   return EXIT.clean;
+}
+
+function readFileOrUndefined(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined; // removed meanwhile
+  }
 }
 
 /** Progress and problems, on stderr: stdout is the list (or JSON, or diff) a script reads. */
