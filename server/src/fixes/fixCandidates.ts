@@ -15,6 +15,7 @@ import type { PackageOperandTypes } from '../model/operandTypes';
 import { typeLayout } from '../features/typeSize';
 import { mergeDeclarations, packageDeclarations, type PackageDeclarations } from '../syntax/declarations';
 import { withGoTree } from '../syntax/goParser';
+import { isGeneratedGoFile } from '../syntax/generatedFile';
 import type { Node } from 'web-tree-sitter';
 import { nodeRange } from '../syntax/locateFact';
 import { compilerToLspPosition } from '../syntax/positions';
@@ -257,6 +258,29 @@ export async function collectFixCandidates(input: FixInput): Promise<FixProposal
     if ('reason' in outcome) refused.push(outcome);
     else candidates.push(outcome);
   }
+  return withoutGeneratedFiles({ candidates, refused }, input.files);
+}
+
+/**
+ * A fix that would edit a generated file (`// Code generated … DO NOT EDIT.`) is refused, with the file
+ * named: the next `go generate` would undo it, and a Go developer does not expect a linter's fix there. The
+ * file's heap allocations are still reported; its generator is where they are fixed.
+ */
+function withoutGeneratedFiles(proposals: FixProposals, files: ReadonlyMap<string, SourceText>): FixProposals {
+  const generated = new Set([...files].filter(([, source]) => isGeneratedGoFile(source.text)).map(([file]) => file));
+  if (generated.size === 0) return proposals;
+  const refused = [...proposals.refused];
+  const candidates = proposals.candidates.filter((candidate) => {
+    const file = [...candidate.edits.keys()].find((edited) => generated.has(edited));
+    if (file === undefined) return true;
+    refused.push({
+      fix: candidate.fix,
+      subject: candidate.id,
+      file: candidate.file,
+      reason: `${path.basename(file)} is generated (Code generated … DO NOT EDIT.): the next go generate would undo the edit`,
+    });
+    return false;
+  });
   return { candidates, refused };
 }
 
