@@ -172,8 +172,8 @@ Exit codes:
   130, 143  interrupted (Ctrl-C, SIGTERM): nothing was written, or every file; the go commands are stopped
 
 Only fixes that remove heap allocations by the compiler's count are applied (not a return by value of a
-function the compiler inlines, which removes nothing at run time); test files and generated files
-(// Code generated … DO NOT EDIT.) are not changed.`,
+function the compiler inlines, which removes nothing at run time); fixes in test files are not applied,
+and no fix edits a generated file (// Code generated … DO NOT EDIT.).`,
   )
   .action(async (patterns: string[], options) => {
     process.exitCode = await runFixCommand(patterns, options, {

@@ -31,7 +31,9 @@ export function holdingGo(folder: string, hold: RegExp): HoldingGo {
       '#!/bin/sh',
       'line="$$ $*"',
       `if echo "$*" | grep -Eq '${hold.source}'; then`,
-      `  sub=$1; shift; '${realGo}' "$sub" -work "$@"; echo "$line" >> '${log}'; read held < '${fifo}'; exit 0`,
+      // The FIFO is opened (read and write, which does not block) before the run is logged, so a release
+      // that comes once the run is logged finds its reader.
+      `  exec 3<> '${fifo}'; sub=$1; shift; '${realGo}' "$sub" -work "$@"; echo "$line" >> '${log}'; read held <&3; exit 0`,
       'fi',
       `echo "$line" >> '${log}'`,
       `exec '${realGo}' "$@"`,
@@ -48,8 +50,14 @@ export function holdingGo(folder: string, hold: RegExp): HoldingGo {
   return {
     goPath,
     release() {
-      // Blocks until the script opens the FIFO to read, which it does right after it logs the run.
-      fs.writeFileSync(fifo, 'go on\n');
+      // Not blocking: with the held script gone (nothing reads the FIFO) the open fails at once (ENXIO)
+      // instead of waiting for ever where no test timeout can end it.
+      const descriptor = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+      try {
+        fs.writeSync(descriptor, 'go on\n');
+      } finally {
+        fs.closeSync(descriptor);
+      }
     },
     async held(ended) {
       const watcher = fs.watch(log);

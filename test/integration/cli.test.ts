@@ -174,19 +174,19 @@ describe('on the budgets fixture', () => {
   });
 });
 
+test('no go on PATH: found where the editor finds it (its default install folder, else GOROOT), not a failure', () => {
+  const onPath = check(FIXTURE, ['./hot']);
+  const run = check(FIXTURE, ['./hot'], desktopLaunch().env);
+  assert.equal(run.status, onPath.status, run.stderr);
+  assert.ok(run.stdout.length > 0 && run.stdout === onPath.stdout, run.stdout);
+});
+
 describe('when the analysis cannot run, exit 2 with the reason on stderr', () => {
   test('no go command', () => {
     const run = check(FIXTURE, ['--go', path.join(temporary, 'no-such-go'), './...']);
     assert.equal(run.status, 2);
     assert.match(run.stderr, /the go command was not found/);
     assert.equal(run.stdout, '');
-  });
-
-  test('no go on PATH: found where the editor finds it (its default install folder, else GOROOT), not a failure', () => {
-    const onPath = check(FIXTURE, ['./hot']);
-    const run = check(FIXTURE, ['./hot'], desktopLaunch().env);
-    assert.equal(run.status, onPath.status, run.stderr);
-    assert.ok(run.stdout.length > 0 && run.stdout === onPath.stdout, run.stdout);
   });
 
   test('a package that does not build', () => {

@@ -107,8 +107,16 @@ describe('go-escape-lens fix', () => {
     const directory = path.join(module, 'format');
     const before = snapshot(directory);
     // The final go test is held while the user saves format.go, as a long test run would be.
-    const go = holdingGo(fs.mkdtempSync(path.join(temporary, 'go-')), /^test .*-overlay=.*-short/);
-    const cli = spawn(process.execPath, [CLI, 'fix', '--go', go.goPath, './format'], { cwd: module, stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = fs.mkdtempSync(path.join(temporary, 'go-'));
+    const go = holdingGo(run, /^test .*-overlay=.*-short/);
+    // The held go test keeps its work folder (-work): in a TMPDIR of the test's, removed with it.
+    const tmp = path.join(run, 'tmp');
+    fs.mkdirSync(tmp);
+    const cli = spawn(process.execPath, [CLI, 'fix', '--go', go.goPath, './format'], {
+      cwd: module,
+      env: { ...process.env, TMPDIR: tmp },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     cli.stdout.on('data', (chunk) => (output += chunk));
     cli.stderr.on('data', (chunk) => (output += chunk));
