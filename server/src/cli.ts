@@ -166,8 +166,8 @@ program
     `
 Exit codes:
   0  the fixes were applied (or listed, with --dry-run), or there was nothing to fix
-  1  the fixes together broke the build, go vet or go test -short, or a file to fix was
-     changed while fix ran: nothing was written
+  1  the fixes together broke the build, go vet or go test -short, or a file of a package
+     to fix was changed while fix ran: nothing was written
   2  the analysis could not run (no go command, a package does not build, bad arguments)
   130, 143  interrupted (Ctrl-C, SIGTERM): nothing was written, or every file; the go commands are stopped
 

@@ -102,34 +102,38 @@ describe('go-escape-lens fix', () => {
     assert.equal(withoutGo.stdout, onPath.stdout);
   });
 
-  test('a file saved while fix runs keeps the edit: nothing is written, and fix says which file changed (exit 1)', async () => {
-    const module = copyOfModule();
-    const directory = path.join(module, 'format');
-    const before = snapshot(directory);
-    // The final go test is held while the user saves format.go, as a long test run would be.
-    const run = fs.mkdtempSync(path.join(temporary, 'go-'));
-    const go = holdingGo(run, /^test .*-overlay=.*-short/);
-    // The held go test keeps its work folder (-work): in a TMPDIR of the test's, removed with it.
-    const tmp = path.join(run, 'tmp');
-    fs.mkdirSync(tmp);
-    const cli = spawn(process.execPath, [CLI, 'fix', '--go', go.goPath, './format'], {
-      cwd: module,
-      env: { ...process.env, TMPDIR: tmp },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  for (const { saved, why } of [
+    { saved: 'format.go', why: 'a file fix would write' },
+    { saved: 'format_test.go', why: 'a file of the package fix would not write, but built and tested the fixes with' },
+  ]) {
+    test(`${saved} (${why}) saved while fix runs keeps the edit: nothing is written, and fix names the file (exit 1)`, async () => {
+      const module = copyOfModule();
+      const directory = path.join(module, 'format');
+      const before = snapshot(directory);
+      // The final go test is held while the user saves the file, as a long test run would be.
+      const run = fs.mkdtempSync(path.join(temporary, 'go-'));
+      const go = holdingGo(run, /^test .*-overlay=.*-short/);
+      // The held go test keeps its work folder (-work): in a TMPDIR of the test's, removed with it.
+      const tmp = path.join(run, 'tmp');
+      fs.mkdirSync(tmp);
+      const cli = spawn(process.execPath, [CLI, 'fix', '--go', go.goPath, './format'], {
+        cwd: module,
+        env: { ...process.env, TMPDIR: tmp },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      cli.stdout.on('data', (chunk) => (output += chunk));
+      cli.stderr.on('data', (chunk) => (output += chunk));
+      const exited = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
+      assert.ok(await go.held(exited), `fix ended before its final go test:\n${output}`);
+      const edited = `${before.get(saved)}\n// The user's edit, saved while fix ran.\n`;
+      fs.writeFileSync(path.join(directory, saved), edited);
+      go.release();
+      assert.equal(await exited, 1, output);
+      assert.ok(output.includes(`${path.join('format', saved)} changed while fix ran, so nothing was written`), output);
+      assert.deepEqual(snapshot(directory), new Map([...before, [saved, edited]]), 'fix wrote a file');
     });
-    let output = '';
-    cli.stdout.on('data', (chunk) => (output += chunk));
-    cli.stderr.on('data', (chunk) => (output += chunk));
-    const exited = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
-    assert.ok(await go.held(exited), `fix ended before its final go test:\n${output}`);
-    const file = path.join(directory, 'format.go');
-    const edited = `${before.get('format.go')}\n// The user's edit, saved while fix ran.\n`;
-    fs.writeFileSync(file, edited);
-    go.release();
-    assert.equal(await exited, 1, output);
-    assert.match(output, /format[/\\]format\.go changed while fix ran, so nothing was written/);
-    assert.deepEqual(snapshot(directory), new Map([...before, ['format.go', edited]]), 'fix wrote a file');
-  });
+  }
 
   test('a generated file (Code generated … DO NOT EDIT.) is left alone; the same call in a hand-written file is fixed', () => {
     const module = copyOfModule();

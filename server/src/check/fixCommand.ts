@@ -6,8 +6,8 @@
  * `go test -short` must fail no package that passed before. Only then are files written; otherwise nothing
  * is. `--dry-run` writes nothing and lists what would be applied.
  *
- * Exit codes: 0 done (or nothing to do), 1 the fixes did not hold or a file changed meanwhile (nothing
- * written), 2 could not run, 130 or 143 interrupted (engine/atExit.ts).
+ * Exit codes: 0 done (or nothing to do), 1 the fixes did not hold or a file of a package to fix changed
+ * meanwhile (nothing written), 2 could not run, 130 or 143 interrupted (engine/atExit.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -173,10 +173,13 @@ export async function runFixCommand(patterns: readonly string[], options: FixCom
   }
 
   // The run takes minutes on a large module: a file the user saved meanwhile is not overwritten with fixes
-  // made to the text it had before, which would lose the edit. Nothing is written then, as when a fix fails.
+  // made to the text it had before, which would lose the edit; and the fixes were built and tested with the
+  // package's other files as they were, so a save to one of those voids the check too. Nothing is written
+  // then, as when a fix fails.
   if (!options.dryRun) {
-    const originals = new Map(runs.flatMap(({ run }) => [...run.originalFiles]));
-    const edited = [...changed.keys()].filter((file) => readFileOrUndefined(file) !== originals.get(file));
+    const edited = runs
+      .filter(({ run }) => run.changedFiles.size > 0)
+      .flatMap(({ run }) => [...run.originalFiles].filter(([file, text]) => readFileOrUndefined(file) !== text).map(([file]) => file));
     if (edited.length > 0) {
       const names = edited.map((file) => path.relative(io.cwd, file)).join(', ');
       say(`${names} changed while fix ran, so nothing was written; run fix again`);
