@@ -5,7 +5,6 @@
  * and the read-only features' access to the facts. server.ts hands LSP events to it; every diagnostic it
  * sends goes through the DiagnosticsPublisher.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,6 +20,7 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisService } from './analysisService';
+import { readFileIfExists } from './engine/readFileIfExists';
 import { EditorBaseline, type NewSince } from './check/editorBaseline';
 import type { ClientSettings } from './clientSettings';
 import { dependentRefreshTargets, importsPackage, savedImportPath } from './dependentPackages';
@@ -98,14 +98,6 @@ export interface WorkspaceContext {
    * hints there, not Hint diagnostics. Absent: diagnostics, for clients without inlay hints.
    */
   readonly showsInlayHints?: boolean;
-}
-
-function readFileIfExists(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 const isGoFileUri = (uri: string) => uri.startsWith('file:') && uri.endsWith('.go');

@@ -9,11 +9,12 @@
  * Exit codes: 0 done (or nothing to do), 1 the fixes did not hold or a file of a package to fix changed
  * meanwhile (nothing written), 2 could not run, 130 or 143 interrupted (engine/atExit.ts).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { GoRunner } from '../engine/runGo';
+import { readFileIfExists } from '../engine/readFileIfExists';
 import { ensureSkipLinkTool } from '../engine/skipLinkTool';
 import { typeInfoTool } from '../engine/typeInfoTool';
 import { type AppliedFix, applyPackageFixes, type PackageFixRun } from '../fixes/applyFixes';
@@ -179,7 +180,7 @@ export async function runFixCommand(patterns: readonly string[], options: FixCom
   if (!options.dryRun) {
     const edited = runs
       .filter(({ run }) => run.changedFiles.size > 0)
-      .flatMap(({ run }) => [...run.originalFiles].filter(([file, text]) => readFileOrUndefined(file) !== text).map(([file]) => file));
+      .flatMap(({ run }) => [...run.originalFiles].filter(([file, text]) => readFileIfExists(file) !== text).map(([file]) => file));
     if (edited.length > 0) {
       const names = edited.map((file) => path.relative(io.cwd, file)).join(', ');
       say(`${names} changed while fix ran, so nothing was written; run fix again`);
@@ -221,14 +222,6 @@ export async function runFixCommand(patterns: readonly string[], options: FixCom
       `${options.dryRun ? ' (dry run: nothing written)' : `; ${changed.size} file${changed.size === 1 ? '' : 's'} written`}`,
   );
   return EXIT.clean;
-}
-
-function readFileOrUndefined(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined; // removed meanwhile
-  }
 }
 
 /** Progress and problems, on stderr: stdout is the list (or JSON, or diff) a script reads. */
