@@ -3,7 +3,8 @@
  * as `--go` or goPath, that logs each run's process id and arguments and runs the real go command. The run
  * whose arguments match `hold` runs with -work, which keeps its go-build… folder as a killed go command
  * leaves it, is logged once it has run (so that folder is there), and then waits on a FIFO, as a long
- * compile or `go test` would still be running, until the test releases it. A script: the go command itself is the real one.
+ * compile or `go test` would still be running, until the test releases it. A script: the go command itself
+ * is the real one.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
